@@ -1,0 +1,53 @@
+/* Namespace hierarchy through the nsfs ioctls (see ioctl_ns(2)). Node cannot issue ioctls,
+ * and util-linux's lsns costs a whole /proc walk per call, so these few calls live here. */
+#include "ns-ioctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* NS_GET_USERNS and NS_GET_PARENT return a new fd; EPERM means the answer lies outside the
+ * caller's own user namespace (or, for NS_GET_PARENT, that this is the root of the tree). */
+static unsigned long long related_inode(int fd, unsigned long request, int *err) {
+  int rel = ioctl(fd, request);
+  if (rel < 0) {
+    *err = errno;
+    return 0;
+  }
+  struct stat st;
+  unsigned long long ino = fstat(rel, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+  close(rel);
+  *err = 0;
+  return ino;
+}
+
+int ns_describe_fd(int fd, struct ns_facts *out) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) return -errno;
+  out->inode = st.st_ino;
+  out->nstype = ioctl(fd, NS_GET_NSTYPE);
+  if (out->nstype < 0) return -errno; /* not an nsfs file */
+  int err = 0;
+  out->owner = related_inode(fd, NS_GET_USERNS, &err);
+  out->owner_errno = err;
+  out->parent = 0;
+  out->parent_errno = 0;
+  out->owner_uid = -1;
+  if (out->nstype == CLONE_NEWUSER || out->nstype == CLONE_NEWPID) {
+    out->parent = related_inode(fd, NS_GET_PARENT, &err);
+    out->parent_errno = err;
+  }
+  if (out->nstype == CLONE_NEWUSER) {
+    uid_t uid;
+    if (ioctl(fd, NS_GET_OWNER_UID, &uid) == 0) out->owner_uid = (long long)uid;
+  }
+  return 0;
+}
+
+int ns_open_related(int fd, int parent) {
+  int rel = ioctl(fd, parent ? NS_GET_PARENT : NS_GET_USERNS);
+  return rel < 0 ? -errno : rel;
+}

@@ -1,0 +1,25 @@
+#ifndef NSATLAS_NS_IOCTL_H
+#define NSATLAS_NS_IOCTL_H
+
+
+#include <sched.h>
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080 /* linux/sched.h, since 5.6 */
+#endif
+
+struct ns_facts {
+  unsigned long long inode;
+  int nstype;                /* CLONE_NEW* */
+  unsigned long long owner;  /* owning user namespace inode, 0 if unknown */
+  int owner_errno;           /* EPERM: the owner lies outside our user namespace */
+  unsigned long long parent; /* pid/user only; 0 at the root of the tree */
+  int parent_errno;
+  long long owner_uid;       /* user namespaces only, else -1 */
+};
+
+/* Fills out for the namespace that fd (an nsfs file) refers to; -errno on failure. */
+int ns_describe_fd(int fd, struct ns_facts *out);
+/* A new fd on the parent (parent != 0) or the owning user namespace, or -errno. */
+int ns_open_related(int fd, int parent);
+
+#endif

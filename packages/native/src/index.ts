@@ -1,0 +1,92 @@
+import { createRequire } from "node:module";
+
+/** Slots of RawProcess.ns, in the addon's order. */
+export const NS_LINK_NAMES = [
+  "cgroup",
+  "ipc",
+  "mnt",
+  "net",
+  "pid",
+  "pid_for_children",
+  "time",
+  "time_for_children",
+  "user",
+  "uts",
+] as const;
+export type NsLinkName = (typeof NS_LINK_NAMES)[number];
+/** fds[] slot value of a socket rather than a namespace. */
+export const FD_SOCKET = -1;
+
+/** One live process as read by the native walk; parsing is left to the scanner. */
+export interface RawProcess {
+  pid: number;
+  /** Owner of /proc/<pid>: the process's effective uid (root when it is not dumpable). */
+  uid: number;
+  stat: string;
+  /** NUL-separated argv, as in /proc/<pid>/cmdline. */
+  cmdline: string;
+  /** Rest of the `NSpid:` line of status, read only outside the initial pid namespace. */
+  nspid: string | null;
+  /** /proc/<pid>/cgroup as seen from our cgroup namespace; null when unread. */
+  cgroup: string | null;
+  /** Inodes by NS_LINK_NAMES slot; 0 where unreadable. */
+  ns: number[];
+  nsErrno: number;
+  /** Flat quads [fd, slot, inode, netns]: namespace fds (slot >= 0, netns 0) and sockets
+   * (FD_SOCKET; netns = inode of the stack the socket belongs to, 0 when unknown). */
+  fds: number[];
+  fdErrno: number;
+  /** Flat triples [tid, slot, inode] for threads whose namespace differs from the process's. */
+  tasks: number[];
+  taskErrno: number;
+}
+
+export interface WalkOptions {
+  /** Inode of the initial pid namespace; status (for NSpid) is read only outside it. */
+  initialPidNs?: number;
+  threads?: number;
+  fds?: boolean;
+  tasks?: boolean;
+  /** Read /proc/<pid>/cgroup (for container hints). */
+  cgroup?: boolean;
+  /** Resolve the stack of every socket (pidfd_getfd + SIOCGSKNS). */
+  socketNs?: boolean;
+}
+
+/** What the nsfs ioctls (ioctl_ns(2)) tell about one namespace. */
+export interface NsFacts {
+  inode: number;
+  type: string;
+  /** Owning user namespace; 0 with ownerErrno EPERM when it lies outside ours. */
+  owner: number;
+  ownerErrno: number;
+  /** pid and user namespaces only; 0 at the root of the tree (EPERM). */
+  parent: number;
+  parentErrno: number;
+  /** user namespaces only, else -1. */
+  ownerUid: number;
+}
+
+interface Addon {
+  walk(procRoot: string, options?: Record<string, number>): RawProcess[];
+  describe(path: string): NsFacts[];
+}
+
+const addon = createRequire(import.meta.url)("../build/nsatlas_native.node") as Addon;
+
+/** Reads every process under procRoot on several threads. Throws (code = errno name) if procRoot is unreadable. */
+export function walkProcesses(procRoot: string, options: WalkOptions = {}): RawProcess[] {
+  return addon.walk(procRoot, {
+    initialPidNs: options.initialPidNs ?? 0,
+    threads: options.threads ?? 2,
+    fds: options.fds === false ? 0 : 1,
+    tasks: options.tasks === false ? 0 : 1,
+    socketNs: options.socketNs === false ? 0 : 1,
+    cgroup: options.cgroup === false ? 0 : 1,
+  });
+}
+
+/** Facts of the namespace at path, followed by those of its ancestors (parents and owners). */
+export function describeNamespace(path: string): NsFacts[] {
+  return addon.describe(path);
+}

@@ -1,0 +1,17 @@
+// Plain constants and helpers, free of zod, so that hot paths (the scan CLI) can use them
+// without paying for the schema library at start-up.
+
+export const INVENTORY_SCHEMA = "nsatlas.inventory/v1";
+
+/** The eight namespace types of namespaces(7), in lsns order. */
+export const NAMESPACE_TYPES = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"] as const;
+export type NamespaceTypeName = (typeof NAMESPACE_TYPES)[number];
+
+/** A namespace reference: `type:inode`, e.g. `net:4026531833`. */
+export function namespaceId(type: NamespaceTypeName, inode: number): `${NamespaceTypeName}:${number}` {
+  return `${type}:${inode}`;
+}
+
+export function isNamespaceType(value: string): value is NamespaceTypeName {
+  return (NAMESPACE_TYPES as readonly string[]).includes(value);
+}

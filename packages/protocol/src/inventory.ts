@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { INVENTORY_SCHEMA } from "./ids.js";
+import { NamespaceId, NamespaceType } from "./namespace-types.js";
+
+const Pid = z.number().int().positive();
+const Inode = z.number().int().nonnegative();
+
+/** Why a namespace is alive: one reference the kernel counts. */
+export const Holder = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("process"), pid: Pid }),
+  z.object({ kind: z.literal("task"), pid: Pid, tid: Pid }),
+  z.object({ kind: z.literal("fd"), pid: Pid, fd: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal("bindmount"), path: z.string(), mountNs: NamespaceId.optional() }),
+  /** pid_for_children / time_for_children of a process that unshared without forking. */
+  z.object({ kind: z.literal("children"), pid: Pid }),
+  /** A socket created in this stack, held by a process that now lives in another one. */
+  z.object({ kind: z.literal("socket"), pid: Pid, fd: z.number().int().nonnegative() }),
+]);
+export type Holder = z.infer<typeof Holder>;
+
+export const Namespace = z.object({
+  id: NamespaceId,
+  type: NamespaceType,
+  inode: Inode,
+  initial: z.boolean(),
+  names: z.array(z.string()),
+  pids: z.array(Pid),
+  holders: z.array(Holder),
+  owner: NamespaceId.nullable(),
+  parent: NamespaceId.nullable().optional(),
+  ownerUid: z.number().int().nonnegative().optional(),
+});
+export type Namespace = z.infer<typeof Namespace>;
+
+export const ContainerHint = z.object({
+  runtime: z.enum(["docker", "containerd", "cri-o", "podman", "kubepods", "lxc", "systemd-nspawn"]),
+  id: z.string().nullable(),
+  podUid: z.string().nullable(),
+});
+export type ContainerHint = z.infer<typeof ContainerHint>;
+
+const NsInodes = z.object({
+  cgroup: Inode,
+  ipc: Inode,
+  mnt: Inode,
+  net: Inode,
+  pid: Inode,
+  time: Inode,
+  user: Inode,
+  uts: Inode,
+});
+
+export const Process = z.object({
+  pid: Pid,
+  ppid: z.number().int().nonnegative(),
+  comm: z.string(),
+  cmdline: z.array(z.string()),
+  uid: z.number().int(),
+  user: z.string().nullable(),
+  startTime: z.number().int().nonnegative(),
+  nspid: z.array(Pid),
+  container: ContainerHint.nullable(),
+  ns: NsInodes,
+  nsForChildren: z.object({ pid: Inode, time: Inode }),
+});
+export type Process = z.infer<typeof Process>;
+
+export const HostInfo = z.object({
+  hostname: z.string(),
+  bootId: z.string(),
+  kernel: z.string(),
+  scannedAt: z.string().datetime(),
+  initialFrom: z.enum(["pid1", "kthreadd", "none"]),
+  privileged: z.boolean(),
+});
+export type HostInfo = z.infer<typeof HostInfo>;
+
+export const Inventory = z.object({
+  schema: z.literal(INVENTORY_SCHEMA),
+  host: HostInfo,
+  namespaces: z.array(Namespace),
+  processes: z.array(Process),
+  warnings: z.array(z.string()),
+});
+export type Inventory = z.infer<typeof Inventory>;

@@ -1,0 +1,90 @@
+import { NS_LINK_NAMES, type RawProcess } from "@nsatlas/native";
+import type { NamespaceType, Process } from "@nsatlas/protocol";
+import { ProcParseError } from "./errors.js";
+import type { NamespaceTable } from "./namespace-table.js";
+import { parseContainerHint } from "./parse/cgroup.js";
+import { parseCmdline } from "./parse/cmdline.js";
+import { parseNspid } from "./parse/nspid.js";
+import { parseStat } from "./parse/stat.js";
+
+/** Namespace type of each native slot: the *_for_children links count as their base type. */
+export const SLOT_TYPES: readonly NamespaceType[] = NS_LINK_NAMES.map(
+  (name) => name.replace("_for_children", "") as NamespaceType,
+);
+const slot = (name: (typeof NS_LINK_NAMES)[number]) => NS_LINK_NAMES.indexOf(name);
+const PID_CHILDREN = slot("pid_for_children");
+const TIME_CHILDREN = slot("time_for_children");
+
+export interface ProcContext {
+  procRoot: string;
+  users: ReadonlyMap<number, string>;
+}
+
+export interface ProcResult {
+  processes: Process[];
+  /** Live processes whose namespace links could not be read (EACCES even as root). */
+  unreadable: Array<{ pid: number; comm: string; errno: number }>;
+  malformed: string[];
+}
+
+/** Turns raw process reads into protocol processes and registers each as a holder of its
+ * eight namespaces (and of its for-children namespaces when they differ). */
+export function fromProc(raw: readonly RawProcess[], table: NamespaceTable, ctx: ProcContext): ProcResult {
+  const result: ProcResult = { processes: [], unreadable: [], malformed: [] };
+  for (const r of raw) {
+    let stat: ReturnType<typeof parseStat>;
+    let nspid: number[];
+    try {
+      stat = parseStat(r.stat);
+      nspid = r.nspid === null ? [r.pid] : parseNspid(r.nspid);
+    } catch (err) {
+      if (!(err instanceof ProcParseError)) throw err;
+      result.malformed.push(`pid ${r.pid}: ${err.message}`);
+      continue;
+    }
+    if (r.nsErrno !== 0 || r.ns.some((inode, i) => inode === 0 && i !== PID_CHILDREN && i !== TIME_CHILDREN)) {
+      result.unreadable.push({ pid: r.pid, comm: stat.comm, errno: r.nsErrno });
+      continue;
+    }
+    const inode = (name: (typeof NS_LINK_NAMES)[number]) => r.ns[slot(name)] ?? 0;
+    const process: Process = {
+      pid: r.pid,
+      ppid: stat.ppid,
+      comm: stat.comm,
+      cmdline: parseCmdline(r.cmdline),
+      uid: r.uid,
+      user: ctx.users.get(r.uid) ?? null,
+      startTime: stat.startTime,
+      nspid,
+      container: r.cgroup === null ? null : parseContainerHint(r.cgroup),
+      ns: {
+        cgroup: inode("cgroup"),
+        ipc: inode("ipc"),
+        mnt: inode("mnt"),
+        net: inode("net"),
+        pid: inode("pid"),
+        time: inode("time"),
+        user: inode("user"),
+        uts: inode("uts"),
+      },
+      // Kernels before 5.6 have no time namespaces; a missing *_for_children link means "same".
+      nsForChildren: {
+        pid: inode("pid_for_children") || inode("pid"),
+        time: inode("time_for_children") || inode("time"),
+      },
+    };
+    result.processes.push(process);
+    for (const [type, ino] of Object.entries(process.ns) as Array<[NamespaceType, number]>) {
+      const entry = table.ensure(type, ino, `${ctx.procRoot}/${r.pid}/ns/${type}`);
+      entry.pids.push(r.pid);
+      entry.holders.push({ kind: "process", pid: r.pid });
+    }
+    for (const type of ["pid", "time"] as const) {
+      const child = process.nsForChildren[type];
+      if (child === process.ns[type]) continue;
+      const link = type === "pid" ? "pid_for_children" : "time_for_children";
+      table.ensure(type, child, `${ctx.procRoot}/${r.pid}/ns/${link}`).holders.push({ kind: "children", pid: r.pid });
+    }
+  }
+  return result;
+}

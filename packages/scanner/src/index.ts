@@ -1,0 +1,2 @@
+export { ProcParseError, ProcRootError } from "./errors.js";
+export { type ScanOptions, scan } from "./scan.js";

@@ -1,0 +1,18 @@
+import { constants } from "node:os";
+
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/** One warning line for processes whose namespace links could not be read, naming a few. */
+export function describeUnreadable(
+  unreadable: ReadonlyArray<{ pid: number; comm: string; errno: number }>,
+  euid: number,
+): string[] {
+  if (unreadable.length === 0) return [];
+  const named = unreadable
+    .slice(0, 10)
+    .map((u) => `${u.pid} (${u.comm}${u.errno ? `: ${ERRNO_NAMES.get(u.errno) ?? u.errno}` : ""})`)
+    .join(", ");
+  const more = unreadable.length > 10 ? ` and ${unreadable.length - 10} more` : "";
+  const why = euid === 0 ? "even as root" : "not root";
+  return [`namespace links unreadable for ${unreadable.length} process(es), ${why}: ${named}${more}`];
+}

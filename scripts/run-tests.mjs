@@ -1,0 +1,54 @@
+// `npm test`: lint, typecheck, unit tests, then integration tests (serially: they touch
+// host-wide state). Prints one closing line "N passed, N failed" that CI reads.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" };
+const out = mkdtempSync(join(tmpdir(), "nsatlas-test-"));
+let passed = 0;
+let failed = 0;
+
+function step(name, cmd, args) {
+  console.log(`\n── ${name}`);
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: "inherit" });
+  return r.status === 0;
+}
+
+function countVitest(file) {
+  try {
+    const report = JSON.parse(readFileSync(file, "utf8"));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    // A file that failed to load has no tests but is a failure all the same.
+    failed += report.testResults.filter((t) => t.status === "failed" && t.assertionResults.length === 0).length;
+  } catch {
+    failed += 1;
+  }
+}
+
+const only = process.argv.slice(2);
+const want = (s) => only.length === 0 || only.includes(s);
+if (want("lint") && !step("lint (biome)", bin("biome"), ["check", "."])) failed += 1;
+if (want("typecheck") && !step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]))
+  failed += 1;
+for (const project of ["unit", "int"]) {
+  if (!want(project)) continue;
+  const file = join(out, `${project}.json`);
+  step(`${project} tests`, bin("vitest"), [
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${file}`,
+  ]);
+  countVitest(file);
+}
+rmSync(out, { recursive: true, force: true });
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
