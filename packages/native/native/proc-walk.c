@@ -8,11 +8,13 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <linux/nsfs.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "ns-ioctl.h"
 #include "read-file.h"
 
 const char *const NS_LINK_NAMES[NS_SLOTS] = {
@@ -66,6 +68,37 @@ static void read_ns_links(int dirfd, const char *prefix, unsigned long long *ns,
   }
 }
 
+/* Device number of nsfs, to recognise namespace files opened through a bind mount. */
+static dev_t nsfs_dev;
+
+static int slot_of_nstype(int nstype) {
+  switch (nstype) {
+    case CLONE_NEWCGROUP: return NS_SLOT_CGROUP;
+    case CLONE_NEWIPC: return NS_SLOT_IPC;
+    case CLONE_NEWNS: return NS_SLOT_MNT;
+    case CLONE_NEWNET: return NS_SLOT_NET;
+    case CLONE_NEWPID: return NS_SLOT_PID;
+    case CLONE_NEWTIME: return NS_SLOT_TIME;
+    case CLONE_NEWUSER: return NS_SLOT_USER;
+    case CLONE_NEWUTS: return NS_SLOT_UTS;
+    default: return -2;
+  }
+}
+
+/* An nsfs file opened through a path (`exec 3</run/netns/blue`) reads back as that path,
+ * not as "net:[inode]", and keeps reading so after the mount is gone. Only stat tells:
+ * the file lives on the nsfs device; its type then needs NS_GET_NSTYPE on a fresh open. */
+static int nsfs_slot_of_path_fd(int fdd, const char *name, unsigned long long *inode) {
+  struct stat st;
+  if (fstatat(fdd, name, &st, 0) < 0 || st.st_dev != nsfs_dev) return -2;
+  int fd = openat(fdd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -2;
+  int nstype = ioctl(fd, NS_GET_NSTYPE);
+  close(fd);
+  *inode = st.st_ino;
+  return nstype < 0 ? -2 : slot_of_nstype(nstype);
+}
+
 static void read_fds(int dirfd, struct proc_rec *r) {
   int fdd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fdd < 0) { r->fd_errno = errno; return; }
@@ -79,7 +112,10 @@ static void read_fds(int dirfd, struct proc_rec *r) {
     ssize_t n = readlinkat(fdd, e->d_name, link, sizeof link - 1);
     if (n < 0) continue; /* the fd was closed between readdir and readlink */
     link[n] = '\0';
+    unsigned long long inode = ns_link_inode(link);
     int slot = strncmp(link, "socket:[", 8) == 0 ? FD_SOCKET : ns_slot_of_link(link);
+    if (slot == -2 && link[0] == '/' && strcmp(link, "/dev/null") != 0)
+      slot = nsfs_slot_of_path_fd(fdd, e->d_name, &inode);
     if (slot == -2) continue;
     if (r->nfds == cap) {
       cap = cap ? cap * 2 : 8;
@@ -87,7 +123,7 @@ static void read_fds(int dirfd, struct proc_rec *r) {
       if (!grown) break;
       r->fds = grown;
     }
-    r->fds[r->nfds++] = (struct fd_ref){atoi(e->d_name), slot, ns_link_inode(link), 0};
+    r->fds[r->nfds++] = (struct fd_ref){atoi(e->d_name), slot, inode, 0};
   }
   closedir(d);
 }
@@ -210,6 +246,8 @@ static void *worker(void *arg) {
 long proc_walk(const struct walk_opts *o, struct proc_rec **out) {
   int rootfd = open(o->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) return -errno;
+  struct stat self_ns;
+  nsfs_dev = stat("/proc/self/ns/net", &self_ns) == 0 ? self_ns.st_dev : (dev_t)-1;
   DIR *d = fdopendir(dup(rootfd));
   if (!d) { int err = errno; close(rootfd); return -err; }
   long n = 0, cap = 1024;
