@@ -23,26 +23,41 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
   return NULL;
 }
 
-static void set_num(napi_env env, napi_value obj, const char *key, double v) {
+/* Property keys are created once per walk: napi_set_named_property would re-create and
+ * internalize the key string for every property of every process. */
+enum { K_PID, K_UID, K_STAT, K_CMDLINE, K_NSPID, K_CGROUP, K_NS, K_NS_ERRNO, K_FDS, K_FD_ERRNO, K_TASKS,
+       K_TASK_ERRNO, K_COUNT };
+static const char *const KEY_NAMES[K_COUNT] = {"pid", "uid", "stat", "cmdline", "nspid", "cgroup", "ns",
+                                               "nsErrno", "fds", "fdErrno", "tasks", "taskErrno"};
+
+static napi_value num(napi_env env, double v) {
   napi_value val;
   napi_create_double(env, v, &val);
-  napi_set_named_property(env, obj, key, val);
+  return val;
 }
 
-static void set_str(napi_env env, napi_value obj, const char *key, const char *s, long len) {
+static napi_value str_or_null(napi_env env, const char *s, long len) {
   napi_value val;
   if (s) napi_create_string_utf8(env, s, len < 0 ? NAPI_AUTO_LENGTH : (size_t)len, &val);
   else napi_get_null(env, &val);
-  napi_set_named_property(env, obj, key, val);
+  return val;
 }
 
-static napi_value num_array(napi_env env, const double *values, size_t n) {
-  napi_value arr, v;
-  napi_create_array_with_length(env, n, &arr);
-  for (size_t i = 0; i < n; i++) {
-    napi_create_double(env, values[i], &v);
-    napi_set_element(env, arr, (uint32_t)i, v);
-  }
+static void set_num(napi_env env, napi_value obj, const char *key, double v) {
+  napi_set_named_property(env, obj, key, num(env, v));
+}
+
+static void set_str(napi_env env, napi_value obj, const char *key, const char *s, long len) {
+  napi_set_named_property(env, obj, key, str_or_null(env, s, len));
+}
+
+/* A Float64Array holding n values: one allocation instead of n element stores. */
+static napi_value f64_array(napi_env env, size_t n, double **data) {
+  napi_value buf, arr;
+  void *raw = NULL;
+  napi_create_arraybuffer(env, n * sizeof(double), &raw, &buf);
+  napi_create_typedarray(env, napi_float64_array, n, buf, 0, &arr);
+  *data = raw;
   return arr;
 }
 
@@ -54,36 +69,37 @@ static int get_opt_num(napi_env env, napi_value obj, const char *key, double *ou
   return napi_get_value_double(env, v, out) == napi_ok;
 }
 
-static napi_value record_to_js(napi_env env, const struct proc_rec *r) {
+static napi_value record_to_js(napi_env env, const napi_value *keys, const struct proc_rec *r) {
   napi_value obj;
+  double *d;
   napi_create_object(env, &obj);
-  set_num(env, obj, "pid", r->pid);
-  set_num(env, obj, "uid", r->uid);
-  set_str(env, obj, "stat", r->stat, r->stat_len);
-  set_str(env, obj, "cmdline", r->cmdline ? r->cmdline : "", r->cmdline_len);
-  set_str(env, obj, "nspid", r->nspid, -1);
-  set_str(env, obj, "cgroup", r->cgroup_len > 0 ? r->cgroup : NULL, r->cgroup_len);
-  double ns[NS_SLOTS];
-  for (int s = 0; s < NS_SLOTS; s++) ns[s] = (double)r->ns[s];
-  napi_set_named_property(env, obj, "ns", num_array(env, ns, NS_SLOTS));
-  set_num(env, obj, "nsErrno", r->ns_errno);
-  double *flat = malloc(sizeof(double) * 4 * (size_t)(r->nfds > r->ntasks ? r->nfds : r->ntasks) + 1);
+  napi_set_property(env, obj, keys[K_PID], num(env, r->pid));
+  napi_set_property(env, obj, keys[K_UID], num(env, r->uid));
+  napi_set_property(env, obj, keys[K_STAT], str_or_null(env, r->stat, r->stat_len));
+  napi_set_property(env, obj, keys[K_CMDLINE], str_or_null(env, r->cmdline ? r->cmdline : "", r->cmdline_len));
+  napi_set_property(env, obj, keys[K_NSPID], str_or_null(env, r->nspid, -1));
+  napi_set_property(env, obj, keys[K_CGROUP], str_or_null(env, r->cgroup_len > 0 ? r->cgroup : NULL, r->cgroup_len));
+  napi_value ns = f64_array(env, NS_SLOTS, &d);
+  for (int s = 0; s < NS_SLOTS; s++) d[s] = (double)r->ns[s];
+  napi_set_property(env, obj, keys[K_NS], ns);
+  napi_set_property(env, obj, keys[K_NS_ERRNO], num(env, r->ns_errno));
+  napi_value fds = f64_array(env, 4 * (size_t)r->nfds, &d);
   for (int i = 0; i < r->nfds; i++) {
-    flat[4 * i] = r->fds[i].fd;
-    flat[4 * i + 1] = r->fds[i].slot;
-    flat[4 * i + 2] = (double)r->fds[i].inode;
-    flat[4 * i + 3] = (double)r->fds[i].netns;
+    d[4 * i] = r->fds[i].fd;
+    d[4 * i + 1] = r->fds[i].slot;
+    d[4 * i + 2] = (double)r->fds[i].inode;
+    d[4 * i + 3] = (double)r->fds[i].netns;
   }
-  napi_set_named_property(env, obj, "fds", num_array(env, flat, 4 * (size_t)r->nfds));
-  set_num(env, obj, "fdErrno", r->fd_errno);
+  napi_set_property(env, obj, keys[K_FDS], fds);
+  napi_set_property(env, obj, keys[K_FD_ERRNO], num(env, r->fd_errno));
+  napi_value tasks = f64_array(env, 3 * (size_t)r->ntasks, &d);
   for (int i = 0; i < r->ntasks; i++) {
-    flat[3 * i] = r->tasks[i].tid;
-    flat[3 * i + 1] = r->tasks[i].slot;
-    flat[3 * i + 2] = (double)r->tasks[i].inode;
+    d[3 * i] = r->tasks[i].tid;
+    d[3 * i + 1] = r->tasks[i].slot;
+    d[3 * i + 2] = (double)r->tasks[i].inode;
   }
-  napi_set_named_property(env, obj, "tasks", num_array(env, flat, 3 * (size_t)r->ntasks));
-  set_num(env, obj, "taskErrno", r->task_errno);
-  free(flat);
+  napi_set_property(env, obj, keys[K_TASKS], tasks);
+  napi_set_property(env, obj, keys[K_TASK_ERRNO], num(env, r->task_errno));
   return obj;
 }
 
@@ -111,12 +127,17 @@ static napi_value js_walk(napi_env env, napi_callback_info info) {
   struct proc_rec *recs = NULL;
   long n = proc_walk(&o, &recs);
   if (n < 0) return throw_errno(env, (int)-n, root);
+  napi_value keys[K_COUNT];
+  for (int k = 0; k < K_COUNT; k++) napi_create_string_utf8(env, KEY_NAMES[k], NAPI_AUTO_LENGTH, &keys[k]);
   napi_value arr;
   napi_create_array(env, &arr);
   uint32_t out = 0;
   for (long i = 0; i < n; i++) {
     if (recs[i].skip) continue;
-    napi_set_element(env, arr, out++, record_to_js(env, &recs[i]));
+    napi_handle_scope scope;
+    napi_open_handle_scope(env, &scope);
+    napi_set_element(env, arr, out++, record_to_js(env, keys, &recs[i]));
+    napi_close_handle_scope(env, scope);
   }
   proc_walk_free(recs, n);
   return arr;

@@ -213,6 +213,12 @@ static void read_one(const struct walk_opts *o, int rootfd, struct proc_rec *r) 
   read_ns_links(dirfd, "ns/", r->ns, &r->ns_errno);
   /* A zombie keeps its /proc entry but has dropped its namespaces: the links vanish. */
   if (r->ns_errno == ENOENT || r->ns_errno == ESRCH) { r->skip = 1; close(dirfd); return; }
+  /* Kernel threads (PF_KTHREAD in field 9) have no argv, no fds and only the root cgroup. */
+  int kthread = (stat_field(r->stat, 9) & 0x00200000) != 0;
+  if (kthread) {
+    close(dirfd);
+    return;
+  }
   r->cmdline_len = read_file_at(dirfd, "cmdline", &r->cmdline, 1 << 16);
   if (r->cmdline_len < 0) r->cmdline_len = 0;
   if (o->with_cgroup) r->cgroup_len = read_file_at(dirfd, "cgroup", &r->cgroup, 1 << 14);

@@ -34,6 +34,9 @@ static inline long read_file_at(int dirfd, const char *path, char **out, size_t 
     }
     if (n == 0) break;
     len += (size_t)n;
+    /* procfs seq_file and cmdline reads hand out everything they have in one call when the
+     * buffer is large enough, so a short read is the end: this saves a read per file. */
+    if (len < size) break;
   }
   close(fd);
   buf[len] = '\0';

@@ -30,14 +30,14 @@ export interface RawProcess {
   /** /proc/<pid>/cgroup as seen from our cgroup namespace; null when unread. */
   cgroup: string | null;
   /** Inodes by NS_LINK_NAMES slot; 0 where unreadable. */
-  ns: number[];
+  ns: Float64Array;
   nsErrno: number;
   /** Flat quads [fd, slot, inode, netns]: namespace fds (slot >= 0, netns 0) and sockets
    * (FD_SOCKET; netns = inode of the stack the socket belongs to, 0 when unknown). */
-  fds: number[];
+  fds: Float64Array;
   fdErrno: number;
   /** Flat triples [tid, slot, inode] for threads whose namespace differs from the process's. */
-  tasks: number[];
+  tasks: Float64Array;
   taskErrno: number;
 }
 

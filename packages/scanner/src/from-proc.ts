@@ -15,6 +15,20 @@ const slot = (name: (typeof NS_LINK_NAMES)[number]) => NS_LINK_NAMES.indexOf(nam
 const PID_CHILDREN = slot("pid_for_children");
 const TIME_CHILDREN = slot("time_for_children");
 
+/** Container hints by cgroup text: most processes share a handful of cgroups, and the
+ * regular expressions are the costly part. */
+const hintCache = new Map<string, ReturnType<typeof parseContainerHint>>();
+function containerHint(cgroup: string | null): ReturnType<typeof parseContainerHint> {
+  if (cgroup === null) return null;
+  let hint = hintCache.get(cgroup);
+  if (hint === undefined) {
+    hint = parseContainerHint(cgroup);
+    if (hintCache.size > 10_000) hintCache.clear();
+    hintCache.set(cgroup, hint);
+  }
+  return hint;
+}
+
 export interface ProcContext {
   procRoot: string;
   users: ReadonlyMap<number, string>;
@@ -56,7 +70,7 @@ export function fromProc(raw: readonly RawProcess[], table: NamespaceTable, ctx:
       user: ctx.users.get(r.uid) ?? null,
       startTime: stat.startTime,
       nspid,
-      container: r.cgroup === null ? null : parseContainerHint(r.cgroup),
+      container: containerHint(r.cgroup),
       ns: {
         cgroup: inode("cgroup"),
         ipc: inode("ipc"),
