@@ -41,15 +41,22 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
       if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
       return v;
     };
+    // `--json=false` must not quietly mean --json.
+    const noValue = (): void => {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
+    };
     switch (flag) {
       case "--json":
+        noValue();
         opts.json = true;
         break;
       case "--no-netstacks":
+        noValue();
         opts.netstacks = false;
         break;
       case "-h":
       case "--help":
+        noValue();
         opts.help = true;
         break;
       case "--type":

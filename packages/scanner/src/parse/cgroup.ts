@@ -12,7 +12,9 @@ const RUNTIMES: Array<[ContainerHint["runtime"], RegExp]> = [
   ["kubepods", new RegExp(`/kubepods[^\\n]*/pod[0-9a-f-]{36}/${ID}`)],
 ];
 const POD_UID = /kubepods[^\n]*?pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})/;
-const LXC = /\/lxc(?:\.payload)?[./]([^/\n]+)/;
+// LXC puts the container in /lxc/<name> (legacy) or /lxc.payload.<name>; /lxc.monitor.<name>,
+// /lxc.pivot and the lxc.service unit hold host processes, not the container.
+const LXC = /\/lxc(?:\.payload[./]|\/)([^/\n]+)/;
 const NSPAWN = /\/machine\.slice\/(?:systemd-nspawn@([^/\n]+)\.service|machine-([^/\n]+)\.scope)/;
 
 /** Guesses the container a process runs in from its /proc/<pid>/cgroup text. It is a hint:
