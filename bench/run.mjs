@@ -1,10 +1,17 @@
-// `npm run bench`: every benchmark, figures printed as they come. Needs root.
+// `npm run bench [scan|stream|netstack]...`: every benchmark (or the named ones), figures
+// printed as they come. Needs root: it creates namespaces and thousands of processes.
+import { netstackBench } from "./netstack-bench.mjs";
 import { scanBench } from "./scan-bench.mjs";
+import { streamBench } from "./stream-bench.mjs";
 
 if (process.geteuid?.() !== 0) {
   console.error("npm run bench needs root: it creates namespaces and thousands of processes");
   process.exit(1);
 }
+const benches = { scan: scanBench, netstack: netstackBench, stream: streamBench };
 const only = process.argv.slice(2);
-const want = (name) => only.length === 0 || only.includes(name);
-if (want("scan")) await scanBench();
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  await bench();
+}

@@ -5,7 +5,7 @@ import { fmt, median, timeCommand } from "./measure.mjs";
 import { BenchWorld } from "./world-builder.mjs";
 
 const AGENT = new URL("../apps/agent/bin/nsatlas-agent", import.meta.url).pathname;
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = 7;
 
 async function compare(label) {
   const ours = [];

@@ -5,15 +5,20 @@ const USAGE = `usage: nsatlas-agent <command> [options]
 
 commands:
   scan    scan this host's namespaces once (nsatlas-agent scan --help)
+  run     stream this host's namespaces to a dashboard (nsatlas-agent run --help)
 `;
 
-/** Entry point of the nsatlas-agent CLI; returns the process exit code. */
-export function main(argv: readonly string[]): number {
+/** Entry point of the nsatlas-agent CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case "scan":
-        return runScan(rest);
+        return await runScan(rest);
+      case "run":
+        // Loaded on demand: `run` brings zod, ws and the full scanner, which `scan` (above
+        // all `scan --no-netstacks`) must not pay for at start-up.
+        return await (await import("./run-command.js")).runAgent(rest);
       case "-h":
       case "--help":
         process.stdout.write(USAGE);

@@ -1,7 +1,7 @@
 import { writeSync } from "node:fs";
-import { ProcRootError, scan } from "@nsatlas/scanner";
+import { ProcRootError, scanNamespaces } from "@nsatlas/scanner/namespaces";
 import { renderNamespaceTable } from "./cli/ns-table.js";
-import { parseScanArgs, SCAN_USAGE } from "./cli/scan-options.js";
+import { parseScanArgs, SCAN_USAGE, type ScanCliOptions } from "./cli/scan-options.js";
 
 /** Writes all of text to fd 1 even when stdout is a pipe (process.stdout may be async). */
 function writeOut(text: string): void {
@@ -17,21 +17,31 @@ function writeOut(text: string): void {
   }
 }
 
-/** `nsatlas-agent scan`: one scan, printed as JSON or as a table. Returns the exit code. */
-export function runScan(argv: readonly string[]): number {
+/** `nsatlas-agent scan`: one scan, printed as JSON or as a table (or, with --watch, the
+ * inventory and then every delta as NDJSON). Returns the exit code. */
+export function runScan(argv: readonly string[]): number | Promise<number> {
   const opts = parseScanArgs(argv);
   if (opts.help) {
     writeOut(SCAN_USAGE);
     return 0;
   }
-  let inventory: ReturnType<typeof scan>;
-  try {
-    inventory = scan({
+  // Stack detail is code of its own, loaded only when wanted: --no-netstacks loads none of it.
+  if (!opts.netstacks) return scanAndPrint(opts, scanNamespaces);
+  return import("@nsatlas/scanner").then(({ scan }) => scanAndPrint(opts, scan));
+}
+
+function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): number | Promise<number> {
+  const scanOnce = () =>
+    scanWith({
       procRoot: opts.procRoot,
       netnsDir: opts.netnsDir,
       euid: process.geteuid?.() ?? -1,
       ownPid: process.pid,
+      netstacks: opts.netstacks,
     });
+  let inventory: ReturnType<typeof scanWith>;
+  try {
+    inventory = scanOnce();
   } catch (err) {
     if (err instanceof ProcRootError) {
       process.stderr.write(`nsatlas-agent: ${err.message}\n`);
@@ -39,6 +49,8 @@ export function runScan(argv: readonly string[]): number {
     }
     throw err;
   }
+  // --watch needs the diff and the scan loop: loaded only then, like stack detail.
+  if (opts.watch) return import("./watch-command.js").then((w) => w.watchScan(opts, scanOnce, inventory));
   const types = opts.types;
   if (types) inventory.namespaces = inventory.namespaces.filter((ns) => types.includes(ns.type));
   if (opts.json) {
@@ -46,6 +58,8 @@ export function runScan(argv: readonly string[]): number {
   } else {
     writeOut(`${renderNamespaceTable(inventory, inventory.namespaces)}\n`);
     for (const w of inventory.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const f of inventory.findings)
+      process.stderr.write(`finding: ${f.code}${f.ns ? ` ${f.ns}` : ""}: ${f.message}\n`);
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "netstack-napi.h"
 #include "ns-ioctl.h"
 #include "proc-walk.h"
 #include "read-file.h"
@@ -25,10 +26,10 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
 
 /* Property keys are created once per walk: napi_set_named_property would re-create and
  * internalize the key string for every property of every process. */
-enum { K_PID, K_UID, K_STAT, K_CMDLINE, K_NSPID, K_CGROUP, K_NS, K_NS_ERRNO, K_FDS, K_FD_ERRNO, K_TASKS,
+enum { K_PID, K_UID, K_STAT, K_CMDLINE, K_NSPID, K_CGROUP, K_NS, K_NS_ERRNO, K_FDS, K_FD_ERRNO, K_TUN_IFF, K_TASKS,
        K_TASK_ERRNO, K_COUNT };
 static const char *const KEY_NAMES[K_COUNT] = {"pid", "uid", "stat", "cmdline", "nspid", "cgroup", "ns",
-                                               "nsErrno", "fds", "fdErrno", "tasks", "taskErrno"};
+                                               "nsErrno", "fds", "fdErrno", "tunIff", "tasks", "taskErrno"};
 
 static napi_value num(napi_env env, double v) {
   napi_value val;
@@ -92,6 +93,17 @@ static napi_value record_to_js(napi_env env, const napi_value *keys, const struc
   }
   napi_set_property(env, obj, keys[K_FDS], fds);
   napi_set_property(env, obj, keys[K_FD_ERRNO], num(env, r->fd_errno));
+  /* Device names of the FD_TUN entries of fds, in their order; null for the many without. */
+  napi_value tun_iff;
+  if (r->ntun == 0) {
+    napi_get_null(env, &tun_iff);
+  } else {
+    napi_create_array_with_length(env, (size_t)r->ntun, &tun_iff);
+    uint32_t t = 0;
+    for (int i = 0; i < r->nfds; i++)
+      if (r->fds[i].slot == FD_TUN) napi_set_element(env, tun_iff, t++, str_or_null(env, r->fds[i].iff, -1));
+  }
+  napi_set_property(env, obj, keys[K_TUN_IFF], tun_iff);
   napi_value tasks = f64_array(env, 3 * (size_t)r->ntasks, &d);
   for (int i = 0; i < r->ntasks; i++) {
     d[3 * i] = r->tasks[i].tid;
@@ -226,8 +238,9 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"walk", NULL, js_walk, NULL, NULL, NULL, napi_default, NULL},
       {"describe", NULL, js_describe, NULL, NULL, NULL, napi_default, NULL},
+      {"netstacks", NULL, js_netstacks, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 2, props);
+  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
   return exports;
 }
 

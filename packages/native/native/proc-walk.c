@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <linux/if_tun.h>
 #include <linux/nsfs.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
@@ -99,6 +100,24 @@ static int nsfs_slot_of_path_fd(int fdd, const char *name, unsigned long long *i
   return nstype < 0 ? -2 : slot_of_nstype(nstype);
 }
 
+/* The device a tun fd is attached to: fdinfo of a /dev/net/tun fd ends with "iff:\t<name>"
+ * (empty while the fd is not attached). Read only for such fds, which are rare. */
+static void read_tun_iff(int dirfd, int fd, char *iff, size_t cap) {
+  char path[32], *info = NULL;
+  iff[0] = '\0';
+  snprintf(path, sizeof path, "fdinfo/%d", fd);
+  if (read_file_at(dirfd, path, &info, 4096) < 0) return; /* closed meanwhile */
+  const char *line = strstr(info, "\niff:\t");
+  if (line) {
+    line += 6;
+    size_t n = strcspn(line, "\n");
+    if (n >= cap) n = cap - 1;
+    memcpy(iff, line, n);
+    iff[n] = '\0';
+  }
+  free(info);
+}
+
 static void read_fds(int dirfd, struct proc_rec *r) {
   int fdd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fdd < 0) { r->fd_errno = errno; return; }
@@ -114,6 +133,7 @@ static void read_fds(int dirfd, struct proc_rec *r) {
     link[n] = '\0';
     unsigned long long inode = ns_link_inode(link);
     int slot = strncmp(link, "socket:[", 8) == 0 ? FD_SOCKET : ns_slot_of_link(link);
+    if (slot == -2 && strcmp(link, "/dev/net/tun") == 0) slot = FD_TUN;
     if (slot == -2 && link[0] == '/' && strcmp(link, "/dev/null") != 0)
       slot = nsfs_slot_of_path_fd(fdd, e->d_name, &inode);
     if (slot == -2) continue;
@@ -123,26 +143,32 @@ static void read_fds(int dirfd, struct proc_rec *r) {
       if (!grown) break;
       r->fds = grown;
     }
-    r->fds[r->nfds++] = (struct fd_ref){atoi(e->d_name), slot, inode, 0};
+    struct fd_ref *ref = &r->fds[r->nfds++];
+    *ref = (struct fd_ref){atoi(e->d_name), slot, inode, 0, ""};
+    if (slot == FD_TUN) {
+      read_tun_iff(dirfd, ref->fd, ref->iff, sizeof ref->iff);
+      r->ntun++;
+    }
   }
   closedir(d);
 }
 
 /* A socket keeps the stack it was created in alive even after its process moved elsewhere
- * (setns) and the stack lost every name and process. Only the socket itself can tell which
- * stack: borrow a duplicate of the fd (pidfd_getfd needs ptrace access, as root we have it)
- * and ask SIOCGSKNS for an fd on its network namespace. */
-static void resolve_socket_stacks(struct proc_rec *r) {
+ * (setns) and the stack lost every name and process; a tun device may have been moved to
+ * another stack than its owner's. Only the fd itself can tell which stack: borrow a duplicate
+ * (pidfd_getfd needs ptrace access, as root we have it) and ask SIOCGSKNS or TUNGETDEVNETNS
+ * for an fd on that network namespace. */
+static void resolve_fd_stacks(struct proc_rec *r) {
   int pidfd = -1;
   for (int i = 0; i < r->nfds; i++) {
-    if (r->fds[i].slot != FD_SOCKET) continue;
+    if (r->fds[i].slot != FD_SOCKET && r->fds[i].slot != FD_TUN) continue;
     if (pidfd < 0) {
       pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
       if (pidfd < 0) return;
     }
     int sfd = (int)syscall(SYS_pidfd_getfd, pidfd, r->fds[i].fd, 0);
     if (sfd < 0) continue;
-    int nsfd = ioctl(sfd, SIOCGSKNS);
+    int nsfd = ioctl(sfd, r->fds[i].slot == FD_TUN ? TUNGETDEVNETNS : SIOCGSKNS);
     if (nsfd >= 0) {
       struct stat st;
       if (fstat(nsfd, &st) == 0) r->fds[i].netns = st.st_ino;
@@ -225,7 +251,7 @@ static void read_one(const struct walk_opts *o, int rootfd, struct proc_rec *r) 
   if (o->initial_pid_ns == 0 || (r->ns[NS_SLOT_PID] && r->ns[NS_SLOT_PID] != o->initial_pid_ns))
     r->nspid = nspid_line(dirfd);
   if (o->with_fds) read_fds(dirfd, r);
-  if (o->with_fds && o->with_socket_ns) resolve_socket_stacks(r);
+  if (o->with_fds && o->with_socket_ns) resolve_fd_stacks(r);
   if (o->with_tasks && stat_field(r->stat, 20) > 1) read_tasks(dirfd, r);
   close(dirfd);
 }

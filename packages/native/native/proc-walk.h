@@ -8,10 +8,14 @@ enum { NS_SLOT_CGROUP, NS_SLOT_IPC, NS_SLOT_MNT, NS_SLOT_NET, NS_SLOT_PID, NS_SL
        NS_SLOT_TIME, NS_SLOT_TIME_CHILDREN, NS_SLOT_USER, NS_SLOT_UTS, NS_SLOTS };
 extern const char *const NS_LINK_NAMES[NS_SLOTS];
 
-/* An fd that refers to a namespace (slot >= 0) or a socket (slot == FD_SOCKET). */
+/* An fd that refers to a namespace (slot >= 0), a socket (slot == FD_SOCKET) or a tun/tap
+ * device (slot == FD_TUN, opened from /dev/net/tun). */
 #define FD_SOCKET (-1)
-/* netns: for sockets, the stack the socket was created in (SIOCGSKNS), 0 when unknown. */
-struct fd_ref { int fd; int slot; unsigned long long inode; unsigned long long netns; };
+#define FD_TUN (-3)
+/* netns: for sockets, the stack the socket was created in (SIOCGSKNS); for tun fds, the stack
+ * the device lives in (TUNGETDEVNETNS); 0 when unknown. iff: the tun/tap device name that
+ * fdinfo shows ("" when the fd is not attached to a device). */
+struct fd_ref { int fd; int slot; unsigned long long inode; unsigned long long netns; char iff[16]; };
 /* A thread whose namespace of one slot differs from its thread-group leader's. */
 struct task_diff { int tid; int slot; unsigned long long inode; };
 
@@ -26,6 +30,7 @@ struct proc_rec {
   int ns_errno;              /* first error reading a namespace link (EACCES, even as root) */
   char *nspid;               /* the NSpid line of status, read only for non-initial pid ns */
   struct fd_ref *fds; int nfds; int fd_errno;
+  int ntun;                  /* fds with slot FD_TUN */
   struct task_diff *tasks; int ntasks; int task_errno;
 };
 
@@ -36,7 +41,8 @@ struct walk_opts {
   int with_fds;
   int with_tasks;
   int with_cgroup;
-  int with_socket_ns; /* resolve each socket's stack via pidfd_getfd(2) + SIOCGSKNS */
+  int with_socket_ns; /* resolve the stack of each socket (SIOCGSKNS) and tun fd (TUNGETDEVNETNS)
+                        via pidfd_getfd(2) */
 };
 
 /* Walks every numeric entry of proc_root; *out is a malloc'd array. Returns count or -errno. */

@@ -1,4 +1,7 @@
 import { createRequire } from "node:module";
+import type { NetstackReply, NetstackRequest } from "./netstack-types.js";
+
+export type * from "./netstack-types.js";
 
 /** Slots of RawProcess.ns, in the addon's order. */
 export const NS_LINK_NAMES = [
@@ -16,6 +19,8 @@ export const NS_LINK_NAMES = [
 export type NsLinkName = (typeof NS_LINK_NAMES)[number];
 /** fds[] slot value of a socket rather than a namespace. */
 export const FD_SOCKET = -1;
+/** fds[] slot value of a tun/tap fd (/dev/net/tun); its netns is the device's stack. */
+export const FD_TUN = -3;
 
 /** One live process as read by the native walk; parsing is left to the scanner. */
 export interface RawProcess {
@@ -32,10 +37,13 @@ export interface RawProcess {
   /** Inodes by NS_LINK_NAMES slot; 0 where unreadable. */
   ns: Float64Array;
   nsErrno: number;
-  /** Flat quads [fd, slot, inode, netns]: namespace fds (slot >= 0, netns 0) and sockets
-   * (FD_SOCKET; netns = inode of the stack the socket belongs to, 0 when unknown). */
+  /** Flat quads [fd, slot, inode, netns]: namespace fds (slot >= 0, netns 0), sockets
+   * (FD_SOCKET; netns = inode of the stack the socket belongs to, 0 when unknown) and tun/tap
+   * fds (FD_TUN; netns = the device's stack, 0 when unknown). */
   fds: Float64Array;
   fdErrno: number;
+  /** Device names (fdinfo `iff:`) of the FD_TUN entries of fds, in order; null when none. */
+  tunIff: string[] | null;
   /** Flat triples [tid, slot, inode] for threads whose namespace differs from the process's. */
   tasks: Float64Array;
   taskErrno: number;
@@ -49,7 +57,7 @@ export interface WalkOptions {
   tasks?: boolean;
   /** Read /proc/<pid>/cgroup (for container hints). */
   cgroup?: boolean;
-  /** Resolve the stack of every socket (pidfd_getfd + SIOCGSKNS). */
+  /** Resolve the stack of every socket and tun fd (pidfd_getfd + SIOCGSKNS / TUNGETDEVNETNS). */
   socketNs?: boolean;
 }
 
@@ -70,6 +78,12 @@ export interface NsFacts {
 interface Addon {
   walk(procRoot: string, options?: Record<string, number>): RawProcess[];
   describe(path: string): NsFacts[];
+  netstacks(request: {
+    stacks: NetstackRequest["stacks"];
+    dump: number;
+    queries: number[];
+    threads: number;
+  }): NetstackReply;
 }
 
 const addon = createRequire(import.meta.url)("../build/nsatlas_native.node") as Addon;
@@ -89,4 +103,15 @@ export function walkProcesses(procRoot: string, options: WalkOptions = {}): RawP
 /** Facts of the namespace at path, followed by those of its ancestors (parents and owners). */
 export function describeNamespace(path: string): NsFacts[] {
   return addon.describe(path);
+}
+
+/** Links, addresses, routes and listening sockets of each stack, read by worker threads that
+ * setns(2) into one stack after another (rtnetlink and sock_diag); and nsid questions. */
+export function readNetstacks(request: NetstackRequest): NetstackReply {
+  return addon.netstacks({
+    stacks: request.stacks,
+    dump: request.dump ? 1 : 0,
+    queries: request.queries ?? [],
+    threads: request.threads ?? 2,
+  });
 }

@@ -15,3 +15,16 @@ export function namespaceId(type: NamespaceTypeName, inode: number): `${Namespac
 export function isNamespaceType(value: string): value is NamespaceTypeName {
   return (NAMESPACE_TYPES as readonly string[]).includes(value);
 }
+
+/** Codes of inventory findings (`findings[].code`): stable, for scripts and fleet search. */
+export const FINDING_CODES = [
+  "duplicate-address",
+  "leaked-stack",
+  "unreadable-name",
+  "shadowed-name",
+  "unreachable-peer",
+  "unreadable-process",
+  "not-privileged",
+  "unreadable-stack",
+] as const;
+export type FindingCodeName = (typeof FINDING_CODES)[number];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { INVENTORY_SCHEMA } from "./ids.js";
 import { NamespaceId, NamespaceType } from "./namespace-types.js";
+import { Finding, NetStack } from "./netstack.js";
 
 const Pid = z.number().int().positive();
 const Inode = z.number().int().nonnegative();
@@ -81,5 +82,9 @@ export const Inventory = z.object({
   namespaces: z.array(Namespace),
   processes: z.array(Process),
   warnings: z.array(z.string()),
+  /** One entry per network namespace; absent when the scan skipped stack detail (--no-netstacks). */
+  netstacks: z.array(NetStack).optional(),
+  /** Always written by the scanner ([] when none); defaults to [] for documents of older agents. */
+  findings: z.array(Finding).default([]),
 });
 export type Inventory = z.infer<typeof Inventory>;

@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import type { Process } from "@nsatlas/protocol";
 import { namespaceId } from "@nsatlas/protocol/ids";
 import type { NamespaceTable } from "./namespace-table.js";
-import { parseMountinfo } from "./parse/mountinfo.js";
+import { type MountEntry, parseMountinfo } from "./parse/mountinfo.js";
 import { parseNsLink } from "./parse/ns-link.js";
 
 export interface BindMountResult {
   /** Mount namespaces whose mountinfo was read, and through which pid. */
   readFrom: Map<number, number>;
+  /** Every mount of each mount namespace read, in mountinfo order. */
+  mounts: Map<number, MountEntry[]>;
   warnings: string[];
 }
 
@@ -29,13 +31,14 @@ export function fromBindMounts(
   }
   // The initial mount namespace first, so that a pin seen there is credited to it.
   const order = [...byMntNs.keys()].sort((a, b) => (a === initialMntNs ? -1 : b === initialMntNs ? 1 : a - b));
-  const result: BindMountResult = { readFrom: new Map(), warnings: [] };
+  const result: BindMountResult = { readFrom: new Map(), mounts: new Map(), warnings: [] };
   const seen = new Set<string>();
   for (const mntNs of order) {
     const text = readMountinfo(byMntNs.get(mntNs) ?? [], procRoot, mntNs, result);
     if (text === null) continue;
     const via = result.readFrom.get(mntNs);
     const { entries, errors } = parseMountinfo(text);
+    result.mounts.set(mntNs, entries);
     for (const e of errors) result.warnings.push(`mnt:${mntNs}: ${e.message}`);
     for (const m of entries) {
       if (m.fsType !== "nsfs") continue;

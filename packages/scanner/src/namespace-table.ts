@@ -15,6 +15,13 @@ export interface NamespaceEntry {
   openPath: string | null;
 }
 
+/** Process holders first, by pid, then the others in discovery order: the order the hub
+ * keeps when it re-derives membership from process changes. */
+function canonicalHolders(holders: Holder[]): Holder[] {
+  const procs = holders.filter((h) => h.kind === "process").sort((a, b) => a.pid - b.pid);
+  return procs.length === holders.length ? procs : [...procs, ...holders.filter((h) => h.kind !== "process")];
+}
+
 /** All namespaces found so far, keyed by `type:inode`; every discovery source adds to it. */
 export class NamespaceTable {
   // Keyed by type, then inode: the scan calls ensure() eight times per process, and building
@@ -57,7 +64,7 @@ export class NamespaceTable {
         initial: initial.get(e.type) === e.inode,
         names: [...e.names].sort(),
         pids: [...e.pids].sort((a, b) => a - b),
-        holders: e.holders,
+        holders: canonicalHolders(e.holders),
         owner: e.owner,
       };
       if (e.type === "pid" || e.type === "user") ns.parent = e.parent;

@@ -1,112 +1,11 @@
-import { readFileSync, readlinkSync } from "node:fs";
-import { describeNamespace, type RawProcess, type WalkOptions, walkProcesses } from "@nsatlas/native";
 import type { Inventory } from "@nsatlas/protocol";
-import { INVENTORY_SCHEMA } from "@nsatlas/protocol/ids";
-import { ProcRootError } from "./errors.js";
-import { fromBindMounts } from "./from-bind-mounts.js";
-import { fromFds } from "./from-fds.js";
-import { type DescribeNamespace, fromNetnsDir, recheckNetnsDir } from "./from-netns-dir.js";
-import { fromProc } from "./from-proc.js";
-import { fromTasks } from "./from-tasks.js";
-import { resolveHierarchy } from "./hierarchy.js";
-import { readHostIdentity } from "./host-info.js";
-import { findInitialNamespaces } from "./initial.js";
-import { NamespaceTable } from "./namespace-table.js";
-import { parseNsLink } from "./parse/ns-link.js";
-import { parsePasswd } from "./parse/passwd.js";
-import { describeUnreadable } from "./unreadable.js";
+import { collectNetstacks } from "./netstack/collect.js";
+import { type ScanOptions, scanCore } from "./scan-core.js";
 
-export interface ScanOptions {
-  procRoot: string;
-  netnsDir: string;
-  /** Effective uid of the scanning process (only root sees every process's links). */
-  euid: number;
-  passwdPath?: string;
-  now?: () => Date;
-  /** Injected for fixture trees, where nothing is a real nsfs file. */
-  describe?: DescribeNamespace;
-  walk?: (procRoot: string, options: WalkOptions) => RawProcess[];
-  threads?: number;
-  /** Our pid; socket stacks are resolved only when procRoot/self is us (pidfd_open(2) takes
-   * pids of our own pid namespace, which a foreign proc root does not show). */
-  ownPid?: number;
-}
+export type { ScanOptions };
 
-function readUsers(path: string): Map<number, string> {
-  try {
-    return parsePasswd(readFileSync(path, "utf8"));
-  } catch {
-    // No passwd file (a minimal container): users stay nameless, uids are still reported.
-    return new Map();
-  }
-}
-
-function linkInode(path: string): number | undefined {
-  try {
-    return parseNsLink(readlinkSync(path))?.inode;
-  } catch {
-    return undefined; // unreadable or absent; the caller falls back
-  }
-}
-
-function isOwnProcRoot(procRoot: string, ownPid: number | undefined): boolean {
-  try {
-    return ownPid !== undefined && readlinkSync(`${procRoot}/self`) === String(ownPid);
-  } catch {
-    return false; // a fixture tree or a proc root without `self`
-  }
-}
-
-/** One full scan of the namespaces visible through procRoot and netnsDir. */
+/** One full scan of the namespaces visible through procRoot and netnsDir, with the detail of
+ * every network stack unless options.netstacks is false. */
 export function scan(options: ScanOptions): Inventory {
-  const { procRoot, netnsDir } = options;
-  const describe = options.describe ?? describeNamespace;
-  const walk = options.walk ?? walkProcesses;
-  const now = options.now ?? (() => new Date());
-
-  // NSpid needs /proc/<pid>/status, the costliest file; it only says something new outside
-  // the initial pid namespace, so the walk reads it only there.
-  const initialPidNs = linkInode(`${procRoot}/1/ns/pid`) ?? linkInode(`${procRoot}/2/ns/pid`) ?? 0;
-  let raw: RawProcess[];
-  try {
-    raw = walk(procRoot, {
-      initialPidNs,
-      threads: options.threads ?? 2,
-      socketNs: isOwnProcRoot(procRoot, options.ownPid),
-    });
-  } catch (err) {
-    throw new ProcRootError(procRoot, { cause: err });
-  }
-
-  const table = new NamespaceTable();
-  const proc = fromProc(raw, table, { procRoot, users: readUsers(options.passwdPath ?? "/etc/passwd") });
-  fromTasks(raw, table, procRoot);
-  fromFds(raw, table, procRoot);
-  const initial = findInitialNamespaces(proc.processes);
-  const mounts = fromBindMounts(proc.processes, table, procRoot, initial.byType.get("mnt"));
-  const named = fromNetnsDir(netnsDir, table, describe);
-  const hierarchyWarnings = resolveHierarchy(table, describe);
-  const lateWarnings = recheckNetnsDir(netnsDir, named.pending, table, describe);
-
-  const ownUserNs = linkInode(`${procRoot}/self/ns/user`);
-  const privileged = options.euid === 0 && (ownUserNs === undefined || ownUserNs === initial.byType.get("user"));
-  const warnings = [
-    ...describeUnreadable(proc.unreadable, options.euid),
-    ...proc.malformed,
-    ...mounts.warnings,
-    ...named.warnings,
-    ...lateWarnings,
-    ...hierarchyWarnings,
-  ];
-  if (initial.from === "none") warnings.push("initial namespaces unknown: neither PID 1 nor kthreadd is readable");
-  if (!privileged)
-    warnings.push("not privileged: the scan shows only what this user may read (run as root for a full view)");
-
-  return {
-    schema: INVENTORY_SCHEMA,
-    host: { ...readHostIdentity(procRoot), scannedAt: now().toISOString(), initialFrom: initial.from, privileged },
-    namespaces: table.toNamespaces(initial.byType),
-    processes: proc.processes.sort((a, b) => a.pid - b.pid),
-    warnings,
-  };
+  return scanCore(options, collectNetstacks);
 }

@@ -2,6 +2,9 @@ import { constants } from "node:os";
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 
+/** "EPERM" for 1, and so on; the number itself when the name is unknown. */
+export const errnoName = (errno: number): string => ERRNO_NAMES.get(errno) ?? String(errno);
+
 /** One warning line for processes whose namespace links could not be read, naming a few. */
 export function describeUnreadable(
   unreadable: ReadonlyArray<{ pid: number; comm: string; errno: number }>,
@@ -10,7 +13,7 @@ export function describeUnreadable(
   if (unreadable.length === 0) return [];
   const named = unreadable
     .slice(0, 10)
-    .map((u) => `${u.pid} (${u.comm}${u.errno ? `: ${ERRNO_NAMES.get(u.errno) ?? u.errno}` : ""})`)
+    .map((u) => `${u.pid} (${u.comm}${u.errno ? `: ${errnoName(u.errno)}` : ""})`)
     .join(", ");
   const more = unreadable.length > 10 ? ` and ${unreadable.length - 10} more` : "";
   const why = euid === 0 ? "even as root" : "not root";

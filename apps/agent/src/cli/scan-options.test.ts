@@ -11,8 +11,23 @@ const DEFAULTS = {
   netnsDir: "/run/netns",
   netstacks: true,
   help: false,
+  watch: false,
+  intervalMs: 1_000,
+  fullEveryMs: 30_000,
 };
-const FLAGS = ["--json", "--no-netstacks", "-h", "--help", "--type", "-t", "--proc-root", "--netns-dir"];
+const FLAGS = [
+  "--json",
+  "--no-netstacks",
+  "--watch",
+  "-h",
+  "--help",
+  "--type",
+  "-t",
+  "--proc-root",
+  "--netns-dir",
+  "--interval",
+  "--full-every",
+];
 
 /** The UsageError that parsing argv throws; fails the test if it throws nothing or something else. */
 function usageError(argv: string[]): UsageError {

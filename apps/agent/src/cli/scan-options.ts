@@ -1,5 +1,7 @@
 import type { NamespaceType } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
+import { ArgReader } from "./arg-reader.js";
+import { parseDuration } from "./duration.js";
 import { UsageError } from "./usage-error.js";
 
 export interface ScanCliOptions {
@@ -9,15 +11,22 @@ export interface ScanCliOptions {
   netnsDir: string;
   netstacks: boolean;
   help: boolean;
+  /** --watch: print the inventory, then each delta, as NDJSON until interrupted. */
+  watch: boolean;
+  intervalMs: number;
+  fullEveryMs: number;
 }
 
-export const SCAN_USAGE = `usage: nsatlas-agent scan [--json] [--type TYPE[,TYPE]]... [--proc-root DIR] [--netns-dir DIR] [--no-netstacks]
+export const SCAN_USAGE = `usage: nsatlas-agent scan [--json] [--type TYPE[,TYPE]]... [--proc-root DIR] [--netns-dir DIR] [--no-netstacks] [--watch]
 
   --json            print the inventory (schema nsatlas.inventory/v1) as one JSON document
   --type TYPE       only namespaces of these types (${NAMESPACE_TYPES.join(", ")}); repeatable
   --proc-root DIR   procfs to scan (default /proc)
   --netns-dir DIR   directory of named network namespaces (default /run/netns)
   --no-netstacks    skip network stack detail (links, addresses, routes)
+  --watch           print the inventory, then each change as an NDJSON delta, until interrupted
+  --interval D      with --watch: how often new/exited processes are looked for (default 1s)
+  --full-every D    with --watch: full rescan period (default 30s)
 `;
 
 /** Parses `scan` arguments strictly: unknown options and types are usage errors. */
@@ -29,48 +38,49 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
     netnsDir: "/run/netns",
     netstacks: true,
     help: false,
+    watch: false,
+    intervalMs: 1_000,
+    fullEveryMs: 30_000,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    // `--json=false` must not quietly mean --json.
-    const noValue = (): void => {
-      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-    };
+  const r = new ArgReader(argv);
+  for (let flag = r.next(); flag !== null; flag = r.next()) {
     switch (flag) {
+      // `--json=false` must not quietly mean --json: boolean flags take no value.
       case "--json":
-        noValue();
+        r.noValue(flag);
         opts.json = true;
         break;
       case "--no-netstacks":
-        noValue();
+        r.noValue(flag);
         opts.netstacks = false;
+        break;
+      case "--watch":
+        r.noValue(flag);
+        opts.watch = true;
         break;
       case "-h":
       case "--help":
-        noValue();
+        r.noValue(flag);
         opts.help = true;
         break;
       case "--type":
       case "-t":
-        opts.types = [...(opts.types ?? []), ...parseTypes(value())];
+        opts.types = [...(opts.types ?? []), ...parseTypes(r.value(flag))];
         break;
       case "--proc-root":
-        opts.procRoot = value().replace(/\/+$/, "") || "/";
+        opts.procRoot = r.value(flag).replace(/\/+$/, "") || "/";
         break;
       case "--netns-dir":
-        opts.netnsDir = value().replace(/\/+$/, "") || "/";
+        opts.netnsDir = r.value(flag).replace(/\/+$/, "") || "/";
+        break;
+      case "--interval":
+        opts.intervalMs = parseDuration(flag, r.value(flag));
+        break;
+      case "--full-every":
+        opts.fullEveryMs = parseDuration(flag, r.value(flag));
         break;
       default:
-        throw new UsageError(`unknown option: ${arg}`);
+        throw new UsageError(`unknown option: ${r.raw}`);
     }
   }
   return opts;

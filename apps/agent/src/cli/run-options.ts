@@ -1,0 +1,131 @@
+import { ArgReader } from "./arg-reader.js";
+import { parseDuration } from "./duration.js";
+import { UsageError } from "./usage-error.js";
+
+export interface RunOptions {
+  hub: URL;
+  tokenFile: string | null;
+  agentId: string | null;
+  hostname: string | null;
+  readOnly: boolean;
+  intervalMs: number;
+  fullEveryMs: number;
+  backoffBaseMs: number;
+  procRoot: string;
+  netnsDir: string;
+  labels: Record<string, string>;
+  caFile: string | null;
+  insecure: boolean;
+  help: boolean;
+}
+
+export const RUN_USAGE = `usage: nsatlas-agent run --hub ws://HOST:PORT/agent [options]
+
+  --hub URL            the dashboard's agent endpoint (ws:// or wss://)
+  --token-file FILE    agent token (else NSATLAS_AGENT_TOKEN)
+  --agent-id ID        this host's id (default /etc/machine-id)
+  --hostname NAME      name shown for this host (default: the kernel's)
+  --read-only          never execute actions; advertise none
+  --interval D         fast tick: new/exited processes (default 1s)
+  --full-every D       full rescan period (default 30s)
+  --backoff-base D     first reconnect delay; doubles up to 60s, jittered (default 1s)
+  --label K=V          a label for fleet filtering (repeatable)
+  --ca-file FILE       CA bundle to trust for wss://
+  --insecure           allow plain ws:// to a non-loopback hub
+  --proc-root DIR, --netns-dir DIR
+Durations: an integer plus ms, s or m, at least 100ms.
+`;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** Parses `run` arguments strictly; unknown flags are usage errors (exit 2). */
+export function parseRunArgs(argv: readonly string[]): RunOptions {
+  const o: Omit<RunOptions, "hub"> & { hub: URL | null } = {
+    hub: null,
+    tokenFile: null,
+    agentId: null,
+    hostname: null,
+    readOnly: false,
+    intervalMs: 1_000,
+    fullEveryMs: 30_000,
+    backoffBaseMs: 1_000,
+    procRoot: "/proc",
+    netnsDir: "/run/netns",
+    labels: {},
+    caFile: null,
+    insecure: false,
+    help: false,
+  };
+  const r = new ArgReader(argv);
+  for (let flag = r.next(); flag !== null; flag = r.next()) {
+    switch (flag) {
+      case "--hub": {
+        const text = r.value(flag);
+        try {
+          o.hub = new URL(text);
+        } catch {
+          throw new UsageError(`--hub: not a URL: ${JSON.stringify(text)}`);
+        }
+        if (o.hub.protocol !== "ws:" && o.hub.protocol !== "wss:")
+          throw new UsageError("--hub must be ws:// or wss://");
+        break;
+      }
+      case "--token-file":
+        o.tokenFile = r.value(flag);
+        break;
+      case "--agent-id":
+        o.agentId = r.value(flag);
+        if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(o.agentId))
+          throw new UsageError("--agent-id: letters, digits, _ . : - only");
+        break;
+      case "--hostname":
+        o.hostname = r.value(flag);
+        break;
+      case "--read-only":
+        r.noValue(flag);
+        o.readOnly = true;
+        break;
+      case "--insecure":
+        r.noValue(flag);
+        o.insecure = true;
+        break;
+      case "--interval":
+        o.intervalMs = parseDuration(flag, r.value(flag));
+        break;
+      case "--full-every":
+        o.fullEveryMs = parseDuration(flag, r.value(flag));
+        break;
+      case "--backoff-base":
+        o.backoffBaseMs = parseDuration(flag, r.value(flag));
+        break;
+      case "--label": {
+        const kv = r.value(flag);
+        const m = /^([A-Za-z0-9_.\-/]{1,63})=(.{0,255})$/.exec(kv);
+        if (!m?.[1]) throw new UsageError(`--label: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
+        o.labels[m[1]] = m[2] ?? "";
+        break;
+      }
+      case "--ca-file":
+        o.caFile = r.value(flag);
+        break;
+      case "--proc-root":
+        o.procRoot = r.value(flag).replace(/\/+$/, "") || "/";
+        break;
+      case "--netns-dir":
+        o.netnsDir = r.value(flag).replace(/\/+$/, "") || "/";
+        break;
+      case "-h":
+      case "--help":
+        o.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown option: ${r.raw}`);
+    }
+  }
+  if (o.help) return { ...o, hub: o.hub ?? new URL("ws://127.0.0.1:3000/agent") };
+  if (!o.hub) throw new UsageError("--hub is required");
+  if (o.hub.protocol === "ws:" && !LOOPBACK.test(o.hub.hostname) && !o.insecure) {
+    throw new UsageError(`refusing plain ws:// to non-loopback ${o.hub.hostname}: use wss:// (or --insecure)`);
+  }
+  return { ...o, hub: o.hub };
+}

@@ -1,0 +1,104 @@
+import { existsSync, type FSWatcher, watch } from "node:fs";
+import type { Inventory, InventoryChanges } from "@nsatlas/protocol";
+import { diffInventory } from "@nsatlas/scanner";
+import { ProcessSet } from "./process-set.js";
+
+export interface ScanLoopOptions {
+  scanOnce: () => Inventory;
+  procRoot: string;
+  netnsDir: string;
+  intervalMs: number;
+  fullEveryMs: number;
+  /** Called with the changes of every scan that changed something. */
+  onChange: (changes: InventoryChanges, inventory: Inventory) => void;
+  onError: (err: unknown) => void;
+}
+
+/** Keeps an inventory current. Three triggers, cheapest first:
+ *  - the netns dir is watched (inotify): a named stack that appears or vanishes rescans at once;
+ *  - every interval, the set of user processes is compared: new or exited ones rescan;
+ *  - every fullEvery, a full rescan catches what neither shows: setns/unshare by running
+ *    processes, new fd holders, links and addresses. */
+export class ScanLoop {
+  #inventory: Inventory;
+  readonly #processes: ProcessSet;
+  #timers: NodeJS.Timeout[] = [];
+  #watcher: FSWatcher | null = null;
+  #pending: NodeJS.Immediate | null = null;
+  #lastFull = Date.now();
+  scans = 0;
+
+  constructor(private readonly o: ScanLoopOptions) {
+    this.#processes = new ProcessSet(o.procRoot);
+    this.#inventory = o.scanOnce();
+  }
+
+  current(): Inventory {
+    return this.#inventory;
+  }
+
+  /** A fresh full scan, replacing the current inventory without reporting a change. */
+  rescanSilently(): Inventory {
+    this.#inventory = this.o.scanOnce();
+    return this.#inventory;
+  }
+
+  start(): void {
+    this.#watchNetnsDir();
+    this.#timers.push(setInterval(() => this.#tick(), this.o.intervalMs));
+  }
+
+  stop(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    this.#watcher?.close();
+    this.#watcher = null;
+    if (this.#pending) clearImmediate(this.#pending);
+  }
+
+  /** Schedules a scan soon (coalescing bursts of triggers into one scan). */
+  requestScan(): void {
+    if (this.#pending) return;
+    this.#pending = setImmediate(() => {
+      this.#pending = null;
+      this.#scan();
+    });
+  }
+
+  #tick(): void {
+    try {
+      if (!this.#watcher) this.#watchNetnsDir();
+      if (Date.now() - this.#lastFull >= this.o.fullEveryMs || this.#processes.changed()) this.requestScan();
+    } catch (err) {
+      this.o.onError(err);
+    }
+  }
+
+  #scan(): void {
+    try {
+      this.#processes.changed(); // what this scan sees is the new baseline
+      const next = this.o.scanOnce();
+      this.scans += 1;
+      this.#lastFull = Date.now();
+      const changes = diffInventory(this.#inventory, next);
+      this.#inventory = next;
+      if (changes) this.o.onChange(changes, next);
+    } catch (err) {
+      this.o.onError(err);
+    }
+  }
+
+  #watchNetnsDir(): void {
+    // `ip netns add` creates the dir on first use; until then the tick retries.
+    if (!existsSync(this.o.netnsDir)) return;
+    try {
+      this.#watcher = watch(this.o.netnsDir, () => this.requestScan());
+      this.#watcher.on("error", () => {
+        this.#watcher?.close();
+        this.#watcher = null;
+      });
+    } catch (err) {
+      this.o.onError(err);
+    }
+  }
+}

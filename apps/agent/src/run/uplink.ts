@@ -1,0 +1,163 @@
+import { randomBytes } from "node:crypto";
+import {
+  CloseCode,
+  HEARTBEAT_MS,
+  type HelloFrame,
+  HubFrame,
+  type Inventory,
+  type InventoryChanges,
+  MAX_FRAME_BYTES,
+} from "@nsatlas/protocol";
+import WebSocket from "ws";
+import type { Backoff } from "./backoff.js";
+
+/** Above this many unsent bytes, deltas are dropped and replaced by one snapshot later. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** The hub refused our credentials (401 / 4401 / 4403): retrying cannot help. */
+export class FatalUplinkError extends Error {
+  readonly code = "UPLINK_REFUSED";
+  readonly exitCode = 3;
+}
+
+export interface UplinkOptions {
+  url: URL;
+  token: string;
+  hello: () => HelloFrame;
+  inventory: () => Inventory;
+  backoff: Backoff;
+  ca?: Buffer;
+  log: (msg: string) => void;
+  onFatal: (err: FatalUplinkError) => void;
+}
+
+/** The agent's connection to the hub: hello, then a snapshot, then sequenced deltas; a resync
+ * or any doubt (reconnect, dropped delta) is answered with a fresh snapshot. Reconnects with
+ * jittered exponential backoff. */
+export class Uplink {
+  /** New each agent start: the hub discards deltas of an epoch it does not know. */
+  readonly epoch = randomBytes(8).toString("hex");
+  #seq = 0;
+  #ws: WebSocket | null = null;
+  #open = false;
+  #needSnapshot = true;
+  #stopped = false;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #retry: NodeJS.Timeout | null = null;
+  framesSent = 0;
+  snapshotsSent = 0;
+  bytesSent = 0;
+
+  constructor(private readonly o: UplinkOptions) {}
+
+  start(): void {
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#ws?.close(1000, "agent stopping");
+  }
+
+  /** Sends what changed; falls back to a snapshot whenever the hub may have missed a delta. */
+  sendChanges(changes: InventoryChanges): void {
+    if (!this.#open) return; // the snapshot after the next hello will carry it
+    if (this.#needSnapshot) {
+      this.#sendSnapshot();
+      return;
+    }
+    if ((this.#ws?.bufferedAmount ?? 0) > MAX_BUFFERED_BYTES) {
+      // A slow hub: drop this delta; once the buffer drains, one snapshot replaces them all.
+      this.#needSnapshot = true;
+      return;
+    }
+    const baseSeq = this.#seq;
+    this.#seq += 1;
+    this.#send({ type: "delta", epoch: this.epoch, seq: this.#seq, baseSeq, changes });
+  }
+
+  #connect(): void {
+    const ws = new WebSocket(this.o.url, {
+      headers: { Authorization: `Bearer ${this.o.token}` },
+      maxPayload: MAX_FRAME_BYTES,
+      perMessageDeflate: true,
+      handshakeTimeout: 10_000,
+      ...(this.o.ca ? { ca: this.o.ca } : {}),
+    });
+    this.#ws = ws;
+    ws.on("open", () => {
+      this.#open = true;
+      this.o.backoff.reset();
+      this.o.log(`connected to ${this.o.url.href}`);
+      this.#send(this.o.hello());
+      this.#sendSnapshot();
+      this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
+    });
+    ws.on("message", (data) => this.#receive(data.toString()));
+    ws.on("unexpected-response", (_req, res) => {
+      if (res.statusCode === 401 || res.statusCode === 403) {
+        this.#fatal(`hub refused the agent (HTTP ${res.statusCode}): check the token`);
+      } else {
+        this.o.log(`hub answered HTTP ${res.statusCode} to the upgrade`);
+        ws.terminate();
+      }
+    });
+    ws.on("error", (err) => this.o.log(`uplink: ${err.message}`));
+    ws.on("close", (code, reason) => {
+      this.#open = false;
+      this.#needSnapshot = true;
+      if (this.#heartbeat) clearInterval(this.#heartbeat);
+      if (code === CloseCode.unauthorized || code === CloseCode.forbidden) {
+        return this.#fatal(`hub closed the connection ${code}: ${reason.toString()}`);
+      }
+      if (this.#stopped) return;
+      const delay = this.o.backoff.next();
+      this.o.log(`disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""}); retrying in ${delay} ms`);
+      this.#retry = setTimeout(() => this.#connect(), delay);
+    });
+  }
+
+  #receive(text: string): void {
+    let frame: HubFrame;
+    try {
+      frame = HubFrame.parse(JSON.parse(text));
+    } catch {
+      this.o.log("uplink: ignoring a malformed frame from the hub");
+      return;
+    }
+    if (frame.type === "resync") {
+      this.o.log(`hub asked for a resync: ${frame.reason}`);
+      this.#sendSnapshot();
+    } else if (frame.type === "error") {
+      this.o.log(`hub error ${frame.code}: ${frame.message}`);
+    }
+  }
+
+  #beat(): void {
+    if (this.#needSnapshot && (this.#ws?.bufferedAmount ?? 0) < MAX_BUFFERED_BYTES) this.#sendSnapshot();
+    else this.#send({ type: "heartbeat", seq: this.#seq });
+  }
+
+  #sendSnapshot(): void {
+    if (!this.#open) return;
+    this.#seq += 1;
+    this.#needSnapshot = false;
+    this.snapshotsSent += 1;
+    this.#send({ type: "snapshot", epoch: this.epoch, seq: this.#seq, inventory: this.o.inventory() });
+  }
+
+  #send(frame: object): void {
+    const text = JSON.stringify(frame);
+    this.framesSent += 1;
+    this.bytesSent += text.length;
+    this.#ws?.send(text);
+  }
+
+  #fatal(message: string): void {
+    if (this.#stopped) return;
+    this.stop();
+    this.o.onFatal(new FatalUplinkError(message));
+  }
+}

@@ -1,0 +1,38 @@
+import type { Inventory } from "@nsatlas/protocol";
+import type { ScanCliOptions } from "./cli/scan-options.js";
+import { ScanLoop } from "./run/scan-loop.js";
+
+/** `nsatlas-agent scan --watch`: the inventory, then every delta, as NDJSON on stdout. */
+export function watchScan(opts: ScanCliOptions, scanOnce: () => Inventory, first: Inventory): Promise<number> {
+  return new Promise((resolve) => {
+    let seq = 0;
+    const print = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+    let initial: Inventory | null = first;
+    const loop = new ScanLoop({
+      // The first scan was already made (and failed loudly if the proc root is unreadable).
+      scanOnce: () => {
+        const inv = initial ?? scanOnce();
+        initial = null;
+        return inv;
+      },
+      procRoot: opts.procRoot,
+      netnsDir: opts.netnsDir,
+      intervalMs: opts.intervalMs,
+      fullEveryMs: opts.fullEveryMs,
+      onChange: (changes) => {
+        seq += 1;
+        print({ type: "delta", seq, baseSeq: seq - 1, changes });
+      },
+      onError: (err) => process.stderr.write(`nsatlas-agent: scan failed: ${(err as Error).message}\n`),
+    });
+    print({ type: "snapshot", seq, inventory: loop.current() });
+    loop.start();
+    const stop = () => {
+      loop.stop();
+      resolve(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    process.stdout.on("error", stop); // the reader went away (EPIPE)
+  });
+}

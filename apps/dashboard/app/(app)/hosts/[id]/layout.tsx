@@ -1,0 +1,57 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+import { Badge, relativeTime } from "../../../../src/client/ui";
+import { useHost } from "../../../../src/client/use-host";
+
+const TABS = [
+  ["", "Overview"],
+  ["stacks", "Network stacks"],
+  ["namespaces", "Namespaces"],
+  ["processes", "Processes"],
+  ["topology", "Topology"],
+] as const;
+
+export default function HostLayout({ children }: { children: ReactNode }) {
+  const { hostId, summary, inventory } = useHost();
+  const path = usePathname();
+  const base = `/hosts/${encodeURIComponent(hostId)}`;
+  return (
+    <div>
+      <div className="mb-3 flex flex-wrap items-baseline gap-3">
+        <h1 className="text-xl font-semibold">{summary?.hostname || hostId}</h1>
+        {summary && <Badge tone={summary.state === "connected" ? "emerald" : "amber"}>{summary.state}</Badge>}
+        {summary && <span className="text-xs text-slate-500">updated {relativeTime(summary.lastSeen)}</span>}
+        {summary?.kernel && <span className="text-xs text-slate-500">kernel {summary.kernel}</span>}
+      </div>
+      {summary?.state === "stale" && (
+        <p className="mb-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          This host's agent is not reporting: what you see is its last inventory, from {relativeTime(summary.lastSeen)}.
+        </p>
+      )}
+      {inventory && !inventory.host.privileged && (
+        <p className="mb-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          Degraded view: the agent does not run as root, so it sees only the processes its user may read. Namespaces
+          held by other users' processes are missing. Run the agent as root for a full view.
+        </p>
+      )}
+      <nav className="mb-5 flex gap-1 border-b border-slate-200 dark:border-slate-800" aria-label="Host views">
+        {TABS.map(([seg, label]) => {
+          const href = seg ? `${base}/${seg}` : base;
+          const active = seg ? path.startsWith(href) : path === base;
+          return (
+            <Link
+              key={seg}
+              href={href}
+              className={`-mb-px border-b-2 px-3 py-2 text-sm ${active ? "border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400"}`}
+            >
+              {label}
+            </Link>
+          );
+        })}
+      </nav>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useMemo } from "react";
+import { downloadJson } from "../../../../../src/client/export";
+import { StackCardView } from "../../../../../src/client/stacks/stack-card";
+import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
+import { useHost } from "../../../../../src/client/use-host";
+import { buildStackCards, filterCards } from "../../../../../src/lib/stack-cards";
+
+function StacksView() {
+  const { hostId, query, inventory } = useHost();
+  const params = useSearchParams();
+  const router = useRouter();
+  const path = usePathname();
+  const filter = params.get("filter") ?? "";
+  const cards = useMemo(() => (inventory ? buildStackCards(inventory) : []), [inventory]);
+  const shown = useMemo(() => filterCards(cards, filter), [cards, filter]);
+  if (query.isPending) return <Loading what="stacks" />;
+  if (query.error) return <ErrorNote error={query.error} />;
+  if (!inventory) return <Empty>This host has not sent its first inventory yet.</Empty>;
+  const base = `/hosts/${encodeURIComponent(hostId)}`;
+  return (
+    <div>
+      <div className="mb-4 flex flex-wrap items-center gap-3">
+        <input
+          value={filter}
+          onChange={(e) =>
+            router.replace(`${path}${e.target.value ? `?filter=${encodeURIComponent(e.target.value)}` : ""}`)
+          }
+          placeholder="Filter stacks: name, process, address, port…"
+          aria-label="Filter stacks"
+          className="w-80 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+        />
+        <span className="text-sm text-slate-500">
+          {shown.length} of {cards.length} stacks
+        </span>
+        <button
+          type="button"
+          className="ml-auto rounded-md border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
+          onClick={() =>
+            downloadJson(
+              `stacks-${hostId}.json`,
+              shown.map(({ haystack: _h, ...c }) => c),
+            )
+          }
+        >
+          Export JSON
+        </button>
+      </div>
+      {shown.length === 0 ? (
+        <Empty>No stack matches “{filter}”.</Empty>
+      ) : (
+        <div className="space-y-4">
+          {shown.map((c) => (
+            <StackCardView key={c.id} card={c} base={base} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export default function StacksPage() {
+  return (
+    <Suspense>
+      <StacksView />
+    </Suspense>
+  );
+}

@@ -1,0 +1,84 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { openDatabase, TokenError, TokenStore } from "@nsatlas/hub";
+import { ensureDataDir } from "../server/data-dir.js";
+import { dataDirFrom } from "../server/env.js";
+
+const USAGE = `usage: nsatlas <command>
+
+  token create --role admin|operator|auditor|agent --name NAME   print a new token (shown once)
+  token list                                                      names, roles, dates
+  token revoke NAME                                               revoke a token (its sessions end)
+
+The data dir is NSATLAS_DATA_DIR (default /var/lib/nsatlas as root, else ~/.local/state/nsatlas).
+`;
+
+class CliUsage extends Error {}
+
+function flagValue(args: string[], name: string): string {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? args[i + 1] : undefined;
+  if (v === undefined || v.startsWith("--")) throw new CliUsage(`${name} is required`);
+  return v;
+}
+
+function tokenCommand(args: string[], store: TokenStore): number {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case "create": {
+      const known = new Set(["--role", "--name"]);
+      for (let i = 0; i < rest.length; i += 2) {
+        if (!known.has(rest[i] ?? "")) throw new CliUsage(`unknown option: ${rest[i]}`);
+      }
+      const secret = store.create(flagValue(rest, "--name"), flagValue(rest, "--role"));
+      process.stdout.write(`${secret}\n`);
+      return 0;
+    }
+    case "list": {
+      if (rest.length > 0) throw new CliUsage(`unexpected argument: ${rest[0]}`);
+      const rows = store.list();
+      process.stdout.write("NAME\tROLE\tCREATED\tREVOKED\n");
+      for (const t of rows) process.stdout.write(`${t.name}\t${t.role}\t${t.createdAt}\t${t.revokedAt ?? "-"}\n`);
+      return 0;
+    }
+    case "revoke": {
+      if (rest.length !== 1 || !rest[0]) throw new CliUsage("token revoke takes exactly one NAME");
+      store.revoke(rest[0]);
+      process.stdout.write(`revoked ${rest[0]}\n`);
+      return 0;
+    }
+    default:
+      throw new CliUsage(`unknown token command: ${sub ?? "(none)"}`);
+  }
+}
+
+/** The `nsatlas` admin CLI, working on the same data dir as the server. */
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "-h" || command === "--help") {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (command !== "token") throw new CliUsage(command ? `unknown command: ${command}` : "missing command");
+    const dir = dataDirFrom();
+    const dbPath = join(dir, "nsatlas.db");
+    if (!existsSync(dir)) ensureDataDir(dir);
+    const db = openDatabase(dbPath);
+    try {
+      return tokenCommand(rest, new TokenStore(db));
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (err instanceof CliUsage) {
+      process.stderr.write(`nsatlas: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof TokenError) {
+      process.stderr.write(`nsatlas: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

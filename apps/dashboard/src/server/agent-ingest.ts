@@ -1,0 +1,115 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type Credential, type FleetStore, HubFrameError, type Session } from "@nsatlas/hub";
+import { AgentFrame, CloseCode, MAX_FRAME_BYTES } from "@nsatlas/protocol";
+import { type WebSocket, WebSocketServer } from "ws";
+import { type Authenticator, bearer, originAllowed } from "./auth.js";
+import type { Logger } from "./logger.js";
+import type { ServerMetrics } from "./server-metrics.js";
+
+export interface AgentIngestOptions {
+  fleet: FleetStore;
+  auth: Authenticator;
+  /** Token name of this server's own local agent. */
+  localAgentName: string | null;
+  log: Logger;
+  metrics: ServerMetrics;
+}
+
+function refuse(socket: Duplex, status: 401 | 403, message: string): void {
+  const body = JSON.stringify({ error: { code: status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Forbidden"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** The `/agent` websocket: authenticates the upgrade, validates every frame at the edge and
+ * feeds the fleet store. Frames over MAX_FRAME_BYTES (after decompression) close with 1009. */
+export function createAgentIngest(o: AgentIngestOptions) {
+  let localAgentName = o.localAgentName;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: true });
+  const sockets = new Map<number, WebSocket>();
+
+  function credentialFor(req: IncomingMessage): Credential | null {
+    const secret = bearer(req);
+    if (secret === null) return null;
+    if (o.auth.isFleetToken(secret)) return { kind: "fleet-token" };
+    const p = o.auth.principal(secret);
+    if (p?.role !== "agent") return null;
+    return p.name === localAgentName ? { kind: "local", agentId: p.name } : { kind: "agent-token", agentId: p.name };
+  }
+
+  function attach(ws: WebSocket, session: Session, remote: string): void {
+    sockets.set(session.id, ws);
+    ws.on("message", (data, isBinary) => {
+      o.metrics.framesIn += 1;
+      let json: unknown;
+      try {
+        json = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString());
+      } catch {
+        o.metrics.rejectedFrames += 1;
+        o.log.warn(`agent ${remote}: frame is not JSON; closing`);
+        ws.close(CloseCode.badFrame, "frame is not JSON");
+        return;
+      }
+      const parsed = AgentFrame.safeParse(json);
+      if (!parsed.success) {
+        o.metrics.rejectedFrames += 1;
+        const issue = parsed.error.issues[0];
+        const why = issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame";
+        o.log.warn(`agent ${remote} (${session.hostId ?? "no hello yet"}): invalid frame (${why}); closing`);
+        ws.close(CloseCode.badFrame, `invalid frame: ${why}`.slice(0, 120));
+        return;
+      }
+      try {
+        for (const reply of o.fleet.receive(session, parsed.data)) {
+          if (reply.type === "resync") o.metrics.resyncs += 1;
+          o.metrics.framesOut += 1;
+          ws.send(JSON.stringify(reply));
+        }
+      } catch (err) {
+        if (!(err instanceof HubFrameError)) throw err;
+        o.metrics.rejectedFrames += 1;
+        o.log.warn(`agent ${remote}: ${err.message}; closing ${err.closeCode}`);
+        ws.close(err.closeCode, err.message.slice(0, 120));
+      }
+    });
+    ws.on("close", () => {
+      sockets.delete(session.id);
+      o.fleet.closeSession(session);
+    });
+    ws.on("error", (err) => o.log.warn(`agent ${remote}: ${err.message}`));
+  }
+
+  return {
+    /** Closes the socket of a session (the fleet store asks when a host reconnects elsewhere). */
+    closeSession(sessionId: number, code: number, reason: string): void {
+      sockets.get(sessionId)?.close(code, reason);
+    },
+
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
+      if (!originAllowed(req)) {
+        o.log.warn(`agent ${remote}: refused, foreign Origin ${req.headers.origin}`);
+        refuse(socket, 403, "foreign Origin");
+        return;
+      }
+      const credential = credentialFor(req);
+      if (!credential) {
+        o.log.warn(`agent ${remote}: refused, missing or bad token`);
+        refuse(socket, 401, "missing or bad agent token");
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.fleet.openSession(credential), remote));
+    },
+
+    setLocalAgentName(name: string | null): void {
+      localAgentName = name;
+    },
+
+    close(): void {
+      for (const ws of sockets.values()) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { IncomingMessage } from "node:http";
+import { type Role, sameSecret, type TokenStore } from "@nsatlas/hub";
+
+/** Who made a request: a stored token, or the never-stored NSATLAS_ADMIN_TOKEN. */
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+export interface Authenticator {
+  /** The principal for a bearer secret, or null. */
+  principal(secret: string): Principal | null;
+  /** The fleet token compares equal (agents only). */
+  isFleetToken(secret: string): boolean;
+}
+
+export function createAuthenticator(
+  tokens: TokenStore,
+  adminToken: string | null,
+  fleetToken: string | null,
+): Authenticator {
+  return {
+    principal(secret) {
+      if (adminToken !== null && sameSecret(secret, adminToken)) return { name: "admin (env)", role: "admin" };
+      const info = tokens.verify(secret);
+      return info ? { name: info.name, role: info.role } : null;
+    },
+    isFleetToken(secret) {
+      return fleetToken !== null && sameSecret(secret, fleetToken);
+    },
+  };
+}
+
+/** The secret of an `Authorization: Bearer …` header, or null. */
+export function bearer(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1] ?? null;
+}
+
+/** Browsers send Origin on websockets and cross-site requests: it must be this server's.
+ * Non-browser clients (agents, scripts) send none, which is allowed. */
+export function originAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  const host = req.headers.host;
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,144 @@
+import { EventEmitter } from "node:events";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { FleetStore, openDatabase, SessionStore, TokenStore } from "@nsatlas/hub";
+import { ensureAdminToken } from "./admin-token.js";
+import { createAgentIngest } from "./agent-ingest.js";
+import { createAuthenticator } from "./auth.js";
+import { ensureDataDir } from "./data-dir.js";
+import type { Settings } from "./env.js";
+import { type LocalAgent, startLocalAgent } from "./local-agent.js";
+import { consoleLogger, type Logger } from "./logger.js";
+import { createRequestAuthenticator } from "./request-auth.js";
+import { hostRoutes } from "./rest/host-routes.js";
+import { openApiRoute } from "./rest/openapi.js";
+import { createRouter, sendJson } from "./rest/router.js";
+import { sessionRoutes } from "./rest/session-routes.js";
+import { newServerMetrics } from "./server-metrics.js";
+import { attachTrpc, TRPC_WS_PATH } from "./trpc/attach.js";
+
+export interface StartOptions {
+  settings: Settings;
+  /** Directory of the Next app (with .next); null serves no UI (API-only, used by tests). */
+  nextDir: string | null;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  fleet: FleetStore;
+  tokens: TokenStore;
+  adminToken: { secret: string | null; created: boolean; source: string };
+  localAgent: LocalAgent | null;
+  close(): Promise<void>;
+}
+
+type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+async function loadNext(dir: string, dev: boolean, server: Server): Promise<NextHandler> {
+  const { default: next } = await import("next");
+  // Next attaches its own `upgrade` listener to the server it is given and closes sockets it
+  // does not know (see shared/toolchain.md); in production it gets a stand-in emitter and
+  // this server routes every upgrade itself.
+  const app = next({ dev, dir, httpServer: dev ? server : (new EventEmitter() as unknown as Server) });
+  await app.prepare();
+  return app.getRequestHandler();
+}
+
+/** The one dashboard server: Next UI, the agent websocket (/agent), REST, /healthz. */
+export async function startServer(o: StartOptions): Promise<RunningServer> {
+  const log = o.log ?? consoleLogger();
+  const { settings } = o;
+  const dataDir = ensureDataDir(settings.dataDir);
+  const db = openDatabase(join(dataDir, "nsatlas.db"));
+  const tokens = new TokenStore(db);
+  const adminToken = ensureAdminToken(tokens, dataDir, settings.adminToken);
+  const sessions = new SessionStore(db);
+  const auth = createAuthenticator(tokens, settings.adminToken, settings.fleetToken);
+  const requestAuth = createRequestAuthenticator(auth, sessions, tokens, settings.adminToken !== null);
+  const metrics = newServerMetrics();
+  let closeAgentSession: (id: number, code: number, reason: string) => void = () => {};
+  const fleet = new FleetStore({ closeSession: (id, code, reason) => closeAgentSession(id, code, reason) });
+  const staleTimer = setInterval(() => fleet.tick(), 1_000);
+  staleTimer.unref();
+
+  const server = createHttpServer();
+  let nextHandler: NextHandler | null = null;
+  let localAgentName: string | null = null;
+  const ingest = createAgentIngest({ fleet, auth, localAgentName: null, log, metrics });
+  closeAgentSession = ingest.closeSession;
+  const router = createRouter(
+    [
+      { method: "GET", path: "/healthz", public: true, handle: () => ({ ok: true }) },
+      ...sessionRoutes(auth, sessions),
+      ...hostRoutes(fleet),
+      openApiRoute(),
+    ],
+    (req) => requestAuth.principal(req),
+  );
+  const trpc = attachTrpc(fleet, requestAuth);
+
+  server.on("request", (req, res) => {
+    if (trpc.handles(new URL(req.url ?? "/", "http://localhost").pathname)) return trpc.handleHttp(req, res);
+    router
+      .handle(req, res)
+      .then((handled) => {
+        if (handled) return;
+        if (nextHandler) return nextHandler(req, res);
+        sendJson(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
+      })
+      .catch((err: unknown) => {
+        log.error(`request ${req.url}: ${(err as Error).stack ?? err}`);
+        if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL", message: "internal error" } });
+      });
+  });
+  server.on("upgrade", (req, socket, head) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (path === "/agent") return ingest.handleUpgrade(req, socket, head);
+    if (path === TRPC_WS_PATH) return trpc.handleUpgrade(req, socket, head);
+    socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  const url = `http://${hostForUrl}:${port}`;
+  if (o.nextDir !== null) nextHandler = await loadNext(o.nextDir, settings.dev, server);
+
+  let localAgent: LocalAgent | null = null;
+  if (settings.localAgent) {
+    localAgent = startLocalAgent({
+      tokens,
+      dataDir,
+      hubUrl: `ws://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${port}/agent`,
+      extraArgs: settings.localAgentArgs,
+      log,
+    });
+    localAgentName = localAgent.name;
+  }
+  ingest.setLocalAgentName(localAgentName);
+
+  return {
+    url,
+    port,
+    fleet,
+    tokens,
+    adminToken,
+    localAgent,
+    async close() {
+      clearInterval(staleTimer);
+      await localAgent?.stop();
+      ingest.close();
+      trpc.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { TokenStore } from "@nsatlas/hub";
+import { dataPath, writeSecretFile } from "./data-dir.js";
+import type { Logger } from "./logger.js";
+
+/** The id of this machine: /etc/machine-id, as the agent uses by default. */
+export function machineId(): string {
+  try {
+    return readFileSync("/etc/machine-id", "utf8").trim() || "localhost";
+  } catch {
+    return "localhost"; // containers without a machine id
+  }
+}
+
+function agentBin(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("@nsatlas/agent/package.json")), "bin", "nsatlas-agent");
+}
+
+export interface LocalAgent {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `nsatlas-agent run` for this host as a child process with a fresh per-start agent
+ * token (kept in <data dir>/local-agent.token, 0600): scanning stays off the server's event
+ * loop, and the user needs no token file. The child is restarted if it dies. */
+export function startLocalAgent(opts: {
+  tokens: TokenStore;
+  dataDir: string;
+  hubUrl: string;
+  extraArgs: string[];
+  log: Logger;
+}): LocalAgent {
+  const name = machineId();
+  const tokenFile = dataPath(opts.dataDir, "local-agent.token");
+  writeSecretFile(tokenFile, `${opts.tokens.rotate(name, "agent")}\n`);
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  const start = () => {
+    const args = ["run", "--hub", opts.hubUrl, "--token-file", tokenFile, "--agent-id", name, ...opts.extraArgs];
+    child = spawn(process.execPath, [agentBin(), ...args], { stdio: ["ignore", "inherit", "inherit"] });
+    child.on("exit", (code, signal) => {
+      if (stopping) return;
+      opts.log.warn(`local agent exited (${signal ?? code}); restarting in 2 s`);
+      setTimeout(() => {
+        if (!stopping) start();
+      }, 2_000).unref();
+    });
+  };
+  start();
+  return {
+    name,
+    stop: () =>
+      new Promise((resolve) => {
+        stopping = true;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child?.kill("SIGKILL"), 3_000).unref();
+      }),
+  };
+}

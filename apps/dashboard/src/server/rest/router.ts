@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Principal } from "../auth.js";
+import { HttpError, unauthorized } from "./http-error.js";
+
+export interface RestRequest {
+  req: IncomingMessage;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  principal: Principal | null;
+}
+
+/** A response other than 200 + JSON (e.g. 204 with a Set-Cookie header). */
+export class RestResponse {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[]> = {},
+    readonly body: unknown = undefined,
+  ) {}
+}
+
+/** Reads a JSON request body of at most maxBytes; 400 on anything else. */
+export async function readJsonBody(req: IncomingMessage, maxBytes = 256 * 1024): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new HttpError(413, "TOO_LARGE", `request body over ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new HttpError(400, "BAD_JSON", "request body is not JSON");
+  }
+}
+
+export interface Route {
+  method: "GET" | "POST" | "DELETE";
+  /** A path with `{name}` segments, e.g. /api/v1/hosts/{id}/inventory. */
+  path: string;
+  /** Routes are authenticated unless marked public. */
+  public?: boolean;
+  handle(r: RestRequest): unknown | Promise<unknown>;
+}
+
+interface Compiled extends Route {
+  re: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): Compiled {
+  const names: string[] = [];
+  const re = new RegExp(
+    `^${route.path.replace(/\{(\w+)\}/g, (_, n: string) => {
+      names.push(n);
+      return "([^/]+)";
+    })}$`,
+  );
+  return { ...route, re, names };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(text);
+}
+
+/** A tiny REST router: matches method and path, authenticates, translates errors at the edge. */
+export function createRouter(routes: Route[], authenticate: (req: IncomingMessage) => Principal | null) {
+  const compiled = routes.map(compile);
+  return {
+    /** Handles the request if a route's path matches; returns false otherwise. */
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const matching = compiled.filter((r) => r.re.test(url.pathname));
+      if (matching.length === 0) return false;
+      const route = matching.find((r) => r.method === req.method);
+      try {
+        if (!route) throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method} not allowed here`);
+        const principal = authenticate(req);
+        if (!route.public && !principal) throw unauthorized();
+        const m = route.re.exec(url.pathname);
+        const params: Record<string, string> = {};
+        route.names.forEach((n, i) => {
+          params[n] = decodeURIComponent(m?.[i + 1] ?? "");
+        });
+        const body = await route.handle({ req, params, query: url.searchParams, principal });
+        if (body instanceof RestResponse) {
+          res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
+          res.end(body.body === undefined ? undefined : JSON.stringify(body.body));
+        } else sendJson(res, 200, body);
+      } catch (err) {
+        if (err instanceof HttpError) sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+        else {
+          console.error("nsatlas: REST handler failed:", err);
+          sendJson(res, 500, { error: { code: "INTERNAL", message: "internal error" } });
+        }
+      }
+      return true;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { SESSION_TTL_MS, type SessionStore } from "@nsatlas/hub";
+import { z } from "zod";
+import type { Authenticator } from "../auth.js";
+import { readCookie, SESSION_COOKIE, sameOriginRequest } from "../request-auth.js";
+import { HttpError } from "./http-error.js";
+import { RestResponse, type Route, readJsonBody } from "./router.js";
+
+const Login = z.object({ token: z.string().min(1).max(512) });
+
+function cookie(value: string, maxAgeSeconds: number): string {
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+}
+
+/** POST /api/v1/session {"token"} -> 204 + an HttpOnly, SameSite=Strict session cookie (12 h);
+ * DELETE /api/v1/session logs out. Open to every valid token, auditors included. */
+export function sessionRoutes(auth: Authenticator, sessions: SessionStore): Route[] {
+  return [
+    {
+      method: "POST",
+      path: "/api/v1/session",
+      public: true,
+      async handle({ req }) {
+        // Login sets a cookie: it must come from this server's own page, never another site.
+        if (req.headers.origin !== undefined && !sameOriginRequest(req)) {
+          throw new HttpError(403, "FOREIGN_ORIGIN", "login from another origin is refused");
+        }
+        const parsed = Login.safeParse(await readJsonBody(req, 4096));
+        if (!parsed.success) throw new HttpError(400, "BAD_REQUEST", 'expected {"token": "…"}');
+        const p = auth.principal(parsed.data.token);
+        if (!p) throw new HttpError(401, "UNAUTHORIZED", "unknown or revoked token");
+        if (p.role === "agent") throw new HttpError(403, "FORBIDDEN", "agent tokens cannot log in");
+        const { secret } = sessions.open(p.name, p.role);
+        return new RestResponse(204, { "set-cookie": cookie(secret, SESSION_TTL_MS / 1000) });
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/api/v1/session",
+      public: true,
+      handle({ req }) {
+        const secret = readCookie(req, SESSION_COOKIE);
+        if (secret !== null) sessions.close(secret);
+        return new RestResponse(204, { "set-cookie": cookie("", 0) });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/v1/session",
+      handle: ({ principal }) => ({ name: principal?.name, role: principal?.role }),
+    },
+  ];
+}

@@ -1,0 +1,12 @@
+import { router } from "./init.js";
+import { hostsRouter } from "./routers/hosts.js";
+import { liveRouter } from "./routers/live.js";
+import { sessionRouter } from "./routers/session.js";
+
+export const appRouter = router({
+  hosts: hostsRouter,
+  live: liveRouter,
+  session: sessionRouter,
+});
+
+export type AppRouter = typeof appRouter;

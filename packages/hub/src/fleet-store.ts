@@ -1,0 +1,212 @@
+import {
+  type AgentFrame,
+  CloseCode,
+  type HubFrame,
+  type Inventory,
+  type InventoryChanges,
+  STALE_AFTER_MS,
+} from "@nsatlas/protocol";
+import { applyChanges } from "./apply-changes.js";
+import { HubFrameError } from "./errors.js";
+
+/** How the agent on a session proved who it is. */
+export type Credential =
+  /** Its own `agent` token: the agentId is bound to the token's name. Actions allowed. */
+  | { kind: "agent-token"; agentId: string }
+  /** The shared fleet token: the agentId is self-declared, so the host is view-only. */
+  | { kind: "fleet-token" }
+  /** The dashboard's own local agent (a per-start token). */
+  | { kind: "local"; agentId: string };
+
+export interface Session {
+  readonly id: number;
+  readonly credential: Credential;
+  hostId: string | null;
+}
+
+export interface HostRecord {
+  id: string;
+  hostname: string;
+  bootId: string;
+  agentVersion: string;
+  readOnly: boolean;
+  labels: Record<string, string>;
+  capabilities: string[];
+  credential: Credential["kind"];
+  sessionId: number | null;
+  lastFrameAt: number;
+  connectedAt: number;
+  epoch: string | null;
+  seq: number;
+  inventory: Inventory | null;
+  /** Last state announced to subscribers, to emit state changes exactly once. */
+  announcedState: HostState;
+  resyncs: number;
+}
+
+export type HostState = "connected" | "stale";
+
+export type FleetEvent =
+  | { kind: "state"; hostId: string; state: HostState }
+  | { kind: "inventory"; hostId: string; changes: InventoryChanges | null; snapshot: boolean }
+  | { kind: "removed"; hostId: string };
+
+export interface FleetStoreOptions {
+  now?: () => number;
+  /** Called when a newer session of the same host replaces an older one. */
+  closeSession?: (sessionId: number, code: number, reason: string) => void;
+}
+
+/** Fleet state: per host the latest inventory, built from a snapshot and sequenced deltas,
+ * with change events for subscribers. Knows nothing of sockets or HTTP. */
+export class FleetStore {
+  readonly #hosts = new Map<string, HostRecord>();
+  readonly #listeners = new Set<(e: FleetEvent) => void>();
+  readonly #now: () => number;
+  readonly #closeSession: NonNullable<FleetStoreOptions["closeSession"]>;
+  #nextSession = 1;
+
+  constructor(options: FleetStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#closeSession = options.closeSession ?? (() => {});
+  }
+
+  openSession(credential: Credential): Session {
+    return { id: this.#nextSession++, credential, hostId: null };
+  }
+
+  /** Handles one validated frame; returns the frames to send back. Throws HubFrameError. */
+  receive(session: Session, frame: AgentFrame): HubFrame[] {
+    if (frame.type === "hello") return this.#hello(session, frame);
+    const host = session.hostId === null ? undefined : this.#hosts.get(session.hostId);
+    if (!host || host.sessionId !== session.id) {
+      throw new HubFrameError("NO_HELLO", CloseCode.badFrame, `${frame.type} before hello`);
+    }
+    host.lastFrameAt = this.#now();
+    this.#announce(host);
+    switch (frame.type) {
+      case "heartbeat":
+        return [];
+      case "snapshot":
+        host.epoch = frame.epoch;
+        host.seq = frame.seq;
+        host.inventory = frame.inventory;
+        this.#emit({ kind: "inventory", hostId: host.id, changes: null, snapshot: true });
+        return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
+      case "delta": {
+        // A delta only applies on top of exactly the state it was computed from; anything
+        // else (hub restarted, frames lost, another epoch) asks for a fresh snapshot.
+        if (host.inventory === null || frame.epoch !== host.epoch || frame.baseSeq !== host.seq) {
+          host.resyncs += 1;
+          const reason =
+            host.inventory === null || frame.epoch !== host.epoch
+              ? `unknown epoch ${frame.epoch}`
+              : `seq gap: have ${host.seq}, delta is based on ${frame.baseSeq}`;
+          return [{ type: "resync", reason }];
+        }
+        host.inventory = applyChanges(host.inventory, frame.changes);
+        host.seq = frame.seq;
+        this.#emit({ kind: "inventory", hostId: host.id, changes: frame.changes, snapshot: false });
+        return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
+      }
+    }
+  }
+
+  #hello(session: Session, frame: Extract<AgentFrame, { type: "hello" }>): HubFrame[] {
+    const cred = session.credential;
+    if (session.hostId !== null) throw new HubFrameError("DOUBLE_HELLO", CloseCode.badFrame, "hello sent twice");
+    if ((cred.kind === "agent-token" || cred.kind === "local") && frame.agentId !== cred.agentId) {
+      throw new HubFrameError(
+        "AGENT_ID_MISMATCH",
+        CloseCode.forbidden,
+        `this token belongs to agent ${JSON.stringify(cred.agentId)}, not ${JSON.stringify(frame.agentId)}`,
+      );
+    }
+    const now = this.#now();
+    const existing = this.#hosts.get(frame.agentId);
+    if (existing?.sessionId != null && existing.sessionId !== session.id) {
+      this.#closeSession(existing.sessionId, CloseCode.replaced, "replaced by a newer connection of this agent");
+    }
+    const host: HostRecord = {
+      id: frame.agentId,
+      hostname: frame.hostname,
+      bootId: frame.bootId,
+      agentVersion: frame.version,
+      readOnly: frame.readOnly,
+      labels: frame.labels ?? {},
+      capabilities: frame.capabilities,
+      credential: cred.kind,
+      sessionId: session.id,
+      lastFrameAt: now,
+      connectedAt: now,
+      // The previous inventory stays visible until the snapshot that follows every hello.
+      epoch: null,
+      seq: 0,
+      inventory: existing?.inventory ?? null,
+      announcedState: existing?.announcedState ?? "stale",
+      resyncs: existing?.resyncs ?? 0,
+    };
+    this.#hosts.set(host.id, host);
+    session.hostId = host.id;
+    this.#announce(host);
+    return [];
+  }
+
+  /** The socket of session closed. An old socket closing after its agent reconnected on a
+   * new one changes nothing: only the current session's end makes the host stale. */
+  closeSession(session: Session): void {
+    const host = session.hostId === null ? undefined : this.#hosts.get(session.hostId);
+    if (!host || host.sessionId !== session.id) return;
+    host.sessionId = null;
+    this.#announce(host);
+  }
+
+  stateOf(host: HostRecord): HostState {
+    return host.sessionId !== null && this.#now() - host.lastFrameAt < STALE_AFTER_MS ? "connected" : "stale";
+  }
+
+  /** Re-evaluates staleness (call every second or so); emits state changes. */
+  tick(): void {
+    for (const host of this.#hosts.values()) this.#announce(host);
+  }
+
+  host(id: string): HostRecord | undefined {
+    return this.#hosts.get(id);
+  }
+
+  hosts(): HostRecord[] {
+    return [...this.#hosts.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  remove(id: string): boolean {
+    const host = this.#hosts.get(id);
+    if (!host) return false;
+    if (host.sessionId !== null) this.#closeSession(host.sessionId, 4410, "host removed");
+    this.#hosts.delete(id);
+    this.#emit({ kind: "removed", hostId: id });
+    return true;
+  }
+
+  subscribe(listener: (e: FleetEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #announce(host: HostRecord): void {
+    const state = this.stateOf(host);
+    if (state === host.announcedState) return;
+    host.announcedState = state;
+    this.#emit({ kind: "state", hostId: host.id, state });
+  }
+
+  #emit(e: FleetEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        // A broken subscriber must not take the ingest path down; it is reported, not hidden.
+        console.error("nsatlas hub: subscriber failed:", err);
+      }
+    }
+  }
+}
