@@ -1,5 +1,6 @@
-// `npm test`: lint, typecheck, unit tests, then integration tests (serially: they touch
-// host-wide state). Prints one closing line "N passed, N failed" that CI reads.
+// `npm test`: lint, typecheck, unit tests, integration tests (serially: they touch host-wide
+// state), then the Playwright journeys. Prints one closing line "N passed, N failed" that CI
+// reads. `node scripts/run-tests.mjs unit int` runs only the named steps.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,6 +49,24 @@ for (const project of ["unit", "int"]) {
     `--outputFile.json=${file}`,
   ]);
   countVitest(file);
+}
+if (want("e2e")) {
+  // Playwright journeys in Debian's Chromium against the real server and a local agent.
+  const file = join(out, "e2e.json");
+  console.log("\n── e2e (Playwright, Chromium)");
+  const r = spawnSync(bin("playwright"), ["test", "--reporter=list,json"], {
+    cwd: join(root, "e2e"),
+    env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+    stdio: "inherit",
+  });
+  try {
+    const stats = JSON.parse(readFileSync(file, "utf8")).stats;
+    passed += stats.expected + stats.flaky;
+    failed += stats.unexpected;
+    if (r.status !== 0 && stats.unexpected === 0) failed += 1;
+  } catch {
+    failed += 1;
+  }
 }
 rmSync(out, { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed`);

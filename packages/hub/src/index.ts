@@ -12,3 +12,4 @@ export {
 } from "./fleet-store.js";
 export { SESSION_TTL_MS, type SessionInfo, SessionStore } from "./session-store.js";
 export { hashToken, ROLES, type Role, sameSecret, TokenError, type TokenInfo, TokenStore } from "./token-store.js";
+export { type MatchKind, type SearchableHost, type SearchMatch, searchFleet } from "./search.js";

@@ -49,11 +49,19 @@ function reasonText(h: Holder, comm: (pid: number) => string): string {
   }
 }
 
-/** Groups processes by container when they have one, else by command name. */
+/** Kernel threads: kthreadd (pid 2) and its children have no argv. */
+export const isKernelThread = (p: Process) => p.cmdline.length === 0 && (p.pid === 2 || p.ppid === 2);
+
+/** Groups processes by container when they have one, else by command name; kernel threads
+ * (dozens of kworkers in the initial namespaces) form one group. */
 export function groupProcesses(procs: readonly Process[]): ProcessGroup[] {
   const groups = new Map<string, ProcessGroup>();
   for (const p of procs) {
-    const key = p.container ? `${p.container.runtime} ${shortId(p.container.id) || p.container.podUid}` : p.comm;
+    const key = isKernelThread(p)
+      ? "kernel threads"
+      : p.container
+        ? `${p.container.runtime} ${shortId(p.container.id) || p.container.podUid}`
+        : p.comm;
     let g = groups.get(key);
     if (!g) {
       g = { label: key, container: p.container !== null, pids: [], commands: [] };

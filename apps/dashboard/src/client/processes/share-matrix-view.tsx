@@ -1,0 +1,72 @@
+"use client";
+import type { NamespaceType, Process } from "@nsatlas/protocol";
+import Link from "next/link";
+import { shareMatrix } from "../../lib/share-matrix";
+
+const PALETTE = [
+  "bg-rose-300 dark:bg-rose-700",
+  "bg-sky-300 dark:bg-sky-700",
+  "bg-amber-300 dark:bg-amber-700",
+  "bg-emerald-300 dark:bg-emerald-700",
+  "bg-violet-300 dark:bg-violet-700",
+  "bg-lime-300 dark:bg-lime-700",
+  "bg-orange-300 dark:bg-orange-700",
+  "bg-cyan-300 dark:bg-cyan-700",
+];
+
+/** Processes × namespace types: equal namespaces share a colour; the initial ones are grey. */
+export function ShareMatrixView({
+  processes,
+  initial,
+  base,
+}: {
+  processes: Process[];
+  initial: Map<NamespaceType, number>;
+  base: string;
+}) {
+  const m = shareMatrix(processes, initial);
+  return (
+    <div className="overflow-x-auto" data-testid="share-matrix">
+      <table className="text-sm">
+        <thead>
+          <tr>
+            <th className="px-2 py-1 text-left text-xs uppercase text-slate-500">process</th>
+            {m.types.map((t) => (
+              <th key={t} className="px-2 py-1 text-xs uppercase text-slate-500">
+                {t}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {m.rows.map((r) => (
+            <tr key={r.pid}>
+              <td className="px-2 py-1">
+                <Link
+                  className="text-indigo-700 hover:underline dark:text-indigo-300"
+                  href={`${base}/processes/${r.pid}`}
+                >
+                  {r.pid}
+                </Link>{" "}
+                <span className="text-slate-500">{r.comm}</span>
+              </td>
+              {r.cells.map((c, i) => (
+                <td key={m.types[i]} className="px-1 py-1">
+                  <span
+                    className={`block rounded px-2 py-1 text-center font-mono text-xs ${c.colour < 0 ? "bg-slate-100 text-slate-500 dark:bg-slate-800" : PALETTE[c.colour % PALETTE.length]}`}
+                    title={`${m.types[i]}:${c.inode}${c.colour < 0 ? " (initial)" : ""}`}
+                  >
+                    {c.colour < 0 ? "init" : String(c.inode).slice(-4)}
+                  </span>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="mt-2 text-xs text-slate-500">
+        Same colour in a column = same namespace. Grey = the initial namespace of that type.
+      </p>
+    </div>
+  );
+}
