@@ -22,7 +22,7 @@ export default function HostsPage() {
   return (
     <div>
       <h1 className="mb-4 text-xl font-semibold">Hosts</h1>
-      <table className="w-full text-left text-sm">
+      <table className="w-full text-left text-sm [&_td]:px-2 [&_th]:px-2">
         <thead className="text-xs uppercase text-slate-500">
           <tr>
             <th className="py-2">Host</th>

@@ -1,5 +1,6 @@
 import type { Finding, Holder, Namespace, NetStack, Process } from "@nsatlas/protocol";
 import type { UiInventory } from "./inventory-types";
+import { nameStacks, stackTitles } from "./stack-names";
 
 /** Why a stack is alive, in words a person reads at a glance. */
 export interface AliveReason {
@@ -80,6 +81,7 @@ export function buildStackCards(inv: UiInventory): StackCard[] {
   const byPid = new Map(inv.processes.map((p) => [p.pid, p]));
   const comm = (pid: number) => byPid.get(pid)?.comm ?? "?";
   const stacks = new Map((inv.netstacks ?? []).map((s) => [s.ns, s]));
+  const titles = stackTitles(inv);
   const cards = inv.namespaces
     .filter((n): n is Namespace => n.type === "net")
     .map((n): StackCard => {
@@ -91,7 +93,9 @@ export function buildStackCards(inv: UiInventory): StackCard[] {
       for (const h of nonProcess) reasons.push({ kind: h.kind, text: reasonText(h, comm) });
       const title = n.initial ? "initial" : n.names.length > 0 ? n.names.join(", ") : `unnamed (${n.inode})`;
       const stack = stacks.get(n.id) ?? null;
-      const findings = (inv.findings ?? []).filter((f) => f.ns === n.id);
+      const findings = (inv.findings ?? [])
+        .filter((f) => f.ns === n.id)
+        .map((f) => ({ ...f, message: nameStacks(f.message, titles) }));
       const haystack = [
         title,
         n.id,

@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { StackCard as Card } from "../../lib/stack-cards";
 import { Badge } from "../ui";
 
-function LinkRow({ link, base }: { link: NetLink; base: string }) {
+function LinkRow({ link, base, titles }: { link: NetLink; base: string; titles: ReadonlyMap<string, string> }) {
   return (
     <li className="py-1">
       <span className="font-mono font-medium">{link.name}</span> <Badge>{link.kind}</Badge>{" "}
@@ -18,7 +18,7 @@ function LinkRow({ link, base }: { link: NetLink; base: string }) {
             className="text-indigo-700 hover:underline dark:text-indigo-300"
             href={`${base}/stacks#${link.peer.ns}`}
           >
-            {link.peer.name} in {link.peer.ns}
+            {link.peer.name} in {titles.get(link.peer.ns) ?? link.peer.ns}
           </Link>
         </span>
       )}
@@ -34,14 +34,14 @@ function LinkRow({ link, base }: { link: NetLink; base: string }) {
   );
 }
 
-function StackDetail({ stack, base }: { stack: NetStack; base: string }) {
+function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; titles: ReadonlyMap<string, string> }) {
   return (
     <div className="mt-3 grid gap-3 md:grid-cols-2">
       <div>
         <h4 className="text-xs font-semibold uppercase text-slate-500">Links</h4>
         <ul className="text-sm">
           {stack.links.map((l) => (
-            <LinkRow key={l.ifindex} link={l} base={base} />
+            <LinkRow key={l.ifindex} link={l} base={base} titles={titles} />
           ))}
         </ul>
       </div>
@@ -93,7 +93,15 @@ function StackDetail({ stack, base }: { stack: NetStack; base: string }) {
 }
 
 /** One network stack: who shares it, why it is alive, its links, ports and files. */
-export function StackCardView({ card, base }: { card: Card; base: string }) {
+export function StackCardView({
+  card,
+  base,
+  titles,
+}: {
+  card: Card;
+  base: string;
+  titles: ReadonlyMap<string, string>;
+}) {
   return (
     <article
       id={card.id}
@@ -150,7 +158,7 @@ export function StackCardView({ card, base }: { card: Card; base: string }) {
         </ul>
       )}
       {card.stack ? (
-        <StackDetail stack={card.stack} base={base} />
+        <StackDetail stack={card.stack} base={base} titles={titles} />
       ) : (
         <p className="mt-2 text-xs text-slate-500">No stack detail (the agent runs with --no-netstacks).</p>
       )}

@@ -3,6 +3,7 @@ import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import Link from "next/link";
 import { Card, Empty, ErrorNote, Loading } from "../../../../src/client/ui";
 import { useHost } from "../../../../src/client/use-host";
+import { nameStacks, stackTitles } from "../../../../src/lib/stack-names";
 
 export default function HostOverview() {
   const { hostId, query, inventory, summary } = useHost();
@@ -11,6 +12,7 @@ export default function HostOverview() {
   if (!inventory || !summary) return <Empty>This host has not sent its first inventory yet.</Empty>;
   const base = `/hosts/${encodeURIComponent(hostId)}`;
   const findings = inventory.findings ?? [];
+  const titles = stackTitles(inventory);
   const count = (code: string) => findings.filter((f) => f.code === code).length;
   return (
     <div className="space-y-4">
@@ -54,7 +56,8 @@ export default function HostOverview() {
           <ul className="space-y-1 text-sm">
             {findings.map((f) => (
               <li key={`${f.code}${f.ns}${f.message}`}>
-                <span className="font-mono text-xs text-amber-700 dark:text-amber-300">{f.code}</span> {f.message}
+                <span className="font-mono text-xs text-amber-700 dark:text-amber-300">{f.code}</span>{" "}
+                {nameStacks(f.message, titles)}
               </li>
             ))}
           </ul>

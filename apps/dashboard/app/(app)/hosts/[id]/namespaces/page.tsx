@@ -98,7 +98,7 @@ function NamespacesView() {
           ))}
         </ul>
       ) : (
-        <table className="w-full text-left text-sm">
+        <table className="w-full text-left text-sm [&_td]:px-2 [&_th]:px-2">
           <thead className="text-xs uppercase text-slate-500">
             <tr>
               <th className="py-2">Namespace</th>

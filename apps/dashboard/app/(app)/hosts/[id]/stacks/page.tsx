@@ -6,6 +6,7 @@ import { StackCardView } from "../../../../../src/client/stacks/stack-card";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
 import { buildStackCards, filterCards } from "../../../../../src/lib/stack-cards";
+import { stackTitles } from "../../../../../src/lib/stack-names";
 
 function StacksView() {
   const { hostId, query, inventory } = useHost();
@@ -15,6 +16,7 @@ function StacksView() {
   const filter = params.get("filter") ?? "";
   const cards = useMemo(() => (inventory ? buildStackCards(inventory) : []), [inventory]);
   const shown = useMemo(() => filterCards(cards, filter), [cards, filter]);
+  const titles = useMemo(() => (inventory ? stackTitles(inventory) : new Map<string, string>()), [inventory]);
   if (query.isPending) return <Loading what="stacks" />;
   if (query.error) return <ErrorNote error={query.error} />;
   if (!inventory) return <Empty>This host has not sent its first inventory yet.</Empty>;
@@ -52,7 +54,7 @@ function StacksView() {
       ) : (
         <div className="space-y-4">
           {shown.map((c) => (
-            <StackCardView key={c.id} card={c} base={base} />
+            <StackCardView key={c.id} card={c} base={base} titles={titles} />
           ))}
         </div>
       )}

@@ -45,7 +45,7 @@ export default function ProcessPage() {
           </dd>
         </dl>
       </Card>
-      <table className="w-full text-left text-sm" data-testid="process-namespaces">
+      <table className="w-full text-left text-sm [&_td]:px-2 [&_th]:px-2" data-testid="process-namespaces">
         <thead className="text-xs uppercase text-slate-500">
           <tr>
             <th className="py-2">Type</th>
