@@ -182,20 +182,9 @@ static napi_value facts_to_js(napi_env env, const struct ns_facts *f) {
   return obj;
 }
 
-/* describe(path) -> facts of that namespace, then of every ancestor reachable through
- * NS_GET_PARENT / NS_GET_USERNS (namespaces that no process may hold any more). */
-static napi_value js_describe(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  char path[4096];
-  size_t len;
-  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok) {
-    napi_throw_type_error(env, "EINVAL", "describe(path: string)");
-    return NULL;
-  }
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, errno, path);
+/* Facts of the namespace fd refers to (fd is consumed), then of every ancestor reachable
+ * through NS_GET_PARENT / NS_GET_USERNS (namespaces that no process may hold any more). */
+static napi_value describe_fd(napi_env env, int fd, const char *what) {
   /* Breadth-first over a tiny graph: user-namespace nesting is capped at 32 levels. */
   int queue[128];
   unsigned long long seen[128];
@@ -212,7 +201,7 @@ static napi_value js_describe(napi_env env, napi_callback_info info) {
       if (head == 1) {
         close(cur);
         for (int i = head; i < tail; i++) close(queue[i]);
-        return throw_errno(env, -rc, path);
+        return throw_errno(env, -rc, what);
       }
       close(cur);
       continue;
@@ -234,10 +223,44 @@ static napi_value js_describe(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* describe(path) -> facts of the namespace at path and of its ancestors. */
+static napi_value js_describe(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char path[4096];
+  size_t len;
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "describe(path: string)");
+    return NULL;
+  }
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return throw_errno(env, errno, path);
+  return describe_fd(env, fd, path);
+}
+
+/* describeSocket(pid, fd) -> facts of the network namespace a socket of pid was created in
+ * (a stack kept alive by nothing but that socket has no path to open). */
+static napi_value js_describe_socket(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t pid = 0, sockfd = -1;
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &pid) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &sockfd) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "describeSocket(pid: number, fd: number)");
+    return NULL;
+  }
+  int ns = ns_open_socket_netns(pid, sockfd);
+  if (ns < 0) return throw_errno(env, -ns, "socket of a process");
+  return describe_fd(env, ns, "socket of a process");
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"walk", NULL, js_walk, NULL, NULL, NULL, napi_default, NULL},
       {"describe", NULL, js_describe, NULL, NULL, NULL, napi_default, NULL},
+      {"describeSocket", NULL, js_describe_socket, NULL, NULL, NULL, napi_default, NULL},
       {"netstacks", NULL, js_netstacks, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);

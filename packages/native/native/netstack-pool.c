@@ -4,6 +4,7 @@
  * a name. Workers are threads of their own, never the caller's: the JS thread must stay in
  * its stack. They exit when done, which drops their reference on the last stack. */
 #include "netstack-pool.h"
+#include "ns-ioctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,21 +25,6 @@ struct pool {
   struct netstack_job *job;
   atomic_int next;
 };
-
-/* An fd on the namespace a socket was created in: borrow the socket (pidfd_getfd needs
- * ptrace access to the holder) and ask it (SIOCGSKNS). */
-static int open_via_socket(int pid, int fd) {
-  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd < 0) return -errno;
-  int sock = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-  int err = errno;
-  close(pidfd);
-  if (sock < 0) return -err;
-  int ns = ioctl(sock, SIOCGSKNS);
-  err = errno;
-  close(sock);
-  return ns < 0 ? -err : ns;
-}
 
 /* Keeps fd when it is the namespace we want; a holder may have exited and its pid or fd
  * number been reused meanwhile, so the inode decides, not the path. */
@@ -61,7 +47,7 @@ static int open_stack(const struct stack_ref *ref) {
     if (keep_if_inode(fd, ref->inode, &err) >= 0) return fd;
   }
   for (int i = 0; i < ref->nsocks; i++) {
-    int fd = open_via_socket(ref->sock_pids[i], ref->sock_fds[i]);
+    int fd = ns_open_socket_netns(ref->sock_pids[i], ref->sock_fds[i]);
     if (fd < 0) {
       err = -fd;
       continue;

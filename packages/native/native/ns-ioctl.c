@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
+#include <linux/sockios.h>
+#include <sys/syscall.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,4 +52,17 @@ int ns_describe_fd(int fd, struct ns_facts *out) {
 int ns_open_related(int fd, int parent) {
   int rel = ioctl(fd, parent ? NS_GET_PARENT : NS_GET_USERNS);
   return rel < 0 ? -errno : rel;
+}
+
+int ns_open_socket_netns(int pid, int fd) {
+  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0) return -errno;
+  int sock = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+  int err = errno;
+  close(pidfd);
+  if (sock < 0) return -err;
+  int ns = ioctl(sock, SIOCGSKNS);
+  err = errno;
+  close(sock);
+  return ns < 0 ? -err : ns;
 }

@@ -5,6 +5,10 @@
 #include <sched.h>
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080 /* linux/sched.h, since 5.6 */
+/* An fd on the network namespace a socket of pid was created in, or -errno: borrows the
+ * socket with pidfd_getfd(2) (needs ptrace access) and asks it with SIOCGSKNS. */
+int ns_open_socket_netns(int pid, int fd);
+
 #endif
 
 struct ns_facts {
@@ -21,5 +25,9 @@ struct ns_facts {
 int ns_describe_fd(int fd, struct ns_facts *out);
 /* A new fd on the parent (parent != 0) or the owning user namespace, or -errno. */
 int ns_open_related(int fd, int parent);
+
+/* An fd on the network namespace a socket of pid was created in, or -errno: borrows the
+ * socket with pidfd_getfd(2) (needs ptrace access) and asks it with SIOCGSKNS. */
+int ns_open_socket_netns(int pid, int fd);
 
 #endif

@@ -78,6 +78,7 @@ export interface NsFacts {
 interface Addon {
   walk(procRoot: string, options?: Record<string, number>): RawProcess[];
   describe(path: string): NsFacts[];
+  describeSocket(pid: number, fd: number): NsFacts[];
   netstacks(request: {
     stacks: NetstackRequest["stacks"];
     dump: number;
@@ -103,6 +104,12 @@ export function walkProcesses(procRoot: string, options: WalkOptions = {}): RawP
 /** Facts of the namespace at path, followed by those of its ancestors (parents and owners). */
 export function describeNamespace(path: string): NsFacts[] {
   return addon.describe(path);
+}
+
+/** Facts of the network namespace a socket (fd of pid) was created in, and of its ancestors:
+ * the one way to reach a stack that nothing but a socket keeps alive. */
+export function describeSocketNamespace(pid: number, fd: number): NsFacts[] {
+  return addon.describeSocket(pid, fd);
 }
 
 /** Links, addresses, routes and listening sockets of each stack, read by worker threads that

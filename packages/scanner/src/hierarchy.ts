@@ -1,4 +1,4 @@
-import type { NamespaceType } from "@nsatlas/protocol";
+import type { Holder, NamespaceType } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES, namespaceId } from "@nsatlas/protocol/ids";
 import type { DescribeNamespace } from "./from-netns-dir.js";
 import type { NamespaceTable } from "./namespace-table.js";
@@ -8,20 +8,33 @@ import type { NamespaceTable } from "./namespace-table.js";
  * (ioctl_ns(2)) on a path that opens it. Ancestors that no process holds any more (a user
  * namespace kept alive only by its children) are added to the table: they exist too.
  * Returns warnings for namespaces that no path could open. */
-export function resolveHierarchy(table: NamespaceTable, describe: DescribeNamespace): string[] {
+export function resolveHierarchy(
+  table: NamespaceTable,
+  describe: DescribeNamespace,
+  describeSocket?: (pid: number, fd: number) => ReturnType<DescribeNamespace>,
+): string[] {
   const described = new Set<string>();
   const unresolved: string[] = [];
   // Snapshot: describing adds ancestors to the table while we walk it.
   for (const entry of [...table.entries()]) {
     const id = namespaceId(entry.type, entry.inode);
     if (described.has(id)) continue;
-    if (entry.openPath === null) {
+    // A stack that only a socket keeps alive has no path: ask the socket (SIOCGSKNS).
+    const socket = entry.holders.find((h): h is Extract<Holder, { kind: "socket" }> => h.kind === "socket");
+    const path = entry.openPath;
+    const open =
+      path !== null
+        ? () => describe(path)
+        : socket && describeSocket
+          ? () => describeSocket(socket.pid, socket.fd)
+          : null;
+    if (open === null) {
       unresolved.push(id);
       continue;
     }
     let facts: ReturnType<DescribeNamespace>;
     try {
-      facts = describe(entry.openPath);
+      facts = open();
     } catch (err) {
       // The holder went away since discovery (process exited, fd closed): expected, not an error.
       unresolved.push(`${id} (${(err as NodeJS.ErrnoException).code ?? err})`);

@@ -1,5 +1,12 @@
 import { readFileSync, readlinkSync } from "node:fs";
-import { describeNamespace, type RawProcess, readNetstacks, type WalkOptions, walkProcesses } from "@nsatlas/native";
+import {
+  describeNamespace,
+  describeSocketNamespace,
+  type RawProcess,
+  readNetstacks,
+  type WalkOptions,
+  walkProcesses,
+} from "@nsatlas/native";
 import type { Finding, Inventory } from "@nsatlas/protocol";
 import { INVENTORY_SCHEMA } from "@nsatlas/protocol/ids";
 import { ProcRootError } from "./errors.js";
@@ -97,7 +104,8 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
   const initial = findInitialNamespaces(proc.processes);
   const mounts = fromBindMounts(proc.processes, table, procRoot, initial.byType.get("mnt"));
   const named = fromNetnsDir(netnsDir, table, describe);
-  const hierarchyWarnings = resolveHierarchy(table, describe);
+  // Sockets are borrowed with pidfd_getfd, which takes pids of our own pid namespace.
+  const hierarchyWarnings = resolveHierarchy(table, describe, ownProcRoot ? describeSocketNamespace : undefined);
   const lateWarnings = recheckNetnsDir(netnsDir, named.pending, table, describe);
 
   const ownUserNs = linkInode(`${procRoot}/self/ns/user`);

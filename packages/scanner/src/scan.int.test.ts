@@ -185,6 +185,9 @@ describe("scan against real namespaces", () => {
       pids: [],
       holders: [{ kind: "socket", pid: socketHolder.pid, fd: socketHolder.fd }],
     });
+    // Its owner comes from the socket too (no path opens such a stack).
+    expect(byId(inv, `net:${socketHolder.netns}`)?.owner).toBe(`user:${inode(process.pid, "user")}`);
+    expect(inv.warnings.filter((w) => w.startsWith("hierarchy unknown"))).toEqual([]);
   });
 
   it("agrees with lsns on process counts of the namespaces it made", () => {
