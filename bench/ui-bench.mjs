@@ -4,22 +4,9 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { CHROMIUM_LAUNCH } from "../e2e/chromium-launch.mjs";
 import { percentile } from "./measure.mjs";
 import { BENCH_ADMIN_TOKEN, startServerProcess } from "./server-process.mjs";
-
-const LAUNCH = {
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-};
 
 async function login(page, url) {
   await page.goto(`${url}/login`);
@@ -32,7 +19,7 @@ async function login(page, url) {
 
 export async function uiBench() {
   const server = await startServerProcess();
-  const browser = await chromium.launch(LAUNCH);
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   const prefix = `nsat${randomBytes(2).toString("hex")}`;
   try {
     // JS of a first load: a fresh browser context (empty cache), login, then the stacks view.
@@ -43,13 +30,18 @@ export async function uiBench() {
       if (r.request().resourceType() !== "script") return;
       try {
         const body = await r.body();
-        js.set(r.url(), { raw: body.length, gzip: gzipSync(body).length, encoding: r.headers()["content-encoding"] ?? "none" });
+        js.set(r.url(), {
+          raw: body.length,
+          gzip: gzipSync(body).length,
+          encoding: r.headers()["content-encoding"] ?? "none",
+        });
       } catch {
         // a redirect or aborted response has no body
       }
     });
     // Wait for the local agent's first inventory before timing anything.
-    for (let i = 0; i < 300 && !(await server.get("/api/v1/hosts"))?.hosts?.[0]?.counts.processes; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && !(await server.get("/api/v1/hosts"))?.hosts?.[0]?.counts.processes; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const loginMs = [];
     loginMs.push(await login(page, server.url));
     const stacksUrl = page.url();

@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "./chromium-launch.mjs";
 
 // Debian's Chromium, never a downloaded browser (there is no internet here); one worker,
 // because the journeys make real namespaces on this host.
@@ -15,18 +16,6 @@ export default defineConfig({
     baseURL: process.env.NSATLAS_E2E_URL,
     viewport: { width: 1280, height: 900 },
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
 });
