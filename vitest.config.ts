@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           ...common,
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "docker/checks/*.test.ts"],
           exclude: [...common.exclude, "**/*.int.test.ts"],
         },
       },

@@ -7,10 +7,10 @@ import { join } from "node:path";
 const MAIN = new URL("../apps/dashboard/dist/server/main.js", import.meta.url).pathname;
 export const BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
 
-/** Starts the server on a free port; resolves once it printed its URL. */
-export async function startServerProcess({ env = {}, port = 0, dataDir } = {}) {
+/** Starts the server on a free port (nodeArgs: e.g. --cpu-prof); resolves once it printed its URL. */
+export async function startServerProcess({ env = {}, port = 0, dataDir, nodeArgs = [] } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "nsatlas-bench-data-"));
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
@@ -22,14 +22,22 @@ export async function startServerProcess({ env = {}, port = 0, dataDir } = {}) {
     },
   });
   child.stderr.on("data", () => {});
+  let started = false;
   const url = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
       const m = /nsatlas dashboard: (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
+      if (m) {
+        started = true;
+        resolve(m[1]);
+      }
     });
-    child.once("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+    child.once("exit", (code) => {
+      // A server that never came up leaves no data dir of ours behind.
+      if (!started && !dataDir) rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`server exited ${code}: ${out}`));
+    });
   });
   return {
     url,

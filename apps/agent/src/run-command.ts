@@ -1,11 +1,15 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { HelloFrame, Inventory } from "@nsatlas/protocol";
-import { PROTOCOL_VERSION } from "@nsatlas/protocol";
+import { ACTIONS_CAPABILITY, PROTOCOL_VERSION } from "@nsatlas/protocol";
 import { scan } from "@nsatlas/scanner";
+import { ActionExecutor } from "./actions/action-executor.js";
+import { execFileRunner } from "./actions/command-runner.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "./cli/run-options.js";
 import { UsageError } from "./cli/usage-error.js";
+import type { AgentMetrics } from "./run/agent-metrics.js";
 import { Backoff } from "./run/backoff.js";
+import type { MetricsServer } from "./run/metrics-server.js";
 import { ScanLoop } from "./run/scan-loop.js";
 import { Uplink } from "./run/uplink.js";
 
@@ -34,27 +38,72 @@ function machineId(): string {
   }
 }
 
+function readMetricsToken(file: string): string {
+  try {
+    const t = readFileSync(file, "utf8").trim();
+    if (t) return t;
+  } catch (err) {
+    throw new UsageError(`--metrics-token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  throw new UsageError(`--metrics-token-file ${file} is empty`);
+}
+
 /** `nsatlas-agent run`: scan, then stream changes to the hub until stopped. Resolves to the exit code. */
-export function runAgent(argv: readonly string[]): Promise<number> {
+export async function runAgent(argv: readonly string[]): Promise<number> {
   const o = parseRunArgs(argv);
   if (o.help) {
     process.stdout.write(RUN_USAGE);
-    return Promise.resolve(0);
+    return 0;
   }
   const token = readToken(o);
   const agentId = o.agentId ?? machineId();
   const ca = o.caFile ? readFileSync(o.caFile) : undefined;
   const log = (m: string) => process.stderr.write(`${new Date().toISOString()} nsatlas-agent: ${m}\n`);
+  const metricsToken = o.metrics && o.metricsTokenFile ? readMetricsToken(o.metricsTokenFile) : null;
+  // prom-client is loaded only when asked for: an agent without --metrics does not pay for it.
+  let metrics: AgentMetrics | null = null;
+  const live: { loop: ScanLoop | null; uplink: Uplink | null } = { loop: null, uplink: null };
+  if (metricsToken !== null) {
+    const { createAgentMetrics } = await import("./run/agent-metrics.js");
+    metrics = createAgentMetrics({
+      inventory: () => live.loop?.current() ?? null,
+      uplink: () => ({
+        connected: live.uplink?.connected ?? false,
+        framesSent: live.uplink?.framesSent ?? 0,
+        framesReceived: live.uplink?.framesReceived ?? 0,
+        resyncs: live.uplink?.resyncs ?? 0,
+      }),
+    });
+  }
   const scanOnce = (): Inventory => {
+    const started = performance.now();
     const inv = scan({
       procRoot: o.procRoot,
       netnsDir: o.netnsDir,
+      etcNetnsDir: o.etcNetnsDir,
       euid: process.geteuid?.() ?? -1,
       ownPid: process.pid,
     });
     if (o.hostname) inv.host.hostname = o.hostname;
+    metrics?.observeScan((performance.now() - started) / 1000);
     return inv;
   };
+  let metricsServer: MetricsServer | null = null;
+  if (metrics && o.metrics && metricsToken !== null) {
+    const { startMetricsServer } = await import("./run/metrics-server.js");
+    try {
+      metricsServer = await startMetricsServer({
+        ...o.metrics,
+        token: metricsToken,
+        metrics,
+        connected: () => live.uplink?.connected ?? false,
+        log,
+      });
+    } catch (err) {
+      throw new UsageError(`--metrics ${o.metrics.host}:${o.metrics.port}: ${(err as Error).message}`);
+    }
+    log(`metrics on http://${o.metrics.host}:${metricsServer.port}/metrics`);
+  }
 
   return new Promise((resolve) => {
     const loop = new ScanLoop({
@@ -76,15 +125,27 @@ export function runAgent(argv: readonly string[]): Promise<number> {
         bootId: host.bootId,
         version: VERSION,
         readOnly: o.readOnly,
-        capabilities: [],
+        capabilities: actions ? [ACTIONS_CAPABILITY] : [],
         labels: o.labels,
       };
     };
+    // --read-only: no action handler exists at all, and none is advertised.
+    const actions = o.readOnly
+      ? null
+      : new ActionExecutor({
+          netnsDir: o.netnsDir,
+          etcNetnsDir: o.etcNetnsDir,
+          ownNetInode: () => statSync("/proc/self/ns/net").ino,
+          run: execFileRunner(),
+          afterChange: () => loop.scanNow(),
+          log,
+        });
     const uplink = new Uplink({
       url: o.hub,
       token,
       hello,
       inventory: () => loop.current(),
+      actions,
       backoff: new Backoff(o.backoffBaseMs),
       ...(ca ? { ca } : {}),
       log,
@@ -93,9 +154,12 @@ export function runAgent(argv: readonly string[]): Promise<number> {
         stop(err.exitCode);
       },
     });
+    live.loop = loop;
+    live.uplink = uplink;
     const stop = (code: number) => {
       loop.stop();
       uplink.stop();
+      metricsServer?.close().catch(() => {}); // the process exits right after: nothing to wait for
       resolve(code);
     };
     process.once("SIGTERM", () => stop(0));

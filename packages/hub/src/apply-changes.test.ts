@@ -69,3 +69,33 @@ describe("applyChanges", () => {
     expect(applyChanges(prev, changes ?? {}).namespaces[0]?.pids).toHaveLength(3001);
   });
 });
+
+describe("applyChanges on processes", () => {
+  const pids = (inv: Inventory) => inv.processes.map((p) => p.pid);
+
+  it("keeps pid order, lets an upsert win over a removal, and keeps unchanged process objects", () => {
+    const base = world(
+      [
+        [1, 0],
+        [5, 0],
+        [9, 1],
+      ],
+      {},
+      false,
+    );
+    const next = applyChanges(base, {
+      processes: { upsert: [testProcess(7), testProcess(5), testProcess(12)], remove: [1, 5, 99] },
+    });
+    expect(pids(next)).toEqual([5, 7, 9, 12]);
+    expect(next.processes[2]).toBe(base.processes[2]);
+    expect(next.namespaces.find((n) => n.initial)?.pids).toEqual([5, 7, 12]);
+    expect(pids(base)).toEqual([1, 5, 9]);
+    expect(applyChanges(base, {}).processes).toBe(base.processes);
+  });
+
+  it("still applies on a base that is not in pid order", () => {
+    const base = testInventory([]);
+    base.processes = [testProcess(9), testProcess(3)];
+    expect(pids(applyChanges(base, { processes: { upsert: [testProcess(4)], remove: [9] } }))).toEqual([3, 4]);
+  });
+});

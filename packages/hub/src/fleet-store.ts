@@ -1,4 +1,5 @@
 import {
+  type ActionResultFrame,
   type AgentFrame,
   CloseCode,
   type HubFrame,
@@ -8,6 +9,7 @@ import {
 } from "@nsatlas/protocol";
 import { applyChanges } from "./apply-changes.js";
 import { HubFrameError } from "./errors.js";
+import { internInventory } from "./intern.js";
 
 /** How the agent on a session proved who it is. */
 export type Credential =
@@ -39,6 +41,8 @@ export interface HostRecord {
   epoch: string | null;
   seq: number;
   inventory: Inventory | null;
+  /** When the hub applied the current inventory (snapshot or delta); 0 before any. */
+  inventoryAt: number;
   /** Last state announced to subscribers, to emit state changes exactly once. */
   announcedState: HostState;
   resyncs: number;
@@ -55,6 +59,8 @@ export interface FleetStoreOptions {
   now?: () => number;
   /** Called when a newer session of the same host replaces an older one. */
   closeSession?: (sessionId: number, code: number, reason: string) => void;
+  /** Called with the result of an action, from the agent of the host it was sent to. */
+  actionResult?: (hostId: string, result: ActionResultFrame) => void;
 }
 
 /** Fleet state: per host the latest inventory, built from a snapshot and sequenced deltas,
@@ -64,11 +70,13 @@ export class FleetStore {
   readonly #listeners = new Set<(e: FleetEvent) => void>();
   readonly #now: () => number;
   readonly #closeSession: NonNullable<FleetStoreOptions["closeSession"]>;
+  readonly #actionResult: NonNullable<FleetStoreOptions["actionResult"]>;
   #nextSession = 1;
 
   constructor(options: FleetStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#closeSession = options.closeSession ?? (() => {});
+    this.#actionResult = options.actionResult ?? (() => {});
   }
 
   openSession(credential: Credential): Session {
@@ -87,10 +95,15 @@ export class FleetStore {
     switch (frame.type) {
       case "heartbeat":
         return [];
+      case "action-result":
+        // Attributed to the host of this session: an agent cannot answer for another host.
+        this.#actionResult(host.id, frame);
+        return [];
       case "snapshot":
         host.epoch = frame.epoch;
         host.seq = frame.seq;
-        host.inventory = frame.inventory;
+        host.inventory = internInventory(frame.inventory);
+        host.inventoryAt = host.lastFrameAt;
         this.#emit({ kind: "inventory", hostId: host.id, changes: null, snapshot: true });
         return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
       case "delta": {
@@ -105,6 +118,7 @@ export class FleetStore {
           return [{ type: "resync", reason }];
         }
         host.inventory = applyChanges(host.inventory, frame.changes);
+        host.inventoryAt = host.lastFrameAt;
         host.seq = frame.seq;
         this.#emit({ kind: "inventory", hostId: host.id, changes: frame.changes, snapshot: false });
         return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
@@ -143,6 +157,7 @@ export class FleetStore {
       epoch: null,
       seq: 0,
       inventory: existing?.inventory ?? null,
+      inventoryAt: existing?.inventoryAt ?? 0,
       announcedState: existing?.announcedState ?? "stale",
       resyncs: existing?.resyncs ?? 0,
     };

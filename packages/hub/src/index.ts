@@ -1,5 +1,29 @@
+export { ACTING_ROLES, type Denial, mayReadAudit, mutationDenial } from "./actions/access-policy.js";
+export { ActionDispatcher, type ActionSender } from "./actions/action-dispatcher.js";
+export { ActionError, type ActionErrorKind } from "./actions/action-error.js";
+export {
+  type ActionRequestMeta,
+  ActionService,
+  type ActionServiceOptions,
+} from "./actions/action-service.js";
+export { hostRefusal } from "./actions/host-refusal.js";
+export { PlanStore, type StoredPlan } from "./actions/plan-store.js";
+export { type PlannedAction, planAction } from "./actions/planner.js";
 export { applyChanges } from "./apply-changes.js";
-export { type Db, openDatabase } from "./database.js";
+export { auditCsv, csvLine } from "./audit/audit-csv.js";
+export {
+  type AuditAnchor,
+  AuditFileError,
+  loadOrCreateAuditKey,
+  readAnchor,
+  readAuditKey,
+  writeAnchor,
+} from "./audit/audit-files.js";
+export { type AuditInput, AuditLog, type AuditLogOptions, type AuditSink, auditRows } from "./audit/audit-log.js";
+export { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit/audit-row.js";
+export { verifyAuditChain } from "./audit/audit-verify.js";
+export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
+export { type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";
 export {
   type Credential,
@@ -10,6 +34,18 @@ export {
   type HostState,
   type Session,
 } from "./fleet-store.js";
-export { SESSION_TTL_MS, type SessionInfo, SessionStore } from "./session-store.js";
-export { hashToken, ROLES, type Role, sameSecret, TokenError, type TokenInfo, TokenStore } from "./token-store.js";
+export { historyItems } from "./history/history-items.js";
+export { HistoryStore, type HistoryStoreOptions } from "./history/history-store.js";
+export { buildHostReport, hostReportCsv } from "./history/host-report.js";
 export { type MatchKind, type SearchableHost, type SearchMatch, searchFleet } from "./search.js";
+export { SESSION_TTL_MS, type SessionInfo, SessionStore } from "./session-store.js";
+export {
+  hashToken,
+  ROLES,
+  type Role,
+  sameSecret,
+  type TokenChange,
+  TokenError,
+  type TokenInfo,
+  TokenStore,
+} from "./token-store.js";

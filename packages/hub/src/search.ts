@@ -1,4 +1,5 @@
-import type { Inventory, Namespace } from "@nsatlas/protocol";
+import type { Inventory, Namespace, Process } from "@nsatlas/protocol";
+import { forgetProcessRecords, processesMatching } from "./process-records.js";
 
 export type MatchKind = "stack-name" | "address" | "port" | "interface" | "process" | "pid" | "inode" | "finding";
 
@@ -30,11 +31,17 @@ function stackName(ns: Namespace | undefined): string {
 }
 
 /** How a query reads: ":22" or "22/tcp" is a port, digits are a pid or an inode, an IP-ish
- * string an address prefix; anything else is matched as text against names and commands. */
+ * string an address prefix (a complete IPv4 address only itself: "where is 10.0.0.1" is not
+ * 10.0.0.100); anything else is matched as text against names and commands. */
 function parseQuery(q: string) {
   const text = q.trim().toLowerCase();
   const port = /^:(\d{1,5})$/.exec(text) ?? /^(\d{1,5})\/(tcp|udp)$/.exec(text);
-  return { text, port: port ? Number(port[1]) : null, number: /^\d+$/.test(text) ? Number(text) : null };
+  return {
+    text,
+    port: port ? Number(port[1]) : null,
+    number: /^\d+$/.test(text) ? Number(text) : null,
+    addressPrefix: text.length >= 4 && !/^\d{1,3}(\.\d{1,3}){3}$/.test(text),
+  };
 }
 
 /** Searches the inventories of every host for a name, pid, command, address, port,
@@ -46,11 +53,16 @@ export function searchFleet(hosts: readonly SearchableHost[], query: string): Se
   const push = (m: SearchMatch) => {
     if (out.length < MAX_MATCHES) out.push(m);
   };
+  // Past MAX_MATCHES nothing more is returned, so nothing more is looked at either.
   for (const h of hosts) {
+    if (out.length >= MAX_MATCHES) break;
     const inv = h.inventory;
     if (!inv) continue;
-    const nets = new Map(inv.namespaces.filter((n) => n.type === "net").map((n) => [n.id, n]));
-    const stackRef = (id: string) => ({ id, name: stackName(nets.get(id)) });
+    let nets: Map<string, Namespace> | null = null;
+    const stackRef = (id: string) => {
+      nets ??= new Map(inv.namespaces.filter((n) => n.type === "net").map((n) => [n.id, n]));
+      return { id, name: stackName(nets.get(id)) };
+    };
     const base = { hostId: h.id, hostname: h.hostname };
     for (const n of inv.namespaces) {
       if (n.names.some((name) => name.toLowerCase().includes(q.text))) {
@@ -69,7 +81,7 @@ export function searchFleet(hosts: readonly SearchableHost[], query: string): Se
           if (
             a.address.toLowerCase() === q.text ||
             `${a.address}/${a.prefixlen}` === q.text ||
-            (q.text.length >= 4 && a.address.startsWith(q.text))
+            (q.addressPrefix && a.address.startsWith(q.text))
           ) {
             push({ ...base, stack: stackRef(s.ns), kind: "address", text: `${a.address}/${a.prefixlen} on ${l.name}` });
           }
@@ -81,25 +93,28 @@ export function searchFleet(hosts: readonly SearchableHost[], query: string): Se
         }
       }
     }
-    for (const p of inv.processes) {
-      const cmd = p.cmdline.join(" ");
-      if (
-        (q.number !== null && p.pid === q.number) ||
-        (q.number === null && (p.comm.toLowerCase().includes(q.text) || cmd.toLowerCase().includes(q.text)))
-      ) {
-        push({
-          ...base,
-          stack: stackRef(`net:${p.ns.net}`),
-          kind: q.number !== null ? "pid" : "process",
-          text: `pid ${p.pid} ${cmd || `[${p.comm}]`}`,
-          pid: p.pid,
-        });
+    const processMatch = (p: Process, kind: "pid" | "process"): SearchMatch => ({
+      ...base,
+      stack: stackRef(`net:${p.ns.net}`),
+      kind,
+      text: `pid ${p.pid} ${p.cmdline.join(" ") || `[${p.comm}]`}`,
+      pid: p.pid,
+    });
+    if (q.number !== null) {
+      for (const p of inv.processes) if (p.pid === q.number) push(processMatch(p, "pid"));
+    } else {
+      // The heavy part of a fleet search (every process of every host), on lower-cased
+      // records made once per process, not once per query.
+      for (const k of processesMatching(h.id, inv.processes, q.text)) {
+        if (out.length >= MAX_MATCHES) break;
+        push(processMatch(inv.processes[k] as Process, "process"));
       }
     }
     for (const f of inv.findings ?? []) {
       if (f.code === q.text) push({ ...base, stack: f.ns ? stackRef(f.ns) : null, kind: "finding", text: f.message });
     }
   }
+  if (out.length < MAX_MATCHES) forgetProcessRecords(new Set(hosts.map((h) => h.id)));
   // The same address on several hosts is information worth showing next to each match.
   const byAddress = new Map<string, Set<string>>();
   for (const m of out)

@@ -35,15 +35,29 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
+/** A change to the token store (the audit log records each). */
+export interface TokenChange {
+  kind: "create" | "rotate" | "revoke";
+  name: string;
+  role: Role | null;
+}
+
 /** Named bearer tokens with a role, stored hashed in SQLite. */
 export class TokenStore {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
+    private readonly onChange: (change: TokenChange) => void = () => {},
   ) {}
 
   /** Creates a token and returns its secret: the only time the secret is ever shown. */
   create(name: string, role: string): string {
+    const secret = this.#insert(name, role);
+    this.onChange({ kind: "create", name, role: role as Role });
+    return secret;
+  }
+
+  #insert(name: string, role: string): string {
     if (!NAME.test(name)) throw new TokenError("BAD_NAME", `token name must match ${NAME.source}`);
     if (!(ROLES as readonly string[]).includes(role)) {
       throw new TokenError("BAD_ROLE", `role must be one of ${ROLES.join(", ")}`);
@@ -66,7 +80,9 @@ export class TokenStore {
   rotate(name: string, role: Role): string {
     this.db.prepare("DELETE FROM tokens WHERE name = ?").run(name);
     this.db.prepare("DELETE FROM sessions WHERE token_name = ?").run(name);
-    return this.create(name, role);
+    const secret = this.#insert(name, role);
+    this.onChange({ kind: "rotate", name, role });
+    return secret;
   }
 
   /** The live token with that secret, or null. */
@@ -94,6 +110,12 @@ export class TokenStore {
 
   /** Revokes the live token of that name; its sessions end with it. */
   revoke(name: string): void {
+    const role =
+      (
+        this.db.prepare("SELECT role FROM tokens WHERE name = ? AND revoked_at IS NULL").get(name) as
+          | { role: Role }
+          | undefined
+      )?.role ?? null;
     const r = this.db
       .prepare(
         "UPDATE tokens SET revoked_at = ?, name = name || '#revoked-' || id WHERE name = ? AND revoked_at IS NULL",
@@ -102,5 +124,6 @@ export class TokenStore {
     if (r.changes === 0) throw new TokenError("NOT_FOUND", `no live token named ${JSON.stringify(name)}`);
     // Sessions opened with the token end with it.
     this.db.prepare("DELETE FROM sessions WHERE token_name = ?").run(name);
+    this.onChange({ kind: "revoke", name, role });
   }
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ActionTargets } from "./action-command.js";
+import { Action } from "./actions.js";
 import { Inventory } from "./inventory.js";
 import { Finding, NetStack } from "./netstack.js";
 
@@ -73,8 +75,42 @@ export const DeltaFrame = z.object({
 
 export const HeartbeatFrame = z.object({ type: z.literal("heartbeat"), seq: z.number().int().nonnegative() });
 
+/** Capability an agent advertises in hello when it executes guarded actions (never with --read-only). */
+export const ACTIONS_CAPABILITY = "actions/v1";
+
+/** Request ids of actions: the hub's audit requestId (a UUID), echoed in the result. */
+const RequestId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+const OutputText = z.string().max(64 * 1024);
+
+/** An error with a stable code, as carried in frames and REST bodies. */
+export const CodedError = z.object({ code: z.string().max(64), message: z.string().max(4096) });
+export type CodedError = z.infer<typeof CodedError>;
+
+/** The answer to an `action` frame. `refused`: the agent ran nothing (read-only, failed
+ * re-validation, a target that is not what the plan saw); `failed`: it ran and failed. */
+export const ActionResultFrame = z.object({
+  type: z.literal("action-result"),
+  requestId: RequestId,
+  status: z.enum(["succeeded", "failed", "refused"]),
+  /** What the agent ran: the argv, or the file it wrote (after mapping its --etc-netns-dir). */
+  command: z.array(z.string().max(4096)).max(64).nullable(),
+  writes: z.string().max(4096).nullable(),
+  exitCode: z.number().int().nullable(),
+  stdout: OutputText,
+  stderr: OutputText,
+  durationMs: z.number().int().nonnegative(),
+  error: CodedError.nullable(),
+});
+export type ActionResultFrame = z.infer<typeof ActionResultFrame>;
+
 /** Frames an agent sends. */
-export const AgentFrame = z.discriminatedUnion("type", [HelloFrame, SnapshotFrame, DeltaFrame, HeartbeatFrame]);
+export const AgentFrame = z.discriminatedUnion("type", [
+  HelloFrame,
+  SnapshotFrame,
+  DeltaFrame,
+  HeartbeatFrame,
+  ActionResultFrame,
+]);
 export type AgentFrame = z.infer<typeof AgentFrame>;
 export type HelloFrame = z.infer<typeof HelloFrame>;
 export type SnapshotFrame = z.infer<typeof SnapshotFrame>;
@@ -84,6 +120,18 @@ export const AckFrame = z.object({ type: z.literal("ack"), epoch: z.string(), se
 export const ResyncFrame = z.object({ type: z.literal("resync"), reason: z.string() });
 export const ErrorFrame = z.object({ type: z.literal("error"), code: z.string(), message: z.string() });
 
+/** A confirmed action for the agent to re-validate and run. `command`/`writes` are what the
+ * plan showed: the agent rebuilds them from `action` and `targets` and runs only an exact match. */
+export const ActionFrame = z.object({
+  type: z.literal("action"),
+  requestId: RequestId,
+  action: Action,
+  targets: ActionTargets,
+  command: z.array(z.string()).nullable(),
+  writes: z.string().nullable(),
+});
+export type ActionFrame = z.infer<typeof ActionFrame>;
+
 /** Frames the hub sends. */
-export const HubFrame = z.discriminatedUnion("type", [AckFrame, ResyncFrame, ErrorFrame]);
+export const HubFrame = z.discriminatedUnion("type", [AckFrame, ResyncFrame, ErrorFrame, ActionFrame]);
 export type HubFrame = z.infer<typeof HubFrame>;

@@ -135,7 +135,8 @@ function readComm(pid: number): string | null {
   }
 }
 
-function childrenOf(pid: number): number[] {
+/** Pids of a process's children (empty once it is gone). */
+export function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {

@@ -13,9 +13,14 @@ export interface RunOptions {
   backoffBaseMs: number;
   procRoot: string;
   netnsDir: string;
+  /** Per-stack /etc files, read by the scan and written by netns.file.* actions. */
+  etcNetnsDir: string;
   labels: Record<string, string>;
   caFile: string | null;
   insecure: boolean;
+  /** --metrics HOST:PORT: serve /metrics (bearer) and /healthz there. */
+  metrics: { host: string; port: number } | null;
+  metricsTokenFile: string | null;
   help: boolean;
 }
 
@@ -32,11 +37,24 @@ export const RUN_USAGE = `usage: nsatlas-agent run --hub ws://HOST:PORT/agent [o
   --label K=V          a label for fleet filtering (repeatable)
   --ca-file FILE       CA bundle to trust for wss://
   --insecure           allow plain ws:// to a non-loopback hub
+  --metrics HOST:PORT  serve Prometheus /metrics (bearer token) and /healthz, e.g. 127.0.0.1:9464
+  --metrics-token-file FILE  the bearer token /metrics requires (needed with --metrics)
   --proc-root DIR, --netns-dir DIR
+  --etc-netns-dir DIR  per-stack /etc files to report and write (default /etc/netns)
 Durations: an integer plus ms, s or m, at least 100ms.
 `;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** "HOST:PORT" or "[v6]:PORT" of a listening socket. */
+export function parseListenAddress(flag: string, text: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m?.[1] || !Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`${flag}: expected HOST:PORT (e.g. 127.0.0.1:9464), got ${JSON.stringify(text)}`);
+  }
+  return { host: m[1].replace(/^\[|\]$/g, ""), port };
+}
 
 /** Parses `run` arguments strictly; unknown flags are usage errors (exit 2). */
 export function parseRunArgs(argv: readonly string[]): RunOptions {
@@ -51,9 +69,12 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
     backoffBaseMs: 1_000,
     procRoot: "/proc",
     netnsDir: "/run/netns",
+    etcNetnsDir: "/etc/netns",
     labels: {},
     caFile: null,
     insecure: false,
+    metrics: null,
+    metricsTokenFile: null,
     help: false,
   };
   const r = new ArgReader(argv);
@@ -108,11 +129,20 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
       case "--ca-file":
         o.caFile = r.value(flag);
         break;
+      case "--metrics":
+        o.metrics = parseListenAddress(flag, r.value(flag));
+        break;
+      case "--metrics-token-file":
+        o.metricsTokenFile = r.value(flag);
+        break;
       case "--proc-root":
         o.procRoot = r.value(flag).replace(/\/+$/, "") || "/";
         break;
       case "--netns-dir":
         o.netnsDir = r.value(flag).replace(/\/+$/, "") || "/";
+        break;
+      case "--etc-netns-dir":
+        o.etcNetnsDir = r.value(flag).replace(/\/+$/, "") || "/";
         break;
       case "-h":
       case "--help":
@@ -124,6 +154,8 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
   }
   if (o.help) return { ...o, hub: o.hub ?? new URL("ws://127.0.0.1:3000/agent") };
   if (!o.hub) throw new UsageError("--hub is required");
+  // Metrics say what runs on this host: never served without a credential.
+  if (o.metrics && !o.metricsTokenFile) throw new UsageError("--metrics needs --metrics-token-file");
   if (o.hub.protocol === "ws:" && !LOOPBACK.test(o.hub.hostname) && !o.insecure) {
     throw new UsageError(`refusing plain ws:// to non-loopback ${o.hub.hostname}: use wss:// (or --insecure)`);
   }

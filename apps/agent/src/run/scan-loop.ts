@@ -56,6 +56,12 @@ export class ScanLoop {
     if (this.#pending) clearImmediate(this.#pending);
   }
 
+  /** Scans right now, reporting changes before returning (after an action, so the hub has the
+   * new state before the action's result). */
+  scanNow(): void {
+    this.#scan();
+  }
+
   /** Schedules a scan soon (coalescing bursts of triggers into one scan). */
   requestScan(): void {
     if (this.#pending) return;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  type ActionResultFrame,
   CloseCode,
   HEARTBEAT_MS,
   type HelloFrame,
@@ -9,10 +10,33 @@ import {
   MAX_FRAME_BYTES,
 } from "@nsatlas/protocol";
 import WebSocket from "ws";
+import { refusal, requestIdOf } from "../actions/action-refusal.js";
 import type { Backoff } from "./backoff.js";
 
 /** Above this many unsent bytes, deltas are dropped and replaced by one snapshot later. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** OpenSSL's codes for a certificate this agent does not trust (node's tls error codes). */
+const UNTRUSTED_CERT = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** Says plainly when the hub's TLS certificate is refused: the fix is on this side (--ca-file)
+ * or the hub's (its certificate), and retrying alone will not help. */
+export function describeUplinkError(err: Error & { code?: string }): string {
+  if (err.code && UNTRUSTED_CERT.has(err.code)) {
+    return `TLS: refusing the hub's certificate (${err.code}: ${err.message}); check --ca-file and the hub's certificate`;
+  }
+  return err.message;
+}
 
 /** The hub refused our credentials (401 / 4401 / 4403): retrying cannot help. */
 export class FatalUplinkError extends Error {
@@ -29,6 +53,8 @@ export interface UplinkOptions {
   ca?: Buffer;
   log: (msg: string) => void;
   onFatal: (err: FatalUplinkError) => void;
+  /** Runs `action` frames; null (--read-only): there is no handler and every one is refused. */
+  actions: { handle(raw: unknown): Promise<ActionResultFrame> } | null;
 }
 
 /** The agent's connection to the hub: hello, then a snapshot, then sequenced deltas; a resync
@@ -47,11 +73,18 @@ export class Uplink {
   framesSent = 0;
   snapshotsSent = 0;
   bytesSent = 0;
+  framesReceived = 0;
+  resyncs = 0;
 
   constructor(private readonly o: UplinkOptions) {}
 
   start(): void {
     this.#connect();
+  }
+
+  /** The websocket to the hub is open. */
+  get connected(): boolean {
+    return this.#open;
   }
 
   stop(): void {
@@ -104,7 +137,7 @@ export class Uplink {
         ws.terminate();
       }
     });
-    ws.on("error", (err) => this.o.log(`uplink: ${err.message}`));
+    ws.on("error", (err) => this.o.log(`uplink: ${describeUplinkError(err)}`));
     ws.on("close", (code, reason) => {
       this.#open = false;
       this.#needSnapshot = true;
@@ -120,19 +153,41 @@ export class Uplink {
   }
 
   #receive(text: string): void {
+    this.framesReceived += 1;
     let frame: HubFrame;
     try {
-      frame = HubFrame.parse(JSON.parse(text));
+      const json: unknown = JSON.parse(text);
+      // Action frames are answered even when invalid: the hub (and its audit log) learns that
+      // this agent refused, instead of waiting for a timeout.
+      if ((json as { type?: unknown } | null)?.type === "action") {
+        this.#action(json);
+        return;
+      }
+      frame = HubFrame.parse(json);
     } catch {
       this.o.log("uplink: ignoring a malformed frame from the hub");
       return;
     }
     if (frame.type === "resync") {
+      this.resyncs += 1;
       this.o.log(`hub asked for a resync: ${frame.reason}`);
       this.#sendSnapshot();
     } else if (frame.type === "error") {
       this.o.log(`hub error ${frame.code}: ${frame.message}`);
     }
+  }
+
+  #action(raw: unknown): void {
+    const { actions } = this.o;
+    if (actions === null) {
+      this.o.log("refused an action frame: this agent runs --read-only");
+      this.#send(refusal(requestIdOf(raw), "AGENT_READ_ONLY", "this agent runs --read-only: it executes no actions"));
+      return;
+    }
+    actions.handle(raw).then(
+      (result) => this.#send(result),
+      (err: unknown) => this.#send(refusal(requestIdOf(raw), "AGENT_ERROR", (err as Error).message)),
+    );
   }
 
   #beat(): void {

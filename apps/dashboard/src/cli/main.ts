@@ -1,19 +1,24 @@
 import { existsSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import { openDatabase, TokenError, TokenStore } from "@nsatlas/hub";
+import { auditTokenChanges, openAuditLog } from "../server/audit-setup.js";
 import { ensureDataDir } from "../server/data-dir.js";
 import { dataDirFrom } from "../server/env.js";
+import { auditCommand } from "./audit-command.js";
+import { CliUnreadable, CliUsage } from "./cli-errors.js";
 
 const USAGE = `usage: nsatlas <command>
 
   token create --role admin|operator|auditor|agent --name NAME   print a new token (shown once)
   token list                                                      names, roles, dates
   token revoke NAME                                               revoke a token (its sessions end)
+  audit verify [--anchor FILE]     check the hash chain: exit 0 intact, 1 broken, 2 unreadable
+  audit export [--format json|csv] print every audit row
+  audit prune --older-than D       drop rows older than D (e.g. 365d); the prune is recorded
 
 The data dir is NSATLAS_DATA_DIR (default /var/lib/nsatlas as root, else ~/.local/state/nsatlas).
 `;
-
-class CliUsage extends Error {}
 
 function flagValue(args: string[], name: string): string {
   const i = args.indexOf(name);
@@ -60,19 +65,34 @@ export function main(argv: string[]): number {
       process.stdout.write(USAGE);
       return 0;
     }
+    // Changes made here are audit events like the server's, by "cli:<unix user>".
+    const actor = `cli:${userInfo().username}`;
+    if (command === "audit") return auditCommand(dataDirFrom(), rest, actor);
     if (command !== "token") throw new CliUsage(command ? `unknown command: ${command}` : "missing command");
     const dir = dataDirFrom();
     const dbPath = join(dir, "nsatlas.db");
     if (!existsSync(dir)) ensureDataDir(dir);
     const db = openDatabase(dbPath);
     try {
-      return tokenCommand(rest, new TokenStore(db));
+      const audit = openAuditLog(db, dir);
+      return tokenCommand(
+        rest,
+        new TokenStore(
+          db,
+          undefined,
+          auditTokenChanges(() => audit, actor, null),
+        ),
+      );
     } finally {
       db.close();
     }
   } catch (err) {
     if (err instanceof CliUsage) {
       process.stderr.write(`nsatlas: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof CliUnreadable) {
+      process.stderr.write(`nsatlas: ${err.message}\n`);
       return 2;
     }
     if (err instanceof TokenError) {

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Suspense } from "react";
+import { AuditNavLink } from "./audit/audit-nav-link";
 import { ConnectionIndicator } from "./connection-indicator";
 import { SearchBox } from "./search-box";
 import { ThemeToggle } from "./theme-toggle";
@@ -20,6 +21,8 @@ export function AppHeader() {
         <SearchBox />
       </Suspense>
       <div className="ml-auto flex items-center gap-3">
+        {/* Issue 6 (owned by src/client/audit): audit log link and read-only mark. */}
+        <AuditNavLink />
         <ConnectionIndicator />
         <ThemeToggle />
         <button

@@ -140,7 +140,7 @@ describe("REST", () => {
     const body = (await (await get("/api/v1/hosts")).json()) as { hosts: Array<Record<string, unknown>> };
     const fleet1 = body.hosts.find((h) => h.id === "fleet-1");
     expect(fleet1).toMatchObject({ hostname: "sim", state: "stale", connected: false, readOnly: false });
-    expect(fleet1?.counts).toEqual({ namespaces: 1, processes: 1, stacks: 1 });
+    expect(fleet1?.counts).toEqual({ namespaces: 1, processes: 1, stacks: 1, findings: 0 });
     expect(new Date(String(fleet1?.lastSeen)).toISOString()).toBe(fleet1?.lastSeen);
   });
 

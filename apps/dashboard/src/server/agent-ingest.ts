@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type Credential, type FleetStore, HubFrameError, type Session } from "@nsatlas/hub";
-import { AgentFrame, CloseCode, MAX_FRAME_BYTES } from "@nsatlas/protocol";
+import { AgentFrame, CloseCode, type HubFrame, MAX_FRAME_BYTES } from "@nsatlas/protocol";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type Authenticator, bearer, originAllowed } from "./auth.js";
 import type { Logger } from "./logger.js";
@@ -14,6 +14,16 @@ export interface AgentIngestOptions {
   localAgentName: string | null;
   log: Logger;
   metrics: ServerMetrics;
+  /** Agent connects, disconnects and refusals, for the audit log (issue 6). */
+  audit?: (e: AgentAuditEvent) => void;
+}
+
+export interface AgentAuditEvent {
+  kind: "connect" | "disconnect" | "refused";
+  agentId: string | null;
+  credential: Credential["kind"] | null;
+  remote: string;
+  detail: Record<string, string | boolean | string[]>;
 }
 
 function refuse(socket: Duplex, status: 401 | 403, message: string): void {
@@ -39,8 +49,11 @@ export function createAgentIngest(o: AgentIngestOptions) {
     return p.name === localAgentName ? { kind: "local", agentId: p.name } : { kind: "agent-token", agentId: p.name };
   }
 
+  const audit = o.audit ?? (() => {});
+
   function attach(ws: WebSocket, session: Session, remote: string): void {
     sockets.set(session.id, ws);
+    const credential = session.credential.kind;
     ws.on("message", (data, isBinary) => {
       o.metrics.framesIn += 1;
       let json: unknown;
@@ -62,7 +75,13 @@ export function createAgentIngest(o: AgentIngestOptions) {
         return;
       }
       try {
-        for (const reply of o.fleet.receive(session, parsed.data)) {
+        const frame = parsed.data;
+        const replies = o.fleet.receive(session, frame);
+        if (frame.type === "hello") {
+          const detail = { readOnly: frame.readOnly, capabilities: frame.capabilities, version: frame.version };
+          audit({ kind: "connect", agentId: frame.agentId, credential, remote, detail });
+        }
+        for (const reply of replies) {
           if (reply.type === "resync") o.metrics.resyncs += 1;
           o.metrics.framesOut += 1;
           ws.send(JSON.stringify(reply));
@@ -70,18 +89,33 @@ export function createAgentIngest(o: AgentIngestOptions) {
       } catch (err) {
         if (!(err instanceof HubFrameError)) throw err;
         o.metrics.rejectedFrames += 1;
+        if (err.closeCode === CloseCode.forbidden) {
+          const agentId = parsed.data.type === "hello" ? parsed.data.agentId : session.hostId;
+          audit({ kind: "refused", agentId, credential, remote, detail: { reason: err.message } });
+        }
         o.log.warn(`agent ${remote}: ${err.message}; closing ${err.closeCode}`);
         ws.close(err.closeCode, err.message.slice(0, 120));
       }
     });
     ws.on("close", () => {
       sockets.delete(session.id);
+      if (session.hostId !== null)
+        audit({ kind: "disconnect", agentId: session.hostId, credential, remote, detail: {} });
       o.fleet.closeSession(session);
     });
     ws.on("error", (err) => o.log.warn(`agent ${remote}: ${err.message}`));
   }
 
   return {
+    /** Sends a frame to the agent of a session; false when that socket is not open. */
+    send(sessionId: number, frame: HubFrame): boolean {
+      const ws = sockets.get(sessionId);
+      if (!ws || ws.readyState !== ws.OPEN) return false;
+      o.metrics.framesOut += 1;
+      ws.send(JSON.stringify(frame));
+      return true;
+    },
+
     /** Closes the socket of a session (the fleet store asks when a host reconnects elsewhere). */
     closeSession(sessionId: number, code: number, reason: string): void {
       sockets.get(sessionId)?.close(code, reason);
@@ -97,6 +131,13 @@ export function createAgentIngest(o: AgentIngestOptions) {
       const credential = credentialFor(req);
       if (!credential) {
         o.log.warn(`agent ${remote}: refused, missing or bad token`);
+        audit({
+          kind: "refused",
+          agentId: null,
+          credential: null,
+          remote,
+          detail: { reason: "missing or bad agent token" },
+        });
         refuse(socket, 401, "missing or bad agent token");
         return;
       }

@@ -1,19 +1,30 @@
 import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { FleetStore, openDatabase, SessionStore, TokenStore } from "@nsatlas/hub";
+import { type ActionService, type AuditLog, FleetStore, openDatabase, SessionStore, TokenStore } from "@nsatlas/hub";
+import type { ActionResultFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
-import { createAgentIngest } from "./agent-ingest.js";
+import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
+import { auditTokenChanges, openAuditLog } from "./audit-setup.js";
 import { createAuthenticator } from "./auth.js";
 import { ensureDataDir } from "./data-dir.js";
 import type { Settings } from "./env.js";
+import { createGuardedServices } from "./guarded-services.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
 import { consoleLogger, type Logger } from "./logger.js";
+import { createPromMetrics } from "./prom-metrics.js";
 import { createRequestAuthenticator } from "./request-auth.js";
+import { actionRoutes } from "./rest/action-routes.js";
+import { auditRoutes } from "./rest/audit-routes.js";
+import { historyRoutes, inventoryAtHandler } from "./rest/history-routes.js";
 import { hostRoutes } from "./rest/host-routes.js";
+import { metricsRoutes } from "./rest/metrics-routes.js";
 import { openApiRoute } from "./rest/openapi.js";
 import { createRouter, sendJson } from "./rest/router.js";
+import { searchRoutes } from "./rest/search-routes.js";
 import { sessionRoutes } from "./rest/session-routes.js";
 import { newServerMetrics } from "./server-metrics.js";
 import { attachTrpc, TRPC_WS_PATH } from "./trpc/attach.js";
@@ -32,6 +43,9 @@ export interface RunningServer {
   tokens: TokenStore;
   adminToken: { secret: string | null; created: boolean; source: string };
   localAgent: LocalAgent | null;
+  /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
+  audit: AuditLog;
+  actions: ActionService;
   close(): Promise<void>;
 }
 
@@ -53,32 +67,68 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const { settings } = o;
   const dataDir = ensureDataDir(settings.dataDir);
   const db = openDatabase(join(dataDir, "nsatlas.db"));
-  const tokens = new TokenStore(db);
+  // Issue 6: the audit log first, so that even the admin token made below is an event.
+  const audit = openAuditLog(db, dataDir);
+  const tokens = new TokenStore(
+    db,
+    undefined,
+    auditTokenChanges(() => audit, "system", null),
+  );
   const adminToken = ensureAdminToken(tokens, dataDir, settings.adminToken);
   const sessions = new SessionStore(db);
   const auth = createAuthenticator(tokens, settings.adminToken, settings.fleetToken);
   const requestAuth = createRequestAuthenticator(auth, sessions, tokens, settings.adminToken !== null);
   const metrics = newServerMetrics();
   let closeAgentSession: (id: number, code: number, reason: string) => void = () => {};
-  const fleet = new FleetStore({ closeSession: (id, code, reason) => closeAgentSession(id, code, reason) });
+  let actionResult: (hostId: string, r: ActionResultFrame) => void = () => {};
+  const fleet = new FleetStore({
+    closeSession: (id, code, reason) => closeAgentSession(id, code, reason),
+    actionResult: (hostId, r) => actionResult(hostId, r),
+  });
   const staleTimer = setInterval(() => fleet.tick(), 1_000);
   staleTimer.unref();
 
-  const server = createHttpServer();
+  const promMetrics = createPromMetrics(fleet, metrics);
+  // With NSATLAS_TLS_CERT/KEY the same server speaks https and wss (agents across machines).
+  const tls = settings.tls ?? null;
+  const server = tls
+    ? createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) })
+    : createHttpServer();
   let nextHandler: NextHandler | null = null;
   let localAgentName: string | null = null;
-  const ingest = createAgentIngest({ fleet, auth, localAgentName: null, log, metrics });
+  let auditAgent: (e: AgentAuditEvent) => void = () => {};
+  const ingest = createAgentIngest({ fleet, auth, localAgentName: null, log, metrics, audit: (e) => auditAgent(e) });
   closeAgentSession = ingest.closeSession;
+  const guarded = createGuardedServices({
+    db,
+    dataDir,
+    audit,
+    fleet,
+    settings: settings.guard,
+    sendToSession: (id, frame) => ingest.send(id, frame),
+    log,
+  });
+  actionResult = (hostId, r) => guarded.actions.dispatcher.receive(hostId, r);
+  auditAgent = guarded.auditAgent;
   const router = createRouter(
     [
       { method: "GET", path: "/healthz", public: true, handle: () => ({ ok: true }) },
-      ...sessionRoutes(auth, sessions),
-      ...hostRoutes(fleet),
+      ...sessionRoutes(auth, sessions, audit),
+      ...hostRoutes(fleet, {
+        auditHostRemoval: guarded.auditHostRemoval,
+        inventoryAt: inventoryAtHandler(fleet, guarded.history),
+      }),
+      ...searchRoutes(fleet),
+      ...metricsRoutes(promMetrics),
+      ...actionRoutes(guarded.actions),
+      ...auditRoutes(audit, guarded.verifyAudit),
+      ...historyRoutes(fleet, guarded.history, audit),
       openApiRoute(),
     ],
     (req) => requestAuth.principal(req),
+    guarded.guardRoute,
   );
-  const trpc = attachTrpc(fleet, requestAuth);
+  const trpc = attachTrpc(fleet, requestAuth, guarded);
 
   server.on("request", (req, res) => {
     if (trpc.handles(new URL(req.url ?? "/", "http://localhost").pathname)) return trpc.handleHttp(req, res);
@@ -107,7 +157,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  const url = `http://${hostForUrl}:${port}`;
+  const url = `${tls ? "https" : "http"}://${hostForUrl}:${port}`;
   if (o.nextDir !== null) nextHandler = await loadNext(o.nextDir, settings.dev, server);
 
   let localAgent: LocalAgent | null = null;
@@ -115,8 +165,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     localAgent = startLocalAgent({
       tokens,
       dataDir,
-      hubUrl: `ws://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${port}/agent`,
-      extraArgs: settings.localAgentArgs,
+      // Over TLS the local agent checks the certificate like any agent: it must name this
+      // address (127.0.0.1 when binding 0.0.0.0) and chain to NSATLAS_TLS_CA.
+      hubUrl: `${tls ? "wss" : "ws"}://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${port}/agent`,
+      extraArgs: [
+        ...(tls ? [...settings.localAgentArgs, "--ca-file", tls.caFile] : settings.localAgentArgs),
+        // A read-only dashboard's own agent is read-only too: refused at the hub AND the agent.
+        ...(guarded.settings.readOnly ? ["--read-only"] : []),
+      ],
       log,
     });
     localAgentName = localAgent.name;
@@ -130,6 +186,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     tokens,
     adminToken,
     localAgent,
+    audit,
+    actions: guarded.actions,
     async close() {
       clearInterval(staleTimer);
       await localAgent?.stop();
@@ -138,6 +196,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      guarded.close();
       db.close();
     },
   };

@@ -15,6 +15,75 @@ export interface Settings {
   /** Extra arguments for the local agent (NSATLAS_LOCAL_AGENT_ARGS, space-separated). */
   localAgentArgs: string[];
   dev: boolean;
+  /** NSATLAS_TLS_CERT + NSATLAS_TLS_KEY (PEM files): serve https and wss; absent: plain http. */
+  tls?: TlsSettings | null;
+  /** Guarded actions, audit log and history (issue 6); absent fields take the defaults below. */
+  guard?: Partial<GuardSettings>;
+}
+
+export interface GuardSettings {
+  /** NSATLAS_READ_ONLY=1|true: every mutation is refused (403 + audit row), whoever asks. */
+  readOnly: boolean;
+  /** NSATLAS_PLAN_TTL: how long a plan can be confirmed (default 5m). */
+  planTtlMs: number;
+  /** NSATLAS_ACTION_TIMEOUT: how long a confirmed action waits for the agent (default 30s). */
+  actionTimeoutMs: number;
+  /** NSATLAS_AUDIT_RETENTION: audit rows older than this are pruned (recorded); null keeps all. */
+  auditRetentionMs: number | null;
+  /** NSATLAS_HISTORY_RETENTION: how long disappeared items stay in the history (default 30d). */
+  historyRetentionMs: number;
+  /** NSATLAS_HISTORY_MAX_ROWS: history rows kept per host at most (default 200000). */
+  historyMaxRows: number;
+}
+
+export const GUARD_DEFAULTS: GuardSettings = {
+  readOnly: false,
+  planTtlMs: 5 * 60_000,
+  actionTimeoutMs: 30_000,
+  auditRetentionMs: null,
+  historyRetentionMs: 30 * 86_400_000,
+  historyMaxRows: 200_000,
+};
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "5m", "12h", "30d", "500ms" (a bare integer is seconds). */
+export function parseSettingDuration(name: string, text: string): number {
+  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw new SettingsError(`${name} must be a duration like 90s, 5m, 12h or 30d, got ${JSON.stringify(text)}`);
+  const ms = Number(m[1]) * (DURATION_UNITS[m[2] ?? "s"] ?? 1_000);
+  if (ms <= 0) throw new SettingsError(`${name} must be more than zero`);
+  return ms;
+}
+
+function guardFrom(env: NodeJS.ProcessEnv): GuardSettings {
+  const duration = (name: string, fallback: number) => (env[name] ? parseSettingDuration(name, env[name]) : fallback);
+  const maxRows = Number(env.NSATLAS_HISTORY_MAX_ROWS ?? GUARD_DEFAULTS.historyMaxRows);
+  if (!Number.isInteger(maxRows) || maxRows < 1000) {
+    throw new SettingsError("NSATLAS_HISTORY_MAX_ROWS must be an integer of at least 1000");
+  }
+  // A typo must not leave a dashboard meant to be read-only writable: unknown values are refused.
+  const ro = env.NSATLAS_READ_ONLY ?? "";
+  if (!["", "0", "false", "1", "true"].includes(ro)) {
+    throw new SettingsError(`NSATLAS_READ_ONLY must be 1, true, 0 or false, got ${JSON.stringify(ro)}`);
+  }
+  return {
+    readOnly: ro === "1" || ro === "true",
+    planTtlMs: duration("NSATLAS_PLAN_TTL", GUARD_DEFAULTS.planTtlMs),
+    actionTimeoutMs: duration("NSATLAS_ACTION_TIMEOUT", GUARD_DEFAULTS.actionTimeoutMs),
+    auditRetentionMs: env.NSATLAS_AUDIT_RETENTION
+      ? parseSettingDuration("NSATLAS_AUDIT_RETENTION", env.NSATLAS_AUDIT_RETENTION)
+      : null,
+    historyRetentionMs: duration("NSATLAS_HISTORY_RETENTION", GUARD_DEFAULTS.historyRetentionMs),
+    historyMaxRows: maxRows,
+  };
+}
+
+export interface TlsSettings {
+  certFile: string;
+  keyFile: string;
+  /** NSATLAS_TLS_CA: the CA bundle the local agent trusts (default: the certificate itself). */
+  caFile: string;
 }
 
 /** An invalid setting: the server refuses to start and says which. */
@@ -32,6 +101,16 @@ export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
   return env.NSATLAS_DATA_DIR || defaultDataDir(env, process.geteuid?.() ?? 1);
 }
 
+function tlsFrom(env: NodeJS.ProcessEnv): TlsSettings | null {
+  const certFile = env.NSATLAS_TLS_CERT || null;
+  const keyFile = env.NSATLAS_TLS_KEY || null;
+  if (certFile === null && keyFile === null) return null;
+  if (certFile === null || keyFile === null) {
+    throw new SettingsError("NSATLAS_TLS_CERT and NSATLAS_TLS_KEY go together: set both (or neither)");
+  }
+  return { certFile, keyFile, caFile: env.NSATLAS_TLS_CA || certFile };
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const port = Number(env.NSATLAS_PORT ?? "3000");
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -47,5 +126,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     localAgent: env.NSATLAS_LOCAL_AGENT !== "0" && env.NSATLAS_LOCAL_AGENT !== "false",
     localAgentArgs: (env.NSATLAS_LOCAL_AGENT_ARGS ?? "").split(" ").filter(Boolean),
     dev: env.NSATLAS_DEV === "1",
+    tls: tlsFrom(env),
+    guard: guardFrom(env),
   };
 }

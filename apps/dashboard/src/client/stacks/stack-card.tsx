@@ -2,6 +2,7 @@
 import type { Link as NetLink, NetStack } from "@nsatlas/protocol";
 import Link from "next/link";
 import type { StackCard as Card } from "../../lib/stack-cards";
+import { StackActions } from "../actions/stack-actions";
 import { Badge } from "../ui";
 
 function LinkRow({ link, base, titles }: { link: NetLink; base: string; titles: ReadonlyMap<string, string> }) {
@@ -162,6 +163,8 @@ export function StackCardView({
       ) : (
         <p className="mt-2 text-xs text-slate-500">No stack detail (the agent runs with --no-netstacks).</p>
       )}
+      {/* Issue 6 (guarded actions; owned by src/client/actions): the card's action buttons. */}
+      <StackActions card={card} />
     </article>
   );
 }

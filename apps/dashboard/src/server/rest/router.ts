@@ -9,7 +9,8 @@ export interface RestRequest {
   principal: Principal | null;
 }
 
-/** A response other than 200 + JSON (e.g. 204 with a Set-Cookie header). */
+/** A response other than 200 + JSON (e.g. 204 with a Set-Cookie header). A string body is
+ * sent as it is (give it a content-type); anything else as JSON. */
 export class RestResponse {
   constructor(
     readonly status: number,
@@ -40,6 +41,9 @@ export interface Route {
   path: string;
   /** Routes are authenticated unless marked public. */
   public?: boolean;
+  /** Whether the route changes anything (default: every method but GET). Mutations pass the
+   * mutation guard: auditors and a read-only dashboard get 403 (issue 6). */
+  mutates?: boolean;
   handle(r: RestRequest): unknown | Promise<unknown>;
 }
 
@@ -66,7 +70,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** A tiny REST router: matches method and path, authenticates, translates errors at the edge. */
-export function createRouter(routes: Route[], authenticate: (req: IncomingMessage) => Principal | null) {
+export function createRouter(
+  routes: Route[],
+  authenticate: (req: IncomingMessage) => Principal | null,
+  /** Throws an HttpError (403) when the principal may not make this mutation. */
+  guardMutation: (principal: Principal, req: IncomingMessage, route: Route) => void = () => {},
+) {
   const compiled = routes.map(compile);
   return {
     /** Handles the request if a route's path matches; returns false otherwise. */
@@ -79,6 +88,11 @@ export function createRouter(routes: Route[], authenticate: (req: IncomingMessag
         if (!route) throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method} not allowed here`);
         const principal = authenticate(req);
         if (!route.public && !principal) throw unauthorized();
+        // Agent tokens only stream (issue 6): they read and change nothing through the API.
+        if (!route.public && principal?.role === "agent") {
+          throw new HttpError(403, "AGENT_TOKEN", "agent tokens only stream to /agent");
+        }
+        if (principal && (route.mutates ?? route.method !== "GET")) guardMutation(principal, req, route);
         const m = route.re.exec(url.pathname);
         const params: Record<string, string> = {};
         route.names.forEach((n, i) => {
@@ -87,7 +101,7 @@ export function createRouter(routes: Route[], authenticate: (req: IncomingMessag
         const body = await route.handle({ req, params, query: url.searchParams, principal });
         if (body instanceof RestResponse) {
           res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
-          res.end(body.body === undefined ? undefined : JSON.stringify(body.body));
+          res.end(body.body === undefined || typeof body.body === "string" ? body.body : JSON.stringify(body.body));
         } else sendJson(res, 200, body);
       } catch (err) {
         if (err instanceof HttpError) sendJson(res, err.status, { error: { code: err.code, message: err.message } });

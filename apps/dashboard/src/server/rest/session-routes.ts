@@ -1,7 +1,8 @@
-import { SESSION_TTL_MS, type SessionStore } from "@nsatlas/hub";
+import { type AuditSink, SESSION_TTL_MS, type SessionStore } from "@nsatlas/hub";
 import { z } from "zod";
 import type { Authenticator } from "../auth.js";
 import { readCookie, SESSION_COOKIE, sameOriginRequest } from "../request-auth.js";
+import { sourceIpOf } from "../request-meta.js";
 import { HttpError } from "./http-error.js";
 import { RestResponse, type Route, readJsonBody } from "./router.js";
 
@@ -13,12 +14,14 @@ function cookie(value: string, maxAgeSeconds: number): string {
 
 /** POST /api/v1/session {"token"} -> 204 + an HttpOnly, SameSite=Strict session cookie (12 h);
  * DELETE /api/v1/session logs out. Open to every valid token, auditors included. */
-export function sessionRoutes(auth: Authenticator, sessions: SessionStore): Route[] {
+export function sessionRoutes(auth: Authenticator, sessions: SessionStore, audit: AuditSink | null = null): Route[] {
   return [
     {
       method: "POST",
       path: "/api/v1/session",
       public: true,
+      // Logging in and out is open to auditors and read-only dashboards (issue 6).
+      mutates: false,
       async handle({ req }) {
         // Login sets a cookie: it must come from this server's own page, never another site.
         if (req.headers.origin !== undefined && !sameOriginRequest(req)) {
@@ -27,9 +30,28 @@ export function sessionRoutes(auth: Authenticator, sessions: SessionStore): Rout
         const parsed = Login.safeParse(await readJsonBody(req, 4096));
         if (!parsed.success) throw new HttpError(400, "BAD_REQUEST", 'expected {"token": "…"}');
         const p = auth.principal(parsed.data.token);
-        if (!p) throw new HttpError(401, "UNAUTHORIZED", "unknown or revoked token");
-        if (p.role === "agent") throw new HttpError(403, "FORBIDDEN", "agent tokens cannot log in");
+        const login = { action: "session.login", sourceIp: sourceIpOf(req) };
+        if (!p) {
+          audit?.append({
+            ...login,
+            actor: "(unknown token)",
+            result: "denied",
+            error: "UNAUTHORIZED: unknown or revoked token",
+          });
+          throw new HttpError(401, "UNAUTHORIZED", "unknown or revoked token");
+        }
+        if (p.role === "agent") {
+          audit?.append({
+            ...login,
+            actor: p.name,
+            role: p.role,
+            result: "denied",
+            error: "FORBIDDEN: agent tokens cannot log in",
+          });
+          throw new HttpError(403, "FORBIDDEN", "agent tokens cannot log in");
+        }
         const { secret } = sessions.open(p.name, p.role);
+        audit?.append({ ...login, actor: p.name, role: p.role, result: "ok" });
         return new RestResponse(204, { "set-cookie": cookie(secret, SESSION_TTL_MS / 1000) });
       },
     },
@@ -37,9 +59,19 @@ export function sessionRoutes(auth: Authenticator, sessions: SessionStore): Rout
       method: "DELETE",
       path: "/api/v1/session",
       public: true,
-      handle({ req }) {
+      mutates: false,
+      handle({ req, principal }) {
         const secret = readCookie(req, SESSION_COOKIE);
         if (secret !== null) sessions.close(secret);
+        if (principal) {
+          audit?.append({
+            action: "session.logout",
+            actor: principal.name,
+            role: principal.role,
+            sourceIp: sourceIpOf(req),
+            result: "ok",
+          });
+        }
         return new RestResponse(204, { "set-cookie": cookie("", 0) });
       },
     },

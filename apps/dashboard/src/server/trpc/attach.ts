@@ -6,7 +6,7 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { originAllowed } from "../auth.js";
 import type { RequestAuthenticator } from "../request-auth.js";
-import type { TrpcContext } from "./init.js";
+import type { GuardedServices, TrpcContext } from "./init.js";
 import { appRouter } from "./root.js";
 
 export const TRPC_HTTP_PATH = "/api/trpc";
@@ -14,8 +14,13 @@ export const TRPC_WS_PATH = "/api/trpc-ws";
 
 /** tRPC over HTTP (queries, mutations) and over a websocket (subscriptions), sharing one
  * context factory. Browser websockets must come from this server's own Origin. */
-export function attachTrpc(fleet: FleetStore, auth: RequestAuthenticator) {
-  const context = (req: IncomingMessage): TrpcContext => ({ principal: auth.principal(req), fleet });
+export function attachTrpc(fleet: FleetStore, auth: RequestAuthenticator, guarded: GuardedServices) {
+  const context = (req: IncomingMessage): TrpcContext => ({
+    principal: auth.principal(req),
+    fleet,
+    guarded,
+    sourceIp: req.socket.remoteAddress ?? null,
+  });
   const http = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_HTTP_PATH}/`,

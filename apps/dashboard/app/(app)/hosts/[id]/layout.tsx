@@ -4,19 +4,23 @@ import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { Badge, relativeTime } from "../../../../src/client/ui";
 import { useHost } from "../../../../src/client/use-host";
+import { useTabShortcuts } from "../../../../src/client/use-tab-shortcuts";
 
 const TABS = [
-  ["", "Overview"],
-  ["stacks", "Network stacks"],
-  ["namespaces", "Namespaces"],
-  ["processes", "Processes"],
-  ["topology", "Topology"],
+  ["", "Overview", "o"],
+  ["stacks", "Network stacks", "s"],
+  ["namespaces", "Namespaces", "n"],
+  ["processes", "Processes", "p"],
+  ["topology", "Topology", "t"],
+  ["history", "History", "h"], // issue 6: app/(app)/hosts/[id]/history
 ] as const;
+const SHORTCUTS = Object.fromEntries(TABS.map(([seg, , key]) => [key, seg]));
 
 export default function HostLayout({ children }: { children: ReactNode }) {
   const { hostId, summary, inventory } = useHost();
   const path = usePathname();
   const base = `/hosts/${encodeURIComponent(hostId)}`;
+  useTabShortcuts(base, SHORTCUTS);
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-baseline gap-3">
@@ -37,13 +41,14 @@ export default function HostLayout({ children }: { children: ReactNode }) {
         </p>
       )}
       <nav className="mb-5 flex gap-1 border-b border-slate-200 dark:border-slate-800" aria-label="Host views">
-        {TABS.map(([seg, label]) => {
+        {TABS.map(([seg, label, key]) => {
           const href = seg ? `${base}/${seg}` : base;
           const active = seg ? path.startsWith(href) : path === base;
           return (
             <Link
               key={seg}
               href={href}
+              title={`g then ${key}`}
               className={`-mb-px border-b-2 px-3 py-2 text-sm ${active ? "border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400"}`}
             >
               {label}

@@ -1,0 +1,64 @@
+import { lstatSync, statfsSync, statSync } from "node:fs";
+import type { Action, ActionTargets, StackTarget } from "@nsatlas/protocol";
+
+/** statfs(2) f_type of nsfs, the filesystem of namespace files (linux/magic.h NSFS_MAGIC). */
+const NSFS_MAGIC = 0x6e736673;
+
+/** A target that is not (or no longer) the stack the plan saw. */
+export class TargetRefusedError extends Error {
+  readonly code = "TARGET_CHANGED";
+}
+
+export interface TargetCheckOptions {
+  /** Where `ip netns` pins names (iproute2 uses /run/netns). */
+  netnsDir: string;
+  /** The inode of the agent's own network namespace (plain `ip` runs there). */
+  ownNetInode: () => number;
+}
+
+function nsfsInode(path: string): number | null {
+  try {
+    if (statfsSync(path).type !== NSFS_MAGIC) return null;
+    return statSync(path).ino;
+  } catch {
+    return null; // vanished or not readable: the caller refuses, naming the path
+  }
+}
+
+function check(t: StackTarget, role: string, runsIn: boolean, o: TargetCheckOptions): void {
+  if (t.via === "initial") {
+    if (runsIn && t.inode !== undefined && o.ownNetInode() !== t.inode) {
+      throw new TargetRefusedError(`${role}: this agent does not run in the initial stack (net:${t.inode})`);
+    }
+    return;
+  }
+  const path = t.via === "name" ? `${o.netnsDir}/${t.name}` : t.path;
+  const inode = nsfsInode(path);
+  if (inode === null) throw new TargetRefusedError(`${role}: ${path} is not a network namespace (gone?)`);
+  if (t.inode !== undefined && inode !== t.inode) {
+    throw new TargetRefusedError(`${role}: ${path} is now net:${inode}, the plan was for net:${t.inode}`);
+  }
+}
+
+/** Re-checks, against the kernel, that every stack of an action is the one the hub planned
+ * with: a pin is still an nsfs file of the same inode, a holder path still leads there, and the
+ * initial stack is where plain `ip` would run. Also refuses while a stack named "1" exists,
+ * since iproute2 would read `netns 1` (pid 1) as that name. */
+export function checkTargets(a: Action, targets: ActionTargets, o: TargetCheckOptions): void {
+  const runsIn = new Set(["ns", "a"]);
+  for (const [role, t] of Object.entries(targets)) {
+    if (t) check(t, role, runsIn.has(role), o);
+  }
+  const usesPid1 =
+    (a.type === "link.move" && targets.to?.via === "initial") ||
+    (a.type === "veth.create" && targets.b?.via === "initial");
+  if (usesPid1) {
+    let shadowed = true;
+    try {
+      lstatSync(`${o.netnsDir}/1`);
+    } catch {
+      shadowed = false; // the normal case: no stack is named "1"
+    }
+    if (shadowed) throw new TargetRefusedError(`${o.netnsDir}/1 exists: iproute2 would read "netns 1" as that stack`);
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { parseListenAddress, parseRunArgs } from "./run-options.js";
+import { UsageError } from "./usage-error.js";
+
+const run = (...args: string[]) => parseRunArgs(args);
+
+describe("parseRunArgs: transport security", () => {
+  it("refuses plain ws:// to a non-loopback hub without --insecure", () => {
+    expect(() => run("--hub", "ws://10.1.2.3:3000/agent")).toThrow(
+      /refusing plain ws:\/\/ to non-loopback 10\.1\.2\.3/,
+    );
+    expect(() => run("--hub", "ws://dashboard.example:3000/agent")).toThrow(UsageError);
+    expect(run("--hub", "ws://10.1.2.3:3000/agent", "--insecure").insecure).toBe(true);
+  });
+
+  it("allows ws:// to loopback and wss:// anywhere, with a CA file", () => {
+    for (const hub of ["ws://127.0.0.1:3000/agent", "ws://localhost:3000/agent", "ws://[::1]:3000/agent"]) {
+      expect(run("--hub", hub).hub.href).toBe(new URL(hub).href);
+    }
+    const o = run("--hub", "wss://dashboard.example/agent", "--ca-file", "/etc/nsatlas/ca.pem");
+    expect(o.caFile).toBe("/etc/nsatlas/ca.pem");
+    expect(() => run("--hub", "https://dashboard.example/agent")).toThrow(/ws:\/\/ or wss:\/\//);
+  });
+
+  it("takes repeatable labels", () => {
+    expect(run("--hub", "ws://127.0.0.1:1/agent", "--label", "role=web", "--label=zone=eu-1").labels).toEqual({
+      role: "web",
+      zone: "eu-1",
+    });
+    expect(() => run("--hub", "ws://127.0.0.1:1/agent", "--label", "novalue")).toThrow(/KEY=VALUE/);
+  });
+});
+
+describe("parseRunArgs: metrics", () => {
+  it("needs a token file with --metrics", () => {
+    expect(() => run("--hub", "ws://127.0.0.1:1/agent", "--metrics", "127.0.0.1:9464")).toThrow(
+      /--metrics needs --metrics-token-file/,
+    );
+    const o = run("--hub", "ws://127.0.0.1:1/agent", "--metrics", "127.0.0.1:9464", "--metrics-token-file", "/t");
+    expect(o.metrics).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(o.metricsTokenFile).toBe("/t");
+  });
+
+  it("parses HOST:PORT and [v6]:PORT, and nothing else", () => {
+    expect(parseListenAddress("--metrics", "[::1]:9464")).toEqual({ host: "::1", port: 9464 });
+    expect(parseListenAddress("--metrics", "0.0.0.0:0")).toEqual({ host: "0.0.0.0", port: 0 });
+    for (const bad of ["9464", "127.0.0.1", "127.0.0.1:99999", "a b:1", ":9464"]) {
+      expect(() => parseListenAddress("--metrics", bad)).toThrow(UsageError);
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AuditDbRow, auditRowHash, fromDbRow, openDatabase } from "@nsatlas/hub";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "./main.js";
+
+let dir: string;
+let err: string;
+let out: string;
+
+/** Runs the CLI in this process, as `nsatlas ARGS` with NSATLAS_DATA_DIR=dir. */
+function cli(...argv: string[]): number {
+  err = "";
+  out = "";
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  try {
+    return main(argv);
+  } finally {
+    e.mockRestore();
+    o.mockRestore();
+  }
+}
+
+/** What someone with write access to the database file can do (the triggers do not bind them). */
+function tamper(sql: string): void {
+  const db = openDatabase(join(dir, "nsatlas.db"));
+  db.exec("DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;");
+  db.exec(sql);
+  db.close();
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "nsatlas-cli-"));
+  vi.stubEnv("NSATLAS_DATA_DIR", dir);
+  for (const name of ["a", "b", "c", "d"]) expect(cli("token", "create", "--role", "operator", "--name", name)).toBe(0);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("nsatlas audit verify", () => {
+  it("exits 0 on an intact chain (token changes made by the CLI are rows of it)", () => {
+    expect(cli("audit", "verify")).toBe(0);
+    expect(out).toMatch(/intact: 4 rows, head seq 4/);
+    expect(cli("audit", "export", "--format", "csv")).toBe(0);
+    expect(out.split("\r\n")[1]).toMatch(/^1,.*,cli:[^,]+,,,,token\.create,,,a,/);
+  });
+
+  it("exits 1 with 'broken at seq N' for an edited, deleted or reordered row", () => {
+    tamper("UPDATE audit SET target_name = 'z' WHERE seq = 2");
+    expect(cli("audit", "verify")).toBe(1);
+    expect(err).toMatch(/broken at seq 2/);
+    tamper("UPDATE audit SET target_name = 'b' WHERE seq = 2; DELETE FROM audit WHERE seq = 3");
+    expect(cli("audit", "verify")).toBe(1);
+    expect(err).toMatch(/broken at seq 3/);
+  });
+
+  it("exits 1 for reordered rows", () => {
+    tamper(
+      "UPDATE audit SET seq = 100 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 100;",
+    );
+    expect(cli("audit", "verify")).toBe(1);
+    expect(err).toMatch(/broken at seq 2/);
+  });
+
+  it("exits 1 for a row re-hashed without the key", () => {
+    const db = openDatabase(join(dir, "nsatlas.db"));
+    const row = fromDbRow(db.prepare("SELECT * FROM audit WHERE seq = 3").get() as AuditDbRow);
+    const edited = { ...row, actor: "mallory" };
+    const { hash: _h, ...unsigned } = edited;
+    const forged = auditRowHash(Buffer.alloc(32, 1), unsigned);
+    db.close();
+    tamper(`UPDATE audit SET actor = 'mallory', hash = '${forged}' WHERE seq = 3`);
+    expect(cli("audit", "verify")).toBe(1);
+    expect(err).toMatch(/broken at seq 3/);
+  });
+
+  it("exits 1 for a cut tail against a shipped anchor", () => {
+    const shipped = join(dir, "shipped.anchor");
+    copyFileSync(join(dir, "audit.anchor"), shipped);
+    tamper("DELETE FROM audit WHERE seq = 4");
+    // The local anchor still says 4 as well; with the shipped copy the cut shows too.
+    expect(cli("audit", "verify", "--anchor", shipped)).toBe(1);
+    expect(err).toMatch(/broken at seq 4/);
+  });
+
+  it("still exits 0 after a prune, which is itself a row; a row deleted after it breaks the chain", async () => {
+    await new Promise((r) => setTimeout(r, 5));
+    expect(cli("audit", "prune", "--older-than", "1ms")).toBe(0);
+    expect(out).toMatch(/pruned 4 audit rows/);
+    expect(cli("audit", "verify")).toBe(0);
+    expect(out).toMatch(/intact: 1 rows, head seq 5/);
+    expect(cli("token", "create", "--role", "auditor", "--name", "e")).toBe(0);
+    tamper("DELETE FROM audit WHERE seq = 5");
+    expect(cli("audit", "verify")).toBe(1);
+    expect(err).toMatch(/broken at seq 6/);
+  });
+
+  it("exits 2 for usage errors and an unreadable database", () => {
+    expect(cli("audit", "verify", "--bogus", "x")).toBe(2);
+    expect(cli("audit", "verify", "--anchor", join(dir, "missing"))).toBe(2);
+    writeFileSync(join(dir, "nsatlas.db"), "this is not a database");
+    rmSync(join(dir, "nsatlas.db-wal"), { force: true });
+    rmSync(join(dir, "nsatlas.db-shm"), { force: true });
+    expect(cli("audit", "verify")).toBe(2);
+    rmSync(join(dir, "nsatlas.db"));
+    expect(cli("audit", "verify")).toBe(2);
+  });
+});

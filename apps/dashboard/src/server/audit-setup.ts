@@ -1,0 +1,29 @@
+import { AuditLog, type Db, loadOrCreateAuditKey, type TokenChange } from "@nsatlas/hub";
+import { dataPath } from "./data-dir.js";
+
+/** The HMAC key of the audit chain (0400), next to the database but not in it. */
+export const AUDIT_KEY_FILE = "audit.key";
+/** The chain head after every append; copy it elsewhere to detect a cut tail. */
+export const AUDIT_ANCHOR_FILE = "audit.anchor";
+
+/** The audit log of a data dir, as the server and the CLI both open it. */
+export function openAuditLog(db: Db, dataDir: string): AuditLog {
+  return new AuditLog(db, {
+    key: loadOrCreateAuditKey(dataPath(dataDir, AUDIT_KEY_FILE)),
+    anchorPath: dataPath(dataDir, AUDIT_ANCHOR_FILE),
+  });
+}
+
+/** Records token changes (create, rotate, revoke) made by `actor`. */
+export function auditTokenChanges(audit: () => AuditLog | null, actor: string, role: string | null) {
+  return (c: TokenChange): void => {
+    audit()?.append({
+      actor,
+      role,
+      action: `token.${c.kind}`,
+      target: { name: c.name },
+      params: { role: c.role },
+      result: "ok",
+    });
+  };
+}

@@ -1,0 +1,30 @@
+import { type AuditSink, type Denial, mutationDenial } from "@nsatlas/hub";
+import type { Principal } from "./auth.js";
+
+export interface MutationGuard {
+  /** Why this principal may not change anything (the refusal is recorded), or null. */
+  deny(principal: Principal, what: string, sourceIp: string | null): Denial | null;
+  readonly readOnly: boolean;
+}
+
+/** The server-side gate of every mutation, REST and tRPC alike: auditors, agent tokens and a
+ * read-only dashboard are refused, and each refusal is an audit row. The UI only mirrors it. */
+export function createMutationGuard(audit: AuditSink, readOnly: boolean): MutationGuard {
+  return {
+    readOnly,
+    deny(principal, what, sourceIp) {
+      const denial = mutationDenial(principal.role, readOnly);
+      if (denial) {
+        audit.append({
+          actor: principal.name,
+          role: principal.role,
+          sourceIp,
+          action: what,
+          result: "denied",
+          error: `${denial.code}: ${denial.message}`,
+        });
+      }
+      return denial;
+    },
+  };
+}

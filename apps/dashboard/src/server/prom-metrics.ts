@@ -1,0 +1,114 @@
+import type { FleetStore } from "@nsatlas/hub";
+import { NAMESPACE_TYPES } from "@nsatlas/protocol";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { ServerMetrics } from "./server-metrics.js";
+
+/** Results an action can end with, as the `result` label of nsatlas_actions_total. */
+export type ActionResult = "succeeded" | "failed" | "refused" | "timeout";
+
+export interface PromMetrics {
+  /** Prometheus text exposition of every metric. */
+  render(): Promise<string>;
+  readonly contentType: string;
+  /** Counts one finished action; the actions module calls it. */
+  countAction(result: ActionResult): void;
+}
+
+/** A counter mirroring one of the ingest's plain counters (kept as plain numbers on the hot path). */
+function mirrored(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+/** The dashboard's metrics: agents by state, frames, resyncs, rejected frames, actions by
+ * result, and fleet totals, computed from the fleet store when scraped (no per-host series,
+ * which would grow with the fleet). Plus Node's default process metrics. */
+export function createPromMetrics(fleet: FleetStore, counters: ServerMetrics): PromMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: "nsatlas_agents",
+    help: "Hosts known to the hub, by state (connected, or stale: socket closed or silent for 15 s)",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      let connected = 0;
+      let stale = 0;
+      for (const h of fleet.hosts()) {
+        if (fleet.stateOf(h) === "connected") connected += 1;
+        else stale += 1;
+      }
+      this.set({ state: "connected" }, connected);
+      this.set({ state: "stale" }, stale);
+    },
+  });
+  const transitions = new Counter({
+    name: "nsatlas_agent_state_changes_total",
+    help: "Hosts turning connected or stale (a stale flip of a live agent means the hub fell behind)",
+    labelNames: ["state"],
+    registers: [registry],
+  });
+  fleet.subscribe((e) => {
+    if (e.kind === "state") transitions.inc({ state: e.state });
+  });
+  mirrored(registry, "nsatlas_frames_in_total", "Frames received from agents", () => counters.framesIn);
+  mirrored(registry, "nsatlas_frames_out_total", "Frames sent to agents (acks, resyncs)", () => counters.framesOut);
+  mirrored(
+    registry,
+    "nsatlas_resyncs_total",
+    "Resyncs asked of agents (seq gap, unknown epoch)",
+    () => counters.resyncs,
+  );
+  mirrored(
+    registry,
+    "nsatlas_rejected_frames_total",
+    "Agent frames refused (not JSON, schema, protocol)",
+    () => counters.rejectedFrames,
+  );
+  const actions = new Counter({
+    name: "nsatlas_actions_total",
+    help: "Actions that ended, by result",
+    labelNames: ["result"],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "nsatlas_fleet_namespaces",
+    help: "Namespaces in the latest inventories of all hosts, by type",
+    labelNames: ["type"],
+    registers: [registry],
+    collect() {
+      const byType = new Map<string, number>(NAMESPACE_TYPES.map((t) => [t, 0]));
+      for (const h of fleet.hosts())
+        for (const n of h.inventory?.namespaces ?? []) byType.set(n.type, (byType.get(n.type) ?? 0) + 1);
+      for (const [type, n] of byType) this.set({ type }, n);
+    },
+  });
+  new Gauge({
+    name: "nsatlas_fleet_processes",
+    help: "Processes in the latest inventories of all hosts",
+    registers: [registry],
+    collect() {
+      this.set(fleet.hosts().reduce((sum, h) => sum + (h.inventory?.processes.length ?? 0), 0));
+    },
+  });
+  new Gauge({
+    name: "nsatlas_fleet_stacks",
+    help: "Network stacks in the latest inventories of all hosts",
+    registers: [registry],
+    collect() {
+      this.set(fleet.hosts().reduce((sum, h) => sum + (h.inventory?.netstacks?.length ?? 0), 0));
+    },
+  });
+  return {
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+    countAction: (result) => actions.inc({ result }),
+  };
+}

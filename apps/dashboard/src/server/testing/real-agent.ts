@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { World } from "@nsatlas/test-world";
+import type { RunningServer } from "../create-server.js";
+
+const AGENT_BIN = join(
+  dirname(createRequire(import.meta.url).resolve("@nsatlas/agent/package.json")),
+  "bin",
+  "nsatlas-agent",
+);
+
+export interface RealAgent {
+  id: string;
+  child: ChildProcess;
+  /** Lines the agent wrote on stderr (its log). */
+  log: string[];
+}
+
+/** Starts a real `nsatlas-agent run` against a test server, with its own agent token; killed
+ * (SIGKILL, after SIGCONT in case a test froze it) at world cleanup. */
+export function startRealAgent(
+  server: RunningServer,
+  world: World,
+  id: string,
+  args: readonly string[] = [],
+): RealAgent {
+  const tokenFile = join(world.tmpDir(), `${id}.token`);
+  writeFileSync(tokenFile, server.tokens.create(id, "agent"));
+  const child = spawn(
+    process.execPath,
+    [
+      AGENT_BIN,
+      "run",
+      "--hub",
+      `${server.url.replace("http", "ws")}/agent`,
+      "--token-file",
+      tokenFile,
+      "--agent-id",
+      id,
+      ...args,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NSATLAS_TEST_RUN: world.prefix } },
+  );
+  const log: string[] = [];
+  child.stderr?.on("data", (d: Buffer) => log.push(...d.toString().split("\n").filter(Boolean)));
+  world.defer(() => {
+    child.kill("SIGCONT");
+    child.kill("SIGKILL");
+  });
+  return { id, child, log };
+}

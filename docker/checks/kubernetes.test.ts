@@ -1,0 +1,98 @@
+import { DaemonSet, Deployment } from "kubernetes-models/apps/v1";
+import { Namespace, PersistentVolumeClaim, Secret, Service } from "kubernetes-models/v1";
+import { describe, expect, it } from "vitest";
+import { parseRunArgs } from "../../apps/agent/src/cli/run-options.js";
+import { loadSettings } from "../../apps/dashboard/src/server/env.js";
+import { AGENT_CAPABILITIES, at, kubernetesFiles, yamlDocuments } from "./deploy-files.js";
+
+// Validated offline against the Kubernetes OpenAPI schemas that kubernetes-models ships
+// (validators compiled into the package: nothing is downloaded), then against our own rules.
+type Model = new (data: never) => { validate(): void };
+const MODELS: Record<string, Model> = {
+  "v1/Namespace": Namespace as unknown as Model,
+  "v1/Secret": Secret as unknown as Model,
+  "v1/Service": Service as unknown as Model,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim as unknown as Model,
+  "apps/v1/Deployment": Deployment as unknown as Model,
+  "apps/v1/DaemonSet": DaemonSet as unknown as Model,
+};
+
+const all = kubernetesFiles().flatMap((file) => yamlDocuments(file).map((doc) => ({ file, doc })));
+const daemonSet = (file: string) => all.find((d) => d.file === `kubernetes/${file}` && d.doc.kind === "DaemonSet")?.doc;
+const deployment = (file: string) =>
+  all.find((d) => d.file === `kubernetes/${file}` && d.doc.kind === "Deployment")?.doc;
+const container = (doc: unknown) => at(doc, "spec", "template", "spec", "containers", 0);
+const envOf = (c: unknown) =>
+  Object.fromEntries(
+    ((at(c, "env") ?? []) as Array<{ name: string; value?: string }>).map((e) => [e.name, e.value ?? "from-a-secret"]),
+  );
+const agentArgs = (c: unknown) =>
+  ((at(c, "args") ?? []) as string[]).slice(1).map((a) => a.replaceAll("$(NODE_NAME)", "node-1"));
+
+describe("Kubernetes manifests", () => {
+  it("are valid Kubernetes objects", () => {
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    for (const { file, doc } of all) {
+      const Kind = MODELS[`${doc.apiVersion}/${doc.kind}`];
+      if (!Kind) throw new Error(`${file}: no schema for ${doc.apiVersion}/${doc.kind}`);
+      expect(() => new Kind(doc as never).validate(), `${file} ${doc.kind}`).not.toThrow();
+      expect(at(doc, "metadata", doc.kind === "Namespace" ? "name" : "namespace"), file).toBe("nsatlas");
+    }
+    // The validators do refuse what Kubernetes would: a DaemonSet without a selector.
+    const broken = structuredClone(daemonSet("agent-daemonset.yaml")) as { spec: Record<string, unknown> };
+    delete broken.spec.selector;
+    expect(() => new DaemonSet(broken as never).validate()).toThrow(/selector/);
+  });
+
+  it("run the agent on every node with hostPID, tolerations, limits and the node name as its id", () => {
+    for (const file of ["agent-daemonset.yaml", "agent-daemonset-fleet-token.yaml"]) {
+      const ds = daemonSet(file);
+      const c = container(ds);
+      expect(at(ds, "spec", "template", "spec", "hostPID"), file).toBe(true);
+      expect(at(ds, "spec", "template", "spec", "tolerations", 0, "operator"), file).toBe("Exists");
+      expect(at(c, "resources", "limits", "cpu"), file).toBeDefined();
+      expect(at(c, "resources", "limits", "memory"), file).toBeDefined();
+      expect(at(c, "env", 0), file).toEqual({
+        name: "NODE_NAME",
+        valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } },
+      });
+      const o = parseRunArgs(agentArgs(c));
+      expect(o.agentId, file).toBe("node-1");
+      expect(o.hub.protocol, file).toBe("wss:");
+      expect(o.caFile, file).not.toBeNull();
+      expect(at(c, "securityContext", "privileged"), file).toBe(false);
+      expect(at(c, "securityContext", "capabilities", "drop"), file).toEqual(["ALL"]);
+    }
+  });
+
+  it("give per-node agents their own token and the actions capability", () => {
+    const c = container(daemonSet("agent-daemonset.yaml"));
+    const o = parseRunArgs(agentArgs(c));
+    expect(o.tokenFile).toBe("/etc/nsatlas/tokens/node-1");
+    expect(o.readOnly).toBe(false);
+    expect([...(at(c, "securityContext", "capabilities", "add") as string[])].sort()).toEqual(AGENT_CAPABILITIES);
+  });
+
+  it("keep fleet-token agents view-only: --read-only, token from a Secret, no NET_ADMIN", () => {
+    const c = container(daemonSet("agent-daemonset-fleet-token.yaml"));
+    const o = parseRunArgs(agentArgs(c));
+    expect(o.readOnly).toBe(true);
+    expect(o.tokenFile).toBeNull();
+    expect(at(c, "env", 1, "valueFrom", "secretKeyRef")).toEqual({ name: "nsatlas-fleet-token", key: "token" });
+    expect(at(c, "securityContext", "capabilities", "add")).not.toContain("NET_ADMIN");
+  });
+
+  it("run the dashboard as a non-root Deployment behind a Service, read-only in the variant", () => {
+    for (const file of ["dashboard.yaml", "dashboard-read-only.yaml"]) {
+      const d = deployment(file);
+      const c = container(d);
+      expect(at(d, "spec", "template", "spec", "securityContext", "runAsNonRoot"), file).toBe(true);
+      expect(at(c, "readinessProbe", "httpGet", "path"), file).toBe("/healthz");
+      const env = envOf(c);
+      expect(() => loadSettings(env), file).not.toThrow();
+      expect(env.NSATLAS_READ_ONLY, file).toBe(file === "dashboard-read-only.yaml" ? "1" : undefined);
+      const service = all.find((x) => x.file === `kubernetes/${file}` && x.doc.kind === "Service")?.doc;
+      expect(at(service, "spec", "selector")).toEqual(at(d, "spec", "selector", "matchLabels"));
+    }
+  });
+});

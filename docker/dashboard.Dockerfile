@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# nsatlas dashboard (Next UI, /agent websocket, REST, /metrics). Build from the repository root:
+#   docker build -f docker/dashboard.Dockerfile -t nsatlas-dashboard .
+# Runs as an unprivileged user; state (SQLite: tokens, sessions, audit log, history) lives in
+# /var/lib/nsatlas, a volume. Listens on 0.0.0.0:3000 in the container (publish it on the
+# host's loopback, or put TLS in front: NSATLAS_TLS_CERT / NSATLAS_TLS_KEY).
+
+FROM node:20-bookworm AS prune
+WORKDIR /src
+RUN npm install -g turbo@2.11.11
+COPY . .
+RUN turbo prune @nsatlas/dashboard --docker
+
+# better-sqlite3 and the native addon compile here (C compiler and Python are in this image).
+FROM node:20-bookworm AS build
+WORKDIR /src
+ENV NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
+COPY --from=prune /src/out/json/ .
+RUN npm ci --no-audit --no-fund
+COPY --from=prune /src/out/full/ .
+RUN npx turbo run build --filter=@nsatlas/dashboard... && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /src/package.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/packages ./packages
+COPY --from=build /src/apps ./apps
+RUN groupadd --system --gid 10001 nsatlas \
+ && useradd --system --uid 10001 --gid nsatlas --home-dir /var/lib/nsatlas nsatlas \
+ && mkdir -p /var/lib/nsatlas && chown nsatlas:nsatlas /var/lib/nsatlas && chmod 0700 /var/lib/nsatlas
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
+    NSATLAS_HOST=0.0.0.0 NSATLAS_PORT=3000 NSATLAS_DATA_DIR=/var/lib/nsatlas \
+    NSATLAS_LOCAL_AGENT=0
+USER nsatlas
+EXPOSE 3000
+VOLUME ["/var/lib/nsatlas"]
+# /healthz needs no token. Over TLS the probe speaks https (and trusts any certificate: it
+# only asks whether this process answers).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "const t=!!process.env.NSATLAS_TLS_CERT;require(t?'node:https':'node:http').get({host:'127.0.0.1',port:process.env.NSATLAS_PORT||3000,path:'/healthz',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
+WORKDIR /app/apps/dashboard
+CMD ["node", "dist/server/main.js"]

@@ -1,0 +1,28 @@
+import { createHash } from "node:crypto";
+import type { Action, Inventory, StackState } from "@nsatlas/protocol";
+import type { JsonValue } from "../audit/canonical-json.js";
+
+/** Params as the audit log keeps them: file contents by size and digest, not in full. */
+export function auditParams(a: Action): JsonValue {
+  if (a.type !== "netns.file.write") return a.params as JsonValue;
+  const { content, ...rest } = a.params;
+  const sha256 = createHash("sha256").update(content).digest("hex");
+  return { ...rest, content: { bytes: Buffer.byteLength(content), sha256 } };
+}
+
+export function stackStates(inv: Inventory | null, ids: readonly string[], names: readonly string[]): StackState[] {
+  if (!inv) return [];
+  const nets = inv.namespaces.filter(
+    (n) => n.type === "net" && (ids.includes(n.id) || n.names.some((x) => names.includes(x))),
+  );
+  return nets.map((n) => ({
+    id: n.id,
+    names: n.names,
+    links: (inv.netstacks?.find((s) => s.ns === n.id)?.links ?? []).map((l) => ({
+      name: l.name,
+      kind: l.kind,
+      state: l.state,
+      addresses: l.addresses.map((a) => `${a.address}/${a.prefixlen}`),
+    })),
+  }));
+}

@@ -1,0 +1,59 @@
+import {
+  type Action,
+  type ActionImpact,
+  type ActionTargets,
+  actionCommand,
+  confirmText,
+  type Inventory,
+} from "@nsatlas/protocol";
+import { addrChange, linkMove, linkSetState, vethCreate } from "./link-plans.js";
+import type { Draft } from "./plan-draft.js";
+import { netnsCreate, netnsDelete, netnsFile } from "./stack-plans.js";
+
+/** A dry run: what would run, where, and what it would change. */
+export interface PlannedAction {
+  summary: string;
+  command: string[] | null;
+  writes: string | null;
+  targets: ActionTargets;
+  impact: ActionImpact;
+  confirm: string;
+}
+
+function draft(inv: Inventory, a: Action): Draft {
+  switch (a.type) {
+    case "netns.create":
+      return netnsCreate(inv, a);
+    case "netns.delete":
+      return netnsDelete(inv, a);
+    case "link.move":
+      return linkMove(inv, a);
+    case "veth.create":
+      return vethCreate(inv, a);
+    case "link.setState":
+      return linkSetState(inv, a);
+    case "addr.add":
+    case "addr.del":
+      return addrChange(inv, a);
+    case "netns.file.write":
+    case "netns.file.delete":
+      return netnsFile(inv, a);
+  }
+}
+
+/** Plans a validated action against a host's current inventory: the exact command, the stacks
+ * it reaches and how, and its impact. Throws ActionError when the inventory says it cannot work
+ * (unknown stack or link, a name taken, processes inside a stack to delete, …). */
+export function planAction(inv: Inventory, a: Action): PlannedAction {
+  const d = draft(inv, a);
+  const { command, writes } = actionCommand(a, d.targets);
+  const stacks = [...new Set(d.stacks.map((s) => s.ns.id))];
+  return {
+    summary: d.summary,
+    command,
+    writes,
+    targets: d.targets,
+    confirm: confirmText(a),
+    impact: { stacks, ...d.impact },
+  };
+}

@@ -1,0 +1,56 @@
+import type { AuditEvent } from "@nsatlas/protocol";
+
+const HEADER = [
+  "seq",
+  "ts",
+  "actor",
+  "role",
+  "sourceIp",
+  "requestId",
+  "action",
+  "targetHost",
+  "targetNamespace",
+  "targetName",
+  "params",
+  "planHash",
+  "result",
+  "error",
+  "prevHash",
+  "hash",
+];
+
+/** One RFC 4180 field: quoted when it holds a comma, quote or line break. */
+export function csvCell(v: string | number | null): string {
+  const s = v === null ? "" : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function csvLine(cells: ReadonlyArray<string | number | null>): string {
+  return `${cells.map(csvCell).join(",")}\r\n`;
+}
+
+/** Audit rows as CSV (params as their JSON text), header first. */
+export function auditCsv(events: Iterable<AuditEvent>): string {
+  let out = csvLine(HEADER);
+  for (const e of events) {
+    out += csvLine([
+      e.seq,
+      e.ts,
+      e.actor,
+      e.role,
+      e.sourceIp,
+      e.requestId,
+      e.action,
+      e.target.host,
+      e.target.namespace,
+      e.target.name,
+      JSON.stringify(e.params),
+      e.planHash,
+      e.result,
+      e.error,
+      e.prevHash,
+      e.hash,
+    ]);
+  }
+  return out;
+}

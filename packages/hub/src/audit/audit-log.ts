@@ -1,0 +1,167 @@
+import type { AuditEvent, AuditTarget, AuditVerification } from "@nsatlas/protocol";
+import type { Db } from "../database.js";
+import { type AuditAnchor, writeAnchor } from "./audit-files.js";
+import { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
+import { verifyAuditChain } from "./audit-verify.js";
+import { canonicalJson, type JsonValue } from "./canonical-json.js";
+
+/** What a caller says about an event; the log adds seq, ts, prevHash and hash. */
+export interface AuditInput {
+  actor: string;
+  role?: string | null;
+  sourceIp?: string | null;
+  requestId?: string | null;
+  action: string;
+  target?: Partial<AuditTarget>;
+  params?: JsonValue;
+  planHash?: string | null;
+  result: string;
+  error?: string | null;
+}
+
+/** Every audit row of a database, oldest first, read lazily (needs no key: for export and
+ * verification of a database opened read-only). */
+export function* auditRows(db: Db): Generator<AuditEvent> {
+  for (const r of db.prepare("SELECT * FROM audit ORDER BY seq").iterate()) yield fromDbRow(r as AuditDbRow);
+}
+
+/** Anything that records audit events (the log, or a test double). */
+export interface AuditSink {
+  append(e: AuditInput): AuditEvent;
+}
+
+export interface AuditLogOptions {
+  key: Buffer;
+  /** The anchor file (chain head after every append); null writes none. */
+  anchorPath: string | null;
+  now?: () => Date;
+}
+
+/** The append-only, hash-chained audit log in the hub's SQLite database. Several processes
+ * (the server and the `nsatlas` CLI) may append: each append takes SQLite's write lock first
+ * (BEGIN IMMEDIATE), so reading the head and inserting the next row is one step. */
+export class AuditLog implements AuditSink {
+  readonly #now: () => Date;
+  constructor(
+    private readonly db: Db,
+    private readonly o: AuditLogOptions,
+  ) {
+    this.#now = o.now ?? (() => new Date());
+  }
+
+  /** Appends one row and moves the anchor; throws (and nothing is written) if it cannot. */
+  append(e: AuditInput): AuditEvent {
+    return this.db.transaction(() => this.#appendLocked(e)).immediate();
+  }
+
+  #appendLocked(e: AuditInput, head = this.head()): AuditEvent {
+    const unsigned = {
+      seq: (head?.seq ?? 0) + 1,
+      ts: this.#now().toISOString(),
+      actor: e.actor,
+      role: e.role ?? null,
+      sourceIp: e.sourceIp ?? null,
+      requestId: e.requestId ?? null,
+      action: e.action,
+      target: { host: e.target?.host ?? null, namespace: e.target?.namespace ?? null, name: e.target?.name ?? null },
+      params: e.params ?? {},
+      planHash: e.planHash ?? null,
+      result: e.result,
+      error: e.error ?? null,
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
+    const event: AuditEvent = { ...unsigned, hash: auditRowHash(this.o.key, unsigned) };
+    this.db
+      .prepare(
+        `INSERT INTO audit (seq, ts, actor, role, source_ip, request_id, action, target_host, target_ns, target_name,
+           params, plan_hash, result, error, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        event.seq,
+        event.ts,
+        event.actor,
+        event.role,
+        event.sourceIp,
+        event.requestId,
+        event.action,
+        event.target.host,
+        event.target.namespace,
+        event.target.name,
+        canonicalJson(unsigned.params),
+        event.planHash,
+        event.result,
+        event.error,
+        event.prevHash,
+        event.hash,
+      );
+    // Still inside the write lock: the anchor cannot be overtaken by another process's append.
+    if (this.o.anchorPath !== null) writeAnchor(this.o.anchorPath, { seq: event.seq, hash: event.hash });
+    return event;
+  }
+
+  head(): AuditAnchor | null {
+    const r = this.db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as AuditAnchor | undefined;
+    return r ?? null;
+  }
+
+  /** Rows after `since` (exclusive), oldest first. */
+  list(since: number, limit: number): AuditEvent[] {
+    const rows = this.db.prepare("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?").all(since, limit);
+    return (rows as AuditDbRow[]).map(fromDbRow);
+  }
+
+  /** Rows about one host in a time window (ISO times, inclusive). */
+  forHost(hostId: string, from: string, to: string): AuditEvent[] {
+    const rows = this.db
+      .prepare("SELECT * FROM audit WHERE target_host = ? AND ts >= ? AND ts <= ? ORDER BY seq")
+      .all(hostId, from, to);
+    return (rows as AuditDbRow[]).map(fromDbRow);
+  }
+
+  /** Verifies the whole chain with this log's key (and an anchor, when given). */
+  verify(anchor: AuditAnchor | null): AuditVerification {
+    return verifyAuditChain(this.all(), this.o.key, anchor);
+  }
+
+  /** Every row, oldest first, read lazily (for verification and export). */
+  all(): Generator<AuditEvent> {
+    return auditRows(this.db);
+  }
+
+  /** Retention: deletes the rows older than `before` (a prefix of the chain) and records that
+   * as a row of its own, carrying the seq and hash of the last pruned row, so verification
+   * knows where the remaining chain must start. Returns the number of rows pruned. */
+  prune(before: Date, actor = "system"): number {
+    return this.db
+      .transaction(() => {
+        const last = this.db
+          .prepare("SELECT seq, hash FROM audit WHERE ts < ? ORDER BY seq DESC LIMIT 1")
+          .get(before.toISOString()) as AuditAnchor | undefined;
+        if (!last) return 0;
+        const first = this.db.prepare("SELECT MIN(seq) AS seq FROM audit").get() as { seq: number };
+        // The head before the delete: the chain goes on from it even when every row is pruned.
+        const head = this.head();
+        // The delete trigger refuses every delete above the gate: open it for this prefix only.
+        this.db.prepare("INSERT INTO audit_prune_gate (through) VALUES (?)").run(last.seq);
+        const gone = this.db.prepare("DELETE FROM audit WHERE seq <= ?").run(last.seq).changes;
+        this.db.prepare("DELETE FROM audit_prune_gate").run();
+        this.#appendLocked(
+          {
+            actor,
+            action: PRUNE_ACTION,
+            params: {
+              fromSeq: first.seq,
+              throughSeq: last.seq,
+              throughHash: last.hash,
+              rows: gone,
+              before: before.toISOString(),
+            },
+            result: "ok",
+          },
+          head,
+        );
+        return gone;
+      })
+      .immediate();
+  }
+}
