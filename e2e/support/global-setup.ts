@@ -4,5 +4,6 @@ import { startE2eServer } from "./server";
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = await startE2eServer();
   process.env.NSATLAS_E2E_URL = server.url;
+  process.env.NSATLAS_E2E_DATA_DIR = server.dataDir;
   return () => server.stop();
 }

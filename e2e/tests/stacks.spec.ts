@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { World } from "@nsatlas/test-world";
 import { expect, type Page, test } from "@playwright/test";
-import { logIn } from "../support/login";
+import { localHostId, logIn } from "../support/login";
 
 // A person's first look: who shares which stack, how stacks are wired, where an address
 // is. Everything the test makes carries its world's prefix and is removed afterwards.
@@ -37,8 +37,8 @@ test("stacks, wiring, search and removal, live", async ({ page }) => {
   const b = await world.spawn(["nsenter", `--net=${red.path}`, "sleep", "1001"], { comm: "sleep" });
 
   await logIn(page);
-  await expect(page).toHaveURL(/\/hosts\/[^/]+\/stacks/);
-  const hostBase = new URL(page.url()).pathname.replace(/\/stacks$/, "");
+  const hostBase = `/hosts/${encodeURIComponent(await localHostId(page))}`;
+  await page.goto(`${hostBase}/stacks`);
 
   const redCard = page.locator('[data-testid="stack-card"]', { has: page.getByRole("heading", { name: red.name }) });
   await expect(redCard).toBeVisible();
