@@ -9,6 +9,7 @@ import { parseRunArgs, RUN_USAGE, type RunOptions } from "./cli/run-options.js";
 import { UsageError } from "./cli/usage-error.js";
 import type { AgentMetrics } from "./run/agent-metrics.js";
 import { Backoff } from "./run/backoff.js";
+import { kernelProcessEvents } from "./run/kernel-process-events.js";
 import type { MetricsServer } from "./run/metrics-server.js";
 import { ScanLoop } from "./run/scan-loop.js";
 import { Uplink } from "./run/uplink.js";
@@ -114,7 +115,13 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       fullEveryMs: o.fullEveryMs,
       onChange: (changes) => uplink.sendChanges(changes),
       onError: (err) => log(`scan failed: ${(err as Error).message}`),
+      processEvents: kernelProcessEvents,
     });
+    log(
+      loop.processPolling === null
+        ? "process starts and exits: kernel process events"
+        : `process starts and exits: polling ${o.procRoot} every ${o.intervalMs} ms (no process events: ${loop.processPolling})`,
+    );
     const hello = (): HelloFrame => {
       const host = loop.current().host;
       return {
@@ -130,7 +137,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       };
     };
     // --read-only: no action handler exists at all, and none is advertised.
-    const actions = o.readOnly
+    const executor = o.readOnly
       ? null
       : new ActionExecutor({
           netnsDir: o.netnsDir,
@@ -140,6 +147,14 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
           afterChange: () => loop.scanNow(),
           log,
         });
+    // Each answer is counted by result (nsatlas_actions_total) when --metrics is on.
+    const actions = executor && {
+      handle: async (raw: unknown) => {
+        const result = await executor.handle(raw);
+        metrics?.countAction(result.status);
+        return result;
+      },
+    };
     const uplink = new Uplink({
       url: o.hub,
       token,

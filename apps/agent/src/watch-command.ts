@@ -1,5 +1,6 @@
 import type { Inventory } from "@nsatlas/protocol";
 import type { ScanCliOptions } from "./cli/scan-options.js";
+import { kernelProcessEvents } from "./run/kernel-process-events.js";
 import { ScanLoop } from "./run/scan-loop.js";
 
 /** `nsatlas-agent scan --watch`: the inventory, then every delta, as NDJSON on stdout. */
@@ -24,6 +25,7 @@ export function watchScan(opts: ScanCliOptions, scanOnce: () => Inventory, first
         print({ type: "delta", seq, baseSeq: seq - 1, changes });
       },
       onError: (err) => process.stderr.write(`nsatlas-agent: scan failed: ${(err as Error).message}\n`),
+      processEvents: kernelProcessEvents,
     });
     print({ type: "snapshot", seq, inventory: loop.current() });
     loop.start();

@@ -7,6 +7,7 @@
 
 #include "netstack-napi.h"
 #include "ns-ioctl.h"
+#include "proc-events.h"
 #include "proc-walk.h"
 #include "read-file.h"
 
@@ -256,11 +257,23 @@ static napi_value js_describe_socket(napi_env env, napi_callback_info info) {
   return describe_fd(env, ns, "socket of a process");
 }
 
+/* procEventsStart() -> 0 or the errno name's negative number, as a JS number. */
+static napi_value js_proc_events_start(napi_env env, napi_callback_info info) {
+  return num(env, proc_events_start());
+}
+
+/* procEventsTake() -> process starts/execs/exits counted since the last call. */
+static napi_value js_proc_events_take(napi_env env, napi_callback_info info) {
+  return num(env, (double)proc_events_take());
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"walk", NULL, js_walk, NULL, NULL, NULL, napi_default, NULL},
       {"describe", NULL, js_describe, NULL, NULL, NULL, napi_default, NULL},
       {"describeSocket", NULL, js_describe_socket, NULL, NULL, NULL, napi_default, NULL},
+      {"procEventsStart", NULL, js_proc_events_start, NULL, NULL, NULL, napi_default, NULL},
+      {"procEventsTake", NULL, js_proc_events_take, NULL, NULL, NULL, napi_default, NULL},
       {"netstacks", NULL, js_netstacks, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { constants as osConstants } from "node:os";
 import type { NetstackReply, NetstackRequest } from "./netstack-types.js";
 
 export type * from "./netstack-types.js";
@@ -79,6 +80,8 @@ interface Addon {
   walk(procRoot: string, options?: Record<string, number>): RawProcess[];
   describe(path: string): NsFacts[];
   describeSocket(pid: number, fd: number): NsFacts[];
+  procEventsStart(): number;
+  procEventsTake(): number;
   netstacks(request: {
     stacks: NetstackRequest["stacks"];
     dump: number;
@@ -121,4 +124,18 @@ export function readNetstacks(request: NetstackRequest): NetstackReply {
     queries: request.queries ?? [],
     threads: request.threads ?? 2,
   });
+}
+
+/** Subscribes to the kernel's process events (netlink proc connector; needs CAP_NET_ADMIN in
+ * the initial user and pid namespaces). Returns null when running, else the reason. */
+export function startProcessEvents(): string | null {
+  const rc = addon.procEventsStart();
+  if (rc === 0) return null;
+  const name = Object.entries(osConstants.errno).find(([, n]) => n === -rc)?.[0];
+  return name ?? `errno ${-rc}`;
+}
+
+/** User-process starts, execs and exits seen since the last call (0 if not subscribed). */
+export function takeProcessEvents(): number {
+  return addon.procEventsTake();
 }

@@ -22,6 +22,9 @@ export function fromBindMounts(
   table: NamespaceTable,
   procRoot: string,
   initialMntNs: number | undefined,
+  /** Mount namespaces whose every mount is wanted (the scanner's own, to see shadowed names);
+   * of the others only nsfs mounts are parsed. */
+  fullMountsOf: ReadonlySet<number> = new Set(),
 ): BindMountResult {
   const byMntNs = new Map<number, number[]>();
   for (const p of processes) {
@@ -37,8 +40,10 @@ export function fromBindMounts(
     const text = readMountinfo(byMntNs.get(mntNs) ?? [], procRoot, mntNs, result);
     if (text === null) continue;
     const via = result.readFrom.get(mntNs);
-    const { entries, errors } = parseMountinfo(text);
-    result.mounts.set(mntNs, entries);
+    // A host with many mount namespaces (a container each) has hundreds of mountinfo files
+    // of mostly the same mounts: only the nsfs lines matter there, so skip parsing the rest.
+    const { entries, errors } = parseMountinfo(fullMountsOf.has(mntNs) ? text : nsfsLines(text));
+    if (fullMountsOf.has(mntNs)) result.mounts.set(mntNs, entries);
     for (const e of errors) result.warnings.push(`mnt:${mntNs}: ${e.message}`);
     for (const m of entries) {
       if (m.fsType !== "nsfs") continue;
@@ -57,6 +62,15 @@ export function fromBindMounts(
     }
   }
   return result;
+}
+
+/** The lines of a mountinfo text whose filesystem type is nsfs (cheap substring test). */
+function nsfsLines(text: string): string {
+  if (!text.includes(" - nsfs ")) return "";
+  return text
+    .split("\n")
+    .filter((l) => l.includes(" - nsfs "))
+    .join("\n");
 }
 
 function readMountinfo(pids: number[], procRoot: string, mntNs: number, result: BindMountResult): string | null {

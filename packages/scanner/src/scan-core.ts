@@ -102,7 +102,14 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
   fromTasks(raw, table, procRoot);
   fromFds(raw, table, procRoot);
   const initial = findInitialNamespaces(proc.processes);
-  const mounts = fromBindMounts(proc.processes, table, procRoot, initial.byType.get("mnt"));
+  const ownMntNs = linkInode(`${procRoot}/self/ns/mnt`) ?? initial.byType.get("mnt");
+  const mounts = fromBindMounts(
+    proc.processes,
+    table,
+    procRoot,
+    initial.byType.get("mnt"),
+    new Set(ownMntNs === undefined ? [] : [ownMntNs]),
+  );
   const named = fromNetnsDir(netnsDir, table, describe);
   // Sockets are borrowed with pidfd_getfd, which takes pids of our own pid namespace.
   const hierarchyWarnings = resolveHierarchy(table, describe, ownProcRoot ? describeSocketNamespace : undefined);
@@ -122,7 +129,6 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
   if (!privileged)
     warnings.push("not privileged: the scan shows only what this user may read (run as root for a full view)");
 
-  const ownMntNs = linkInode(`${procRoot}/self/ns/mnt`) ?? initial.byType.get("mnt");
   const findings: Finding[] = [
     ...leakedStacks(table.entries(), initial.byType.get("net")),
     ...unreadableProcesses(proc.unreadable, privileged),

@@ -22,19 +22,46 @@ function listPids(procRoot: string): number[] {
   return pids;
 }
 
-/** Tells cheaply whether user processes came or went since the last look: one readdir of
- * the proc root, plus one stat read per new pid. Kernel threads (kworkers come and go all
- * the time and all live in the initial namespaces) do not count as a change; the periodic
- * full scan refreshes them. */
+/** Where process starts and exits are learnt from: the kernel's process events, pushed
+ * (the cheap way), or a readdir of the proc root on every tick (~7 µs a process). */
+export interface ProcessEvents {
+  /** null when subscribed, else why not (e.g. EPERM outside the initial pid namespace). */
+  start(): string | null;
+  /** Events since the last call. */
+  take(): number;
+}
+
+/** Tells cheaply whether user processes came or went since the last look. With process
+ * events (the real /proc, as root in the initial namespaces) a tick costs one counter read;
+ * otherwise one readdir of the proc root plus one stat read per new pid. Kernel threads
+ * (kworkers come and go all the time and all live in the initial namespaces) do not count as
+ * a change either way; the periodic full scan refreshes them. */
 export class ProcessSet {
   #known = new Map<number, boolean>(); // pid -> is a kernel thread
+  readonly #events: ProcessEvents | null;
+  /** Why the readdir fallback is used, or null with process events. */
+  readonly fallbackReason: string | null;
 
-  constructor(private readonly procRoot: string) {
-    this.changed();
+  constructor(
+    private readonly procRoot: string,
+    events: ProcessEvents | null = null,
+  ) {
+    // Events describe this kernel's pids as the initial pid namespace sees them: only a scan
+    // of the real /proc can use them.
+    const why =
+      events === null ? "no process events" : procRoot !== "/proc" ? "a proc root other than /proc" : events.start();
+    this.#events = why === null ? events : null;
+    this.fallbackReason = why;
+    if (this.#events) this.#events.take();
+    else this.#poll();
   }
 
-  /** True when a user process started or exited since the previous call. */
+  /** True when a user process started, exec'd or exited since the previous call. */
   changed(): boolean {
+    return this.#events ? this.#events.take() > 0 : this.#poll();
+  }
+
+  #poll(): boolean {
     const now = new Set(listPids(this.procRoot));
     let changed = false;
     for (const [pid, kthread] of this.#known) {

@@ -1,7 +1,7 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { Inventory, InventoryChanges } from "@nsatlas/protocol";
 import { diffInventory } from "@nsatlas/scanner";
-import { ProcessSet } from "./process-set.js";
+import { type ProcessEvents, ProcessSet } from "./process-set.js";
 
 export interface ScanLoopOptions {
   scanOnce: () => Inventory;
@@ -12,11 +12,14 @@ export interface ScanLoopOptions {
   /** Called with the changes of every scan that changed something. */
   onChange: (changes: InventoryChanges, inventory: Inventory) => void;
   onError: (err: unknown) => void;
+  /** The kernel's process events, when the caller can offer them (else /proc is polled). */
+  processEvents?: ProcessEvents | null;
 }
 
 /** Keeps an inventory current. Three triggers, cheapest first:
  *  - the netns dir is watched (inotify): a named stack that appears or vanishes rescans at once;
- *  - every interval, the set of user processes is compared: new or exited ones rescan;
+ *  - every interval, new, exec'd or exited user processes (told by the kernel's process
+ *    events, or found by polling /proc) rescan;
  *  - every fullEvery, a full rescan catches what neither shows: setns/unshare by running
  *    processes, new fd holders, links and addresses. */
 export class ScanLoop {
@@ -29,8 +32,13 @@ export class ScanLoop {
   scans = 0;
 
   constructor(private readonly o: ScanLoopOptions) {
-    this.#processes = new ProcessSet(o.procRoot);
+    this.#processes = new ProcessSet(o.procRoot, o.processEvents ?? null);
     this.#inventory = o.scanOnce();
+  }
+
+  /** Why new and exited processes are found by polling /proc, or null when events tell. */
+  get processPolling(): string | null {
+    return this.#processes.fallbackReason;
   }
 
   current(): Inventory {

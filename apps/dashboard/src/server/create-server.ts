@@ -106,6 +106,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     fleet,
     settings: settings.guard,
     sendToSession: (id, frame) => ingest.send(id, frame),
+    countAction: (result) => promMetrics.countAction(result),
     log,
   });
   actionResult = (hostId, r) => guarded.actions.dispatcher.receive(hostId, r);

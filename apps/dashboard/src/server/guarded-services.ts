@@ -35,6 +35,8 @@ export function createGuardedServices(o: {
   settings: Partial<GuardSettings> | undefined;
   /** Sends a frame to a session's agent socket. */
   sendToSession: (sessionId: number, frame: HubFrame) => boolean;
+  /** Counts each action's outcome (nsatlas_actions_total). */
+  countAction?: (result: "succeeded" | "failed" | "refused" | "timeout") => void;
   log: Logger;
 }): GuardedWiring {
   const settings: GuardSettings = { ...GUARD_DEFAULTS, ...o.settings };
@@ -50,6 +52,7 @@ export function createGuardedServices(o: {
     readOnly: settings.readOnly,
     planTtlMs: settings.planTtlMs,
     timeoutMs: settings.actionTimeoutMs,
+    ...(o.countAction ? { onOutcome: o.countAction } : {}),
     send: (hostId, frame) => {
       const host = fleet.host(hostId);
       return host?.sessionId != null && o.sendToSession(host.sessionId, frame);

@@ -38,6 +38,8 @@ export interface ActionServiceOptions {
   /** How long a confirmed action waits for the agent (the REST contract says 30 s). */
   timeoutMs: number;
   now?: () => number;
+  /** Told how each action ended (for the nsatlas_actions_total metric). */
+  onOutcome?: (result: "succeeded" | "failed" | "refused" | "timeout") => void;
 }
 
 /** Plan → confirm → execute. Every step that is refused, and every request and its outcome,
@@ -64,6 +66,7 @@ export class ActionService {
 
   #deny(meta: ActionRequestMeta, action: string, target: AuditInput["target"], code: string, message: string): never {
     this.#audit(meta, { action, target, result: "denied", error: `${code}: ${message}` });
+    this.o.onOutcome?.("refused");
     throw new ActionError("forbidden", code, message);
   }
 
@@ -214,6 +217,7 @@ export class ActionService {
           result: outcome,
           error: `${err.code}: ${err.message}`,
         });
+        this.o.onOutcome?.(outcome);
       }
       throw err;
     }
@@ -231,6 +235,7 @@ export class ActionService {
       result: result.status,
       error: result.error ? `${result.error.code}: ${result.error.message}` : null,
     });
+    this.o.onOutcome?.(result.status === "succeeded" ? "succeeded" : "failed");
     const names = plan.action.type === "netns.create" ? [plan.action.params.name] : [];
     const outcome: ActionOutcome = {
       requestId: result.requestId,

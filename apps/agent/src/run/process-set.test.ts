@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { type ProcessEvents, ProcessSet } from "./process-set.js";
+
+function fakeEvents(startResult: string | null): ProcessEvents & { pending: number } {
+  const e = {
+    pending: 5,
+    start: () => startResult,
+    take: () => {
+      const n = e.pending;
+      e.pending = 0;
+      return n;
+    },
+  };
+  return e;
+}
+
+describe("ProcessSet", () => {
+  it("uses the kernel's process events when they start, one counter read per tick", () => {
+    const events = fakeEvents(null);
+    const set = new ProcessSet("/proc", events);
+    expect(set.fallbackReason).toBeNull();
+    expect(set.changed()).toBe(false); // what came before the first scan is that scan's
+    events.pending = 2;
+    expect(set.changed()).toBe(true);
+    expect(set.changed()).toBe(false);
+  });
+
+  it("polls the proc root when events are refused, or for another proc root", () => {
+    expect(new ProcessSet("/proc", fakeEvents("EPERM")).fallbackReason).toBe("EPERM");
+    expect(new ProcessSet("/proc", null).fallbackReason).toBe("no process events");
+    const other = new ProcessSet("/proc/.", fakeEvents(null));
+    expect(other.fallbackReason).toBe("a proc root other than /proc");
+    expect(typeof other.changed()).toBe("boolean");
+  });
+});

@@ -1,0 +1,11 @@
+#ifndef NSATLAS_PROC_EVENTS_H
+#define NSATLAS_PROC_EVENTS_H
+
+/* Subscribes to the kernel's process events (the netlink proc connector) and counts, on a
+ * background thread, the starts, execs and exits of user processes. 0, or -errno (EPERM
+ * without CAP_NET_ADMIN or outside the initial pid/user namespace). Idempotent. */
+int proc_events_start(void);
+/* Events counted since the last call (a lost batch counts as one). */
+long proc_events_take(void);
+
+#endif
