@@ -257,9 +257,32 @@ static napi_value js_describe_socket(napi_env env, napi_callback_info info) {
   return describe_fd(env, ns, "socket of a process");
 }
 
-/* procEventsStart() -> 0 or the errno name's negative number, as a JS number. */
+static napi_threadsafe_function proc_events_tsfn;
+
+static void notify_js(void) {
+  napi_call_threadsafe_function(proc_events_tsfn, NULL, napi_tsfn_nonblocking);
+}
+
+/* procEventsStart(onEvents?) -> 0 or -errno. onEvents() is called (on the JS thread) when
+ * events arrive after a take: no polling timer is needed to notice them. */
 static napi_value js_proc_events_start(napi_env env, napi_callback_info info) {
-  return num(env, proc_events_start());
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int rc = proc_events_start();
+  napi_valuetype type = napi_undefined;
+  if (rc == 0 && argc > 0) napi_typeof(env, argv[0], &type);
+  if (type == napi_function && proc_events_tsfn == NULL) {
+    napi_value name;
+    napi_create_string_utf8(env, "nsatlas-proc-events", NAPI_AUTO_LENGTH, &name);
+    if (napi_create_threadsafe_function(env, argv[0], NULL, name, 1, 1, NULL, NULL, NULL, NULL,
+                                        &proc_events_tsfn) == napi_ok) {
+      /* It must not keep the process alive on its own. */
+      napi_unref_threadsafe_function(env, proc_events_tsfn);
+      proc_events_set_notify(notify_js);
+    }
+  }
+  return num(env, rc);
 }
 
 /* procEventsTake() -> process starts/execs/exits counted since the last call. */

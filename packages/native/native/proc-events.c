@@ -17,6 +17,15 @@
 #define KTHREADD 2 /* every kernel thread is a child of kthreadd */
 
 static atomic_long counted;
+static void (*_Atomic notify_fn)(void);
+
+/* Adds n events; the first after a take wakes the listener (if any). */
+static void add_events(long n) {
+  if (atomic_fetch_add(&counted, n) == 0) {
+    void (*fn)(void) = atomic_load(&notify_fn);
+    if (fn) fn();
+  }
+}
 static int started; /* 1 when running, -errno after a failed start; guarded by lock */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -63,12 +72,12 @@ static void *reader(void *arg) {
     if (len < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       /* ENOBUFS: the socket overflowed and events were lost; report "something changed". */
-      atomic_fetch_add(&counted, 1);
+      add_events(1);
       if (errno != ENOBUFS) usleep(100000);
       continue;
     }
     long n = count_events(buf, len, NULL);
-    if (n > 0) atomic_fetch_add(&counted, n);
+    if (n > 0) add_events(n);
   }
   return NULL;
 }
@@ -149,4 +158,8 @@ int proc_events_start(void) {
 
 long proc_events_take(void) {
   return atomic_exchange(&counted, 0);
+}
+
+void proc_events_set_notify(void (*notify)(void)) {
+  atomic_store(&notify_fn, notify);
 }

@@ -7,5 +7,7 @@
 int proc_events_start(void);
 /* Events counted since the last call (a lost batch counts as one). */
 long proc_events_take(void);
+/* Called on the reader thread when the count leaves zero (edge-triggered: once per take). */
+void proc_events_set_notify(void (*notify)(void));
 
 #endif

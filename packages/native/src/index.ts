@@ -80,7 +80,7 @@ interface Addon {
   walk(procRoot: string, options?: Record<string, number>): RawProcess[];
   describe(path: string): NsFacts[];
   describeSocket(pid: number, fd: number): NsFacts[];
-  procEventsStart(): number;
+  procEventsStart(onEvents?: () => void): number;
   procEventsTake(): number;
   netstacks(request: {
     stacks: NetstackRequest["stacks"];
@@ -127,9 +127,10 @@ export function readNetstacks(request: NetstackRequest): NetstackReply {
 }
 
 /** Subscribes to the kernel's process events (netlink proc connector; needs CAP_NET_ADMIN in
- * the initial user and pid namespaces). Returns null when running, else the reason. */
-export function startProcessEvents(): string | null {
-  const rc = addon.procEventsStart();
+ * the initial user and pid namespaces). Returns null when running, else the reason.
+ * onEvents is called when events arrive after a takeProcessEvents() (edge-triggered). */
+export function startProcessEvents(onEvents?: () => void): string | null {
+  const rc = addon.procEventsStart(onEvents);
   if (rc === 0) return null;
   const name = Object.entries(osConstants.errno).find(([, n]) => n === -rc)?.[0];
   return name ?? `errno ${-rc}`;

@@ -25,8 +25,9 @@ function listPids(procRoot: string): number[] {
 /** Where process starts and exits are learnt from: the kernel's process events, pushed
  * (the cheap way), or a readdir of the proc root on every tick (~7 µs a process). */
 export interface ProcessEvents {
-  /** null when subscribed, else why not (e.g. EPERM outside the initial pid namespace). */
-  start(): string | null;
+  /** null when subscribed, else why not (e.g. EPERM outside the initial pid namespace).
+   * onEvents fires when events arrive after a take (so no polling timer is needed). */
+  start(onEvents?: () => void): string | null;
   /** Events since the last call. */
   take(): number;
 }
@@ -45,15 +46,25 @@ export class ProcessSet {
   constructor(
     private readonly procRoot: string,
     events: ProcessEvents | null = null,
+    onEvents?: () => void,
   ) {
     // Events describe this kernel's pids as the initial pid namespace sees them: only a scan
     // of the real /proc can use them.
     const why =
-      events === null ? "no process events" : procRoot !== "/proc" ? "a proc root other than /proc" : events.start();
+      events === null
+        ? "no process events"
+        : procRoot !== "/proc"
+          ? "a proc root other than /proc"
+          : events.start(onEvents);
     this.#events = why === null ? events : null;
     this.fallbackReason = why;
     if (this.#events) this.#events.take();
     else this.#poll();
+  }
+
+  /** Whether the kernel tells of process changes (else changed() polls the proc root). */
+  get evented(): boolean {
+    return this.#events !== null;
   }
 
   /** True when a user process started, exec'd or exited since the previous call. */

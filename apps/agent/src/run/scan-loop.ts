@@ -26,13 +26,16 @@ export class ScanLoop {
   #inventory: Inventory;
   readonly #processes: ProcessSet;
   #timers: NodeJS.Timeout[] = [];
+  #started = false;
   #watcher: FSWatcher | null = null;
   #pending: NodeJS.Immediate | null = null;
   #lastFull = Date.now();
+  #lastScan = 0;
+  #eventTimer: NodeJS.Timeout | null = null;
   scans = 0;
 
   constructor(private readonly o: ScanLoopOptions) {
-    this.#processes = new ProcessSet(o.procRoot, o.processEvents ?? null);
+    this.#processes = new ProcessSet(o.procRoot, o.processEvents ?? null, () => this.#onProcessEvents());
     this.#inventory = o.scanOnce();
   }
 
@@ -53,10 +56,16 @@ export class ScanLoop {
 
   start(): void {
     this.#watchNetnsDir();
-    this.#timers.push(setInterval(() => this.#tick(), this.o.intervalMs));
+    // With process events nothing needs to run every interval: events wake the loop (at most
+    // one scan per interval), and only the full rescan is periodic. Without them, a tick polls.
+    if (this.#processes.evented) this.#timers.push(setInterval(() => this.#fullTick(), this.o.fullEveryMs));
+    else this.#timers.push(setInterval(() => this.#tick(), this.o.intervalMs));
+    this.#started = true;
   }
 
   stop(): void {
+    this.#started = false;
+    if (this.#eventTimer) clearTimeout(this.#eventTimer);
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     this.#watcher?.close();
@@ -79,6 +88,21 @@ export class ScanLoop {
     });
   }
 
+  /** Process events arrived: scan once the interval since the last scan has passed. */
+  #onProcessEvents(): void {
+    if (!this.#started || this.#eventTimer) return;
+    const wait = Math.max(0, this.#lastScan + this.o.intervalMs - Date.now());
+    this.#eventTimer = setTimeout(() => {
+      this.#eventTimer = null;
+      if (this.#processes.changed()) this.requestScan();
+    }, wait);
+  }
+
+  #fullTick(): void {
+    if (!this.#watcher) this.#watchNetnsDir();
+    if (Date.now() - this.#lastFull >= this.o.fullEveryMs - 50) this.requestScan();
+  }
+
   #tick(): void {
     try {
       if (!this.#watcher) this.#watchNetnsDir();
@@ -94,6 +118,7 @@ export class ScanLoop {
       const next = this.o.scanOnce();
       this.scans += 1;
       this.#lastFull = Date.now();
+      this.#lastScan = this.#lastFull;
       const changes = diffInventory(this.#inventory, next);
       this.#inventory = next;
       if (changes) this.o.onChange(changes, next);
