@@ -1,26 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { World } from "@nsatlas/test-world";
 import { type Browser, expect, type Page, test } from "@playwright/test";
+import { createToken, shot } from "../support/artifacts";
 import { type E2eServer, startE2eServer } from "../support/server";
 
 // Guarded actions (issue 6): an operator creates and deletes a stack through the UI, each
 // confirmed by typing its name; an auditor sees no controls, and sees the operator's actions
 // in the audit view. Its own server, so that the tokens of both roles can be made for it.
 const world = new World();
-const ARTIFACTS = "artifacts";
-mkdirSync(ARTIFACTS, { recursive: true });
-const CLI = fileURLToPath(new URL("../../apps/dashboard/bin/nsatlas", import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 let server: E2eServer;
 
-function token(role: string, name: string): string {
-  return execFileSync(process.execPath, [CLI, "token", "create", "--role", role, "--name", name], {
-    encoding: "utf8",
-    env: { ...process.env, NSATLAS_DATA_DIR: server.dataDir },
-  }).trim();
-}
+const token = (role: string, name: string) => createToken(server.dataDir, role, name);
 
 async function logInAs(browser: Browser, secret: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: server.url })).newPage();

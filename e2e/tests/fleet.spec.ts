@@ -1,18 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SimulatedHost, World } from "@nsatlas/test-world";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { createToken, shot } from "../support/artifacts";
 import { E2E_ADMIN_TOKEN, type E2eServer, startE2eServer } from "../support/server";
 
 // A fleet on one dashboard (issue 7): three simulated hosts — each an agent as pid 1 of its
 // own pid, mount and UTS namespaces with its own /proc and netns dir — plus the local agent.
 const world = new World();
-const ARTIFACTS = "artifacts";
-mkdirSync(ARTIFACTS, { recursive: true });
-const CLI = fileURLToPath(new URL("../../apps/dashboard/bin/nsatlas", import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 let server: E2eServer;
 const hosts: SimulatedHost[] = [];
 
@@ -21,11 +16,7 @@ test.beforeAll(async () => {
   for (let i = 1; i <= 3; i++) {
     const agentId = `${world.prefix}-sim${i}`;
     const tokenFile = join(world.tmpDir(), `${agentId}.token`);
-    const secret = execFileSync(process.execPath, [CLI, "token", "create", "--role", "agent", "--name", agentId], {
-      encoding: "utf8",
-      env: { ...process.env, NSATLAS_DATA_DIR: server.dataDir },
-    });
-    writeFileSync(tokenFile, secret.trim(), { mode: 0o600 });
+    writeFileSync(tokenFile, createToken(server.dataDir, "agent", agentId), { mode: 0o600 });
     const host = await SimulatedHost.start({
       hubUrl: `${server.url.replace("http", "ws")}/agent`,
       tokenFile,

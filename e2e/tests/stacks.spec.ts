@@ -1,14 +1,11 @@
-import { mkdirSync } from "node:fs";
 import { World } from "@nsatlas/test-world";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { shot } from "../support/artifacts";
 import { localHostId, logIn } from "../support/login";
 
 // A person's first look: who shares which stack, how stacks are wired, where an address
 // is. Everything the test makes carries its world's prefix and is removed afterwards.
 const world = new World();
-const ARTIFACTS = "artifacts";
-mkdirSync(ARTIFACTS, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 
 test.afterAll(async () => {
   await world.cleanup();
