@@ -76,7 +76,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       }),
     });
   }
-  const scanOnce = (): Inventory => {
+  const scanOnce = (reuse?: Inventory["processes"]): Inventory => {
     const started = performance.now();
     const inv = scan({
       procRoot: o.procRoot,
@@ -84,6 +84,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       etcNetnsDir: o.etcNetnsDir,
       euid: process.geteuid?.() ?? -1,
       ownPid: process.pid,
+      ...(reuse ? { reuse } : {}),
     });
     if (o.hostname) inv.host.hostname = o.hostname;
     metrics?.observeScan((performance.now() - started) / 1000);

@@ -27,9 +27,9 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
 
 /* Property keys are created once per walk: napi_set_named_property would re-create and
  * internalize the key string for every property of every process. */
-enum { K_PID, K_UID, K_STAT, K_CMDLINE, K_NSPID, K_CGROUP, K_NS, K_NS_ERRNO, K_FDS, K_FD_ERRNO, K_TUN_IFF, K_TASKS,
+enum { K_REUSED, K_PID, K_UID, K_STAT, K_CMDLINE, K_NSPID, K_CGROUP, K_NS, K_NS_ERRNO, K_FDS, K_FD_ERRNO, K_TUN_IFF, K_TASKS,
        K_TASK_ERRNO, K_COUNT };
-static const char *const KEY_NAMES[K_COUNT] = {"pid", "uid", "stat", "cmdline", "nspid", "cgroup", "ns",
+static const char *const KEY_NAMES[K_COUNT] = {"reused", "pid", "uid", "stat", "cmdline", "nspid", "cgroup", "ns",
                                                "nsErrno", "fds", "fdErrno", "tunIff", "tasks", "taskErrno"};
 
 static napi_value num(napi_env env, double v) {
@@ -76,6 +76,9 @@ static napi_value record_to_js(napi_env env, const napi_value *keys, const struc
   double *d;
   napi_create_object(env, &obj);
   napi_set_property(env, obj, keys[K_PID], num(env, r->pid));
+  napi_value reused;
+  napi_get_boolean(env, r->reused != 0, &reused);
+  napi_set_property(env, obj, keys[K_REUSED], reused);
   napi_set_property(env, obj, keys[K_UID], num(env, r->uid));
   napi_set_property(env, obj, keys[K_STAT], str_or_null(env, r->stat, r->stat_len));
   napi_set_property(env, obj, keys[K_CMDLINE], str_or_null(env, r->cmdline ? r->cmdline : "", r->cmdline_len));
@@ -135,6 +138,19 @@ static napi_value js_walk(napi_env env, napi_callback_info info) {
     if (get_opt_num(env, argv[1], "fds", &v)) o.with_fds = v != 0;
     if (get_opt_num(env, argv[1], "tasks", &v)) o.with_tasks = v != 0;
     if (get_opt_num(env, argv[1], "cgroup", &v)) o.with_cgroup = v != 0;
+    bool has_reuse = false;
+    if (napi_has_named_property(env, argv[1], "reuse", &has_reuse) == napi_ok && has_reuse) {
+      napi_value arr;
+      napi_typedarray_type type;
+      size_t length = 0;
+      void *data = NULL;
+      napi_get_named_property(env, argv[1], "reuse", &arr);
+      if (napi_get_typedarray_info(env, arr, &type, &length, &data, NULL, NULL) == napi_ok &&
+          type == napi_float64_array) {
+        o.reuse = data;
+        o.nreuse = (long)(length / 2);
+      }
+    }
     if (get_opt_num(env, argv[1], "socketNs", &v)) o.with_socket_ns = v != 0;
   }
   struct proc_rec *recs = NULL;
@@ -285,6 +301,20 @@ static napi_value js_proc_events_start(napi_env env, napi_callback_info info) {
   return num(env, rc);
 }
 
+/* procEventsTakeExecs() -> pids that exec'd since the last call, or null when too many to keep. */
+static napi_value js_proc_events_take_execs(napi_env env, napi_callback_info info) {
+  static int buf[4096];
+  int n = proc_events_take_execs(buf, 4096);
+  napi_value out;
+  if (n < 0) {
+    napi_get_null(env, &out);
+    return out;
+  }
+  napi_create_array_with_length(env, (size_t)n, &out);
+  for (int i = 0; i < n; i++) napi_set_element(env, out, (uint32_t)i, num(env, buf[i]));
+  return out;
+}
+
 /* procEventsTake() -> process starts/execs/exits counted since the last call. */
 static napi_value js_proc_events_take(napi_env env, napi_callback_info info) {
   return num(env, (double)proc_events_take());
@@ -297,6 +327,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"describeSocket", NULL, js_describe_socket, NULL, NULL, NULL, napi_default, NULL},
       {"procEventsStart", NULL, js_proc_events_start, NULL, NULL, NULL, napi_default, NULL},
       {"procEventsTake", NULL, js_proc_events_take, NULL, NULL, NULL, napi_default, NULL},
+      {"procEventsTakeExecs", NULL, js_proc_events_take_execs, NULL, NULL, NULL, napi_default, NULL},
       {"netstacks", NULL, js_netstacks, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);

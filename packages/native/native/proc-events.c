@@ -17,6 +17,19 @@
 #define KTHREADD 2 /* every kernel thread is a child of kthreadd */
 
 static atomic_long counted;
+/* Pids that exec'd since the last take: their argv changed while pid and start time did not. */
+#define MAX_EXECS 4096
+static int execs[MAX_EXECS];
+static int nexecs;
+static int execs_overflow;
+static pthread_mutex_t execs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void note_exec(int tgid) {
+  pthread_mutex_lock(&execs_lock);
+  if (nexecs < MAX_EXECS) execs[nexecs++] = tgid;
+  else execs_overflow = 1;
+  pthread_mutex_unlock(&execs_lock);
+}
 static void (*_Atomic notify_fn)(void);
 
 /* Adds n events; the first after a take wakes the listener (if any). */
@@ -50,6 +63,7 @@ static long count_events(const char *buf, ssize_t len, int *ack_err) {
           n++;
         break;
       case PROC_EVENT_EXEC: /* comm and cmdline change */
+        note_exec(ev->event_data.exec.process_tgid);
         n++;
         break;
       case PROC_EVENT_EXIT:
@@ -71,7 +85,11 @@ static void *reader(void *arg) {
     ssize_t len = recv(sock, buf, sizeof buf, 0);
     if (len < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      /* ENOBUFS: the socket overflowed and events were lost; report "something changed". */
+      /* ENOBUFS: the socket overflowed and events were lost; report "something changed",
+       * and since execs may be among them, that every argv may have changed. */
+      pthread_mutex_lock(&execs_lock);
+      execs_overflow = 1;
+      pthread_mutex_unlock(&execs_lock);
       add_events(1);
       if (errno != ENOBUFS) usleep(100000);
       continue;
@@ -162,4 +180,14 @@ long proc_events_take(void) {
 
 void proc_events_set_notify(void (*notify)(void)) {
   atomic_store(&notify_fn, notify);
+}
+
+int proc_events_take_execs(int *out, int max) {
+  pthread_mutex_lock(&execs_lock);
+  int n = execs_overflow || nexecs > max ? -1 : nexecs;
+  if (n > 0) memcpy(out, execs, (size_t)n * sizeof *out);
+  nexecs = 0;
+  execs_overflow = 0;
+  pthread_mutex_unlock(&execs_lock);
+  return n;
 }

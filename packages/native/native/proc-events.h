@@ -7,6 +7,9 @@
 int proc_events_start(void);
 /* Events counted since the last call (a lost batch counts as one). */
 long proc_events_take(void);
+/* Copies the pids that exec'd since the last call into out (at most max) and returns how
+ * many, or -1 when more exec'd than were kept (then treat every process as exec'd). */
+int proc_events_take_execs(int *out, int max);
 /* Called on the reader thread when the count leaves zero (edge-triggered: once per take). */
 void proc_events_set_notify(void (*notify)(void));
 

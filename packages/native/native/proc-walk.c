@@ -226,6 +226,20 @@ static char *nspid_line(int dirfd) {
   return copy;
 }
 
+/* Whether (pid, start time) is in the caller's sorted reuse list: the same process (a reused
+ * pid has another start time) whose argv and cgroup the caller already holds. */
+static int in_reuse_list(const struct walk_opts *o, int pid, long start) {
+  long lo = 0, hi = o->nreuse;
+  while (lo < hi) {
+    long mid = (lo + hi) / 2;
+    double p = o->reuse[2 * mid];
+    if (p == pid) return o->reuse[2 * mid + 1] == (double)start;
+    if (p < pid) lo = mid + 1;
+    else hi = mid;
+  }
+  return 0;
+}
+
 static void read_one(const struct walk_opts *o, int rootfd, struct proc_rec *r) {
   char name[16];
   snprintf(name, sizeof name, "%d", r->pid);
@@ -245,9 +259,13 @@ static void read_one(const struct walk_opts *o, int rootfd, struct proc_rec *r) 
     close(dirfd);
     return;
   }
-  r->cmdline_len = read_file_at(dirfd, "cmdline", &r->cmdline, 1 << 16);
-  if (r->cmdline_len < 0) r->cmdline_len = 0;
-  if (o->with_cgroup) r->cgroup_len = read_file_at(dirfd, "cgroup", &r->cgroup, 1 << 14);
+  if (in_reuse_list(o, r->pid, stat_field(r->stat, 22))) {
+    r->reused = 1;
+  } else {
+    r->cmdline_len = read_file_at(dirfd, "cmdline", &r->cmdline, 1 << 16);
+    if (r->cmdline_len < 0) r->cmdline_len = 0;
+    if (o->with_cgroup) r->cgroup_len = read_file_at(dirfd, "cgroup", &r->cgroup, 1 << 14);
+  }
   if (o->initial_pid_ns == 0 || (r->ns[NS_SLOT_PID] && r->ns[NS_SLOT_PID] != o->initial_pid_ns))
     r->nspid = nspid_line(dirfd);
   if (o->with_fds) read_fds(dirfd, r);

@@ -22,6 +22,7 @@ struct task_diff { int tid; int slot; unsigned long long inode; };
 struct proc_rec {
   int pid;
   int skip;                  /* vanished or a zombie mid-scan: reported nowhere */
+  int reused;                /* cmdline and cgroup not read: the caller's copy is current */
   int uid;
   char *stat; long stat_len;
   char *cmdline; long cmdline_len;
@@ -41,6 +42,10 @@ struct walk_opts {
   int with_fds;
   int with_tasks;
   int with_cgroup;
+  /* Sorted (pid, start time) pairs of processes whose argv and cgroup the caller still has:
+   * for those the walk skips cmdline and cgroup (exec'd ones must not be listed). */
+  const double *reuse;
+  long nreuse;
   int with_socket_ns; /* resolve the stack of each socket (SIOCGSKNS) and tun fd (TUNGETDEVNETNS)
                         via pidfd_getfd(2) */
 };

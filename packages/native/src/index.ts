@@ -26,6 +26,8 @@ export const FD_TUN = -3;
 /** One live process as read by the native walk; parsing is left to the scanner. */
 export interface RawProcess {
   pid: number;
+  /** cmdline and cgroup were not read: the caller listed this (pid, start time) for reuse. */
+  reused: boolean;
   /** Owner of /proc/<pid>: the process's effective uid (root when it is not dumpable). */
   uid: number;
   stat: string;
@@ -58,6 +60,8 @@ export interface WalkOptions {
   tasks?: boolean;
   /** Read /proc/<pid>/cgroup (for container hints). */
   cgroup?: boolean;
+  /** Sorted [pid, start time] pairs whose cmdline and cgroup the caller already has. */
+  reuse?: Float64Array;
   /** Resolve the stack of every socket and tun fd (pidfd_getfd + SIOCGSKNS / TUNGETDEVNETNS). */
   socketNs?: boolean;
 }
@@ -77,11 +81,12 @@ export interface NsFacts {
 }
 
 interface Addon {
-  walk(procRoot: string, options?: Record<string, number>): RawProcess[];
+  walk(procRoot: string, options?: Record<string, number | Float64Array>): RawProcess[];
   describe(path: string): NsFacts[];
   describeSocket(pid: number, fd: number): NsFacts[];
   procEventsStart(onEvents?: () => void): number;
   procEventsTake(): number;
+  procEventsTakeExecs(): number[] | null;
   netstacks(request: {
     stacks: NetstackRequest["stacks"];
     dump: number;
@@ -101,6 +106,7 @@ export function walkProcesses(procRoot: string, options: WalkOptions = {}): RawP
     tasks: options.tasks === false ? 0 : 1,
     socketNs: options.socketNs === false ? 0 : 1,
     cgroup: options.cgroup === false ? 0 : 1,
+    ...(options.reuse ? { reuse: options.reuse } : {}),
   });
 }
 
@@ -139,4 +145,10 @@ export function startProcessEvents(onEvents?: () => void): string | null {
 /** User-process starts, execs and exits seen since the last call (0 if not subscribed). */
 export function takeProcessEvents(): number {
   return addon.procEventsTake();
+}
+
+/** Pids that exec'd since the last call (their argv changed), or null when more did than
+ * were kept: then every argv may have changed. */
+export function takeProcessExecs(): number[] | null {
+  return addon.procEventsTakeExecs();
 }

@@ -32,6 +32,8 @@ function containerHint(cgroup: string | null): ReturnType<typeof parseContainerH
 export interface ProcContext {
   procRoot: string;
   users: ReadonlyMap<number, string>;
+  /** Where argv and container hint come from for records the walk marked `reused`. */
+  previous?: ReadonlyMap<number, Process>;
 }
 
 export interface ProcResult {
@@ -61,16 +63,18 @@ export function fromProc(raw: readonly RawProcess[], table: NamespaceTable, ctx:
       continue;
     }
     const inode = (name: (typeof NS_LINK_NAMES)[number]) => r.ns[slot(name)] ?? 0;
+    // The same process as in the previous scan (the walk matched pid and start time).
+    const reused = r.reused ? ctx.previous?.get(r.pid) : undefined;
     const process: Process = {
       pid: r.pid,
       ppid: stat.ppid,
       comm: stat.comm,
-      cmdline: parseCmdline(r.cmdline),
+      cmdline: reused ? reused.cmdline : parseCmdline(r.cmdline),
       uid: r.uid,
       user: ctx.users.get(r.uid) ?? null,
       startTime: stat.startTime,
       nspid,
-      container: containerHint(r.cgroup),
+      container: reused ? reused.container : containerHint(r.cgroup),
       ns: {
         cgroup: inode("cgroup"),
         ipc: inode("ipc"),

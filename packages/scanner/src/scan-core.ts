@@ -7,7 +7,7 @@ import {
   type WalkOptions,
   walkProcesses,
 } from "@nsatlas/native";
-import type { Finding, Inventory } from "@nsatlas/protocol";
+import type { Finding, Inventory, Process } from "@nsatlas/protocol";
 import { INVENTORY_SCHEMA } from "@nsatlas/protocol/ids";
 import { ProcRootError } from "./errors.js";
 import { fromBindMounts } from "./from-bind-mounts.js";
@@ -36,6 +36,10 @@ export interface ScanOptions {
   /** Injected for fixture trees, where nothing is a real nsfs file. */
   describe?: DescribeNamespace;
   walk?: (procRoot: string, options: WalkOptions) => RawProcess[];
+  /** Processes of a previous scan whose argv and container hint are still current (a resident
+   * agent passes its last inventory minus the pids that exec'd since): the walk then skips their
+   * cmdline and cgroup, a third of its procfs reads. Matched by pid and start time. */
+  reuse?: readonly Process[];
   threads?: number;
   /** Our pid; socket stacks are resolved only when procRoot/self is us (pidfd_open(2) takes
    * pids of our own pid namespace, which a foreign proc root does not show). */
@@ -66,6 +70,17 @@ function linkInode(path: string): number | undefined {
   }
 }
 
+/** Sorted [pid, start time] pairs, as the native walk looks them up. */
+function reuseList(processes: readonly Process[]): Float64Array {
+  const sorted = [...processes].sort((a, b) => a.pid - b.pid);
+  const pairs = new Float64Array(sorted.length * 2);
+  sorted.forEach((p, i) => {
+    pairs[2 * i] = p.pid;
+    pairs[2 * i + 1] = p.startTime;
+  });
+  return pairs;
+}
+
 function isOwnProcRoot(procRoot: string, ownPid: number | undefined): boolean {
   try {
     return ownPid !== undefined && readlinkSync(`${procRoot}/self`) === String(ownPid);
@@ -92,13 +107,18 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
       initialPidNs,
       threads: options.threads ?? 2,
       socketNs: ownProcRoot,
+      ...(options.reuse ? { reuse: reuseList(options.reuse) } : {}),
     });
   } catch (err) {
     throw new ProcRootError(procRoot, { cause: err });
   }
 
   const table = new NamespaceTable();
-  const proc = fromProc(raw, table, { procRoot, users: readUsers(options.passwdPath ?? "/etc/passwd") });
+  const proc = fromProc(raw, table, {
+    procRoot,
+    users: readUsers(options.passwdPath ?? "/etc/passwd"),
+    previous: new Map((options.reuse ?? []).map((p) => [p.pid, p])),
+  });
   fromTasks(raw, table, procRoot);
   fromFds(raw, table, procRoot);
   const initial = findInitialNamespaces(proc.processes);

@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { type ProcessEvents, ProcessSet } from "./process-set.js";
 
-function fakeEvents(startResult: string | null): ProcessEvents & { pending: number } {
+function fakeEvents(startResult: string | null): ProcessEvents & { pending: number; execs: number[] | null } {
   const e = {
     pending: 5,
+    execs: [] as number[] | null,
+    takeExecs: () => {
+      const x = e.execs;
+      e.execs = [];
+      return x;
+    },
     start: () => startResult,
     take: () => {
       const n = e.pending;
@@ -31,5 +37,18 @@ describe("ProcessSet", () => {
     const other = new ProcessSet("/proc/.", fakeEvents(null));
     expect(other.fallbackReason).toBe("a proc root other than /proc");
     expect(typeof other.changed()).toBe("boolean");
+  });
+
+  it("lets a scan reuse argv of every previous process but those that exec'd", () => {
+    const events = fakeEvents(null);
+    const set = new ProcessSet("/proc", events);
+    const previous = [{ pid: 1 }, { pid: 5 }, { pid: 9 }];
+    events.execs = [5];
+    set.changed();
+    expect(set.reusable(previous)?.map((p) => p.pid)).toEqual([1, 9]);
+    expect(set.reusable(previous)?.map((p) => p.pid)).toEqual([1, 5, 9]);
+    events.execs = null; // more execs than the kernel side could keep
+    expect(set.reusable(previous)).toBeUndefined();
+    expect(new ProcessSet("/proc", null).reusable(previous)).toBeUndefined();
   });
 });

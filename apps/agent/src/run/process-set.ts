@@ -30,6 +30,8 @@ export interface ProcessEvents {
   start(onEvents?: () => void): string | null;
   /** Events since the last call. */
   take(): number;
+  /** Pids that exec'd since the last call, or null when too many to keep. */
+  takeExecs?(): number[] | null;
 }
 
 /** Tells cheaply whether user processes came or went since the last look. With process
@@ -58,8 +60,31 @@ export class ProcessSet {
           : events.start(onEvents);
     this.#events = why === null ? events : null;
     this.fallbackReason = why;
-    if (this.#events) this.#events.take();
-    else this.#poll();
+    if (this.#events) {
+      this.#events.take();
+      this.#events.takeExecs?.();
+      // Execs from now on are told; before it, there was nothing to reuse.
+      this.#execd = new Set();
+    } else this.#poll();
+  }
+
+  /** Pids whose argv changed since the last reusable() (exec), or "all" when unknown. */
+  #execd: Set<number> | "all" = "all";
+
+  /** The processes of `previous` whose argv and container hint a scan may reuse: all but
+   * those that exec'd since (only known with process events; otherwise none). */
+  reusable<P extends { pid: number }>(previous: readonly P[]): P[] | undefined {
+    this.#collectExecs();
+    const execd = this.#execd;
+    this.#execd = this.#events ? new Set() : "all";
+    return execd === "all" ? undefined : previous.filter((p) => !execd.has(p.pid));
+  }
+
+  #collectExecs(): void {
+    if (!this.#events?.takeExecs || this.#execd === "all") return;
+    const pids = this.#events.takeExecs();
+    if (pids === null) this.#execd = "all";
+    else for (const pid of pids) this.#execd.add(pid);
   }
 
   /** Whether the kernel tells of process changes (else changed() polls the proc root). */
@@ -69,7 +94,9 @@ export class ProcessSet {
 
   /** True when a user process started, exec'd or exited since the previous call. */
   changed(): boolean {
-    return this.#events ? this.#events.take() > 0 : this.#poll();
+    if (!this.#events) return this.#poll();
+    this.#collectExecs();
+    return this.#events.take() > 0;
   }
 
   #poll(): boolean {

@@ -4,7 +4,8 @@ import { diffInventory } from "@nsatlas/scanner";
 import { type ProcessEvents, ProcessSet } from "./process-set.js";
 
 export interface ScanLoopOptions {
-  scanOnce: () => Inventory;
+  /** One full scan; `reuse` lists processes whose argv and container hint are still current. */
+  scanOnce: (reuse?: Inventory["processes"]) => Inventory;
   procRoot: string;
   netnsDir: string;
   intervalMs: number;
@@ -115,7 +116,7 @@ export class ScanLoop {
   #scan(): void {
     try {
       this.#processes.changed(); // what this scan sees is the new baseline
-      const next = this.o.scanOnce();
+      const next = this.o.scanOnce(this.#processes.reusable(this.#inventory.processes));
       this.scans += 1;
       this.#lastFull = Date.now();
       this.#lastScan = this.#lastFull;

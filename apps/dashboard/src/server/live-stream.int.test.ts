@@ -93,6 +93,14 @@ describe("live stream from a real agent", () => {
     ).toBe(true);
   });
 
+  it("shows the new command line of a process that exec'd (same pid and start time)", async () => {
+    const p = await world.spawn(["bash", "-c", "sleep 0.5; exec sleep 1002"], { comm: "bash" });
+    expect(await eventually((inv) => inv.processes.find((x) => x.pid === p.pid)?.cmdline[0] === "bash")).toBe(true);
+    expect(
+      await eventually((inv) => inv.processes.find((x) => x.pid === p.pid)?.cmdline.join(" ") === "sleep 1002"),
+    ).toBe(true);
+  });
+
   it("reconnects after the hub restarts and converges to a fresh scan", async () => {
     const { port, dataDir } = server;
     await server.close();
