@@ -33,6 +33,7 @@ export function rawProcess(pid: number, netns: number, fds: number[], tunIff: st
   ns[3] = netns;
   return {
     pid,
+    reused: false,
     uid: 0,
     stat: "",
     cmdline: "",
