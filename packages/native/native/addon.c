@@ -119,17 +119,28 @@ static napi_value record_to_js(napi_env env, const napi_value *keys, const struc
   return obj;
 }
 
+/* Copies the first argument, a path, into buf. Throws and returns 0 when it is missing, not a
+ * string, or too long: napi would silently truncate it, and a cut path names another file. */
+static int path_arg(napi_env env, size_t argc, napi_value *argv, char *buf, size_t size, const char *usage) {
+  size_t len = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], buf, size, &len) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", usage);
+    return 0;
+  }
+  if (len >= size - 1) {
+    napi_throw_error(env, "ENAMETOOLONG", "path too long");
+    return 0;
+  }
+  return 1;
+}
+
 /* walk(procRoot, {initialPidNs, threads, fds, tasks}) -> raw records, one per live process. */
 static napi_value js_walk(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char root[4096];
-  size_t len;
-  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], root, sizeof root, &len) != napi_ok) {
-    napi_throw_type_error(env, "EINVAL", "walk(procRoot: string, options?)");
-    return NULL;
-  }
+  if (!path_arg(env, argc, argv, root, sizeof root, "walk(procRoot: string, options?)")) return NULL;
   struct walk_opts o = {.proc_root = root, .threads = 2, .with_fds = 1, .with_tasks = 1, .with_socket_ns = 1, .with_cgroup = 1};
   if (argc > 1) {
     double v;
@@ -246,11 +257,7 @@ static napi_value js_describe(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char path[4096];
-  size_t len;
-  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok) {
-    napi_throw_type_error(env, "EINVAL", "describe(path: string)");
-    return NULL;
-  }
+  if (!path_arg(env, argc, argv, path, sizeof path, "describe(path: string)")) return NULL;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return throw_errno(env, errno, path);
   return describe_fd(env, fd, path);
