@@ -16,6 +16,7 @@ function world(members: Array<[number, number]>, names: Record<number, string>, 
   if (extraHolder) stacks.add(STACKS[3] as number);
   inv.namespaces = [...stacks].sort().map((inode): Namespace => {
     const pids = inv.processes.filter((p) => p.ns.net === inode).map((p) => p.pid);
+    if (inode === null) throw new Error("test inventories have no zombies");
     const holders: Namespace["holders"] = pids.map((pid) => ({ kind: "process", pid }));
     if (extraHolder && inode === STACKS[3]) holders.push({ kind: "bindmount", path: "/run/netns/x" });
     return {

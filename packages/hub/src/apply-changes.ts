@@ -39,7 +39,8 @@ function applyMembership(
   changes: InventoryChanges,
 ): void {
   const copied = new Set<string>();
-  const edit = (type: (typeof NAMESPACE_TYPES)[number], inode: number): Namespace | null => {
+  const edit = (type: (typeof NAMESPACE_TYPES)[number], inode: number | null): Namespace | null => {
+    if (inode === null) return null; // a link the kernel no longer serves (a zombie's)
     const id = namespaceId(type, inode);
     if (sentWhole.has(id)) return null;
     const ns = namespaces.get(id);

@@ -26,5 +26,7 @@ export const FINDING_CODES = [
   "unreadable-process",
   "not-privileged",
   "unreadable-stack",
+  "zombie-holder",
+  "holders-unknown",
 ] as const;
 export type FindingCodeName = (typeof FINDING_CODES)[number];

@@ -33,22 +33,29 @@ export const Namespace = z.object({
 });
 export type Namespace = z.infer<typeof Namespace>;
 
+/** Runtimes this version knows; a newer agent may send others, kept as plain strings. */
+export const KnownRuntime = z.enum(["docker", "containerd", "cri-o", "podman", "kubepods", "lxc", "systemd-nspawn"]);
+
 export const ContainerHint = z.object({
-  runtime: z.enum(["docker", "containerd", "cri-o", "podman", "kubepods", "lxc", "systemd-nspawn"]),
+  runtime: KnownRuntime.or(z.string().min(1).max(64)),
   id: z.string().nullable(),
   podUid: z.string().nullable(),
 });
 export type ContainerHint = z.infer<typeof ContainerHint>;
 
+/** null: the kernel no longer serves the link (a zombie has only `user` and `pid`; a
+ * process that unshared its pid namespace has no `pid_for_children` until it forks). */
+const NsLink = Inode.nullable();
+
 const NsInodes = z.object({
-  cgroup: Inode,
-  ipc: Inode,
-  mnt: Inode,
-  net: Inode,
-  pid: Inode,
-  time: Inode,
-  user: Inode,
-  uts: Inode,
+  cgroup: NsLink,
+  ipc: NsLink,
+  mnt: NsLink,
+  net: NsLink,
+  pid: NsLink,
+  time: NsLink,
+  user: NsLink,
+  uts: NsLink,
 });
 
 export const Process = z.object({
@@ -62,7 +69,12 @@ export const Process = z.object({
   nspid: z.array(Pid),
   container: ContainerHint.nullable(),
   ns: NsInodes,
-  nsForChildren: z.object({ pid: Inode, time: Inode }),
+  nsForChildren: z.object({ pid: NsLink, time: NsLink }),
+  /** State letter of /proc/<pid>/stat (R, S, D, Z, T, …); absent from older agents. */
+  state: z
+    .string()
+    .regex(/^[A-Za-z]$/)
+    .optional(),
 });
 export type Process = z.infer<typeof Process>;
 

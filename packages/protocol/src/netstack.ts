@@ -87,7 +87,9 @@ export const NetStack = z.object({
 });
 export type NetStack = z.infer<typeof NetStack>;
 
-export const FindingCode = z.enum(FINDING_CODES);
+/** A known code, or one a newer agent sends that this version does not know (kept and
+ * shown as it is: an older hub must not refuse a newer agent's whole snapshot for it). */
+export const FindingCode = z.enum(FINDING_CODES).or(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/));
 export type FindingCode = z.infer<typeof FindingCode>;
 
 /** Something worth a look, in plain words, with the namespaces (and processes) it concerns. */

@@ -28,6 +28,7 @@ export function fromBindMounts(
 ): BindMountResult {
   const byMntNs = new Map<number, number[]>();
   for (const p of processes) {
+    if (p.ns.mnt === null) continue; // a zombie: it has left its mount namespace
     const list = byMntNs.get(p.ns.mnt);
     if (list) list.push(p.pid);
     else byMntNs.set(p.ns.mnt, [p.pid]);

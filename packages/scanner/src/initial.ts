@@ -13,6 +13,7 @@ export function findInitialNamespaces(processes: readonly Process[]): InitialNam
   const kthreadd = processes.find((p) => p.pid === 2 && p.ppid === 0 && p.comm === "kthreadd");
   const source = pid1 ?? kthreadd;
   const byType = new Map<NamespaceType, number>();
-  if (source) for (const [type, inode] of Object.entries(source.ns)) byType.set(type as NamespaceType, inode);
+  if (source)
+    for (const [type, inode] of Object.entries(source.ns)) if (inode !== null) byType.set(type as NamespaceType, inode);
   return { from: pid1 ? "pid1" : kthreadd ? "kthreadd" : "none", byType };
 }

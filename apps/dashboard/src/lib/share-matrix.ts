@@ -2,7 +2,8 @@ import type { NamespaceType, Process } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 
 export interface MatrixCell {
-  inode: number;
+  /** null: the kernel no longer serves this link (a zombie's). */
+  inode: number | null;
   /** Equal namespaces of a column share a colour index; -1 for the initial namespace. */
   colour: number;
 }
@@ -17,8 +18,8 @@ export interface ShareMatrix {
 export function shareMatrix(processes: readonly Process[], initial: ReadonlyMap<NamespaceType, number>): ShareMatrix {
   // Colours count per column, so that every column starts from the same palette.
   const colours = new Map<NamespaceType, Map<number, number>>();
-  const colourOf = (type: NamespaceType, inode: number) => {
-    if (initial.get(type) === inode) return -1;
+  const colourOf = (type: NamespaceType, inode: number | null) => {
+    if (inode === null || initial.get(type) === inode) return -1;
     let column = colours.get(type);
     if (!column) {
       column = new Map();
@@ -44,6 +45,7 @@ export function shareMatrix(processes: readonly Process[], initial: ReadonlyMap<
 /** Who else shares each of a process's eight namespaces (pids, without the process itself). */
 export function sharers(p: Process, all: readonly Process[]): Record<NamespaceType, number[]> {
   const out = {} as Record<NamespaceType, number[]>;
-  for (const t of NAMESPACE_TYPES) out[t] = all.filter((o) => o.pid !== p.pid && o.ns[t] === p.ns[t]).map((o) => o.pid);
+  for (const t of NAMESPACE_TYPES)
+    out[t] = all.filter((o) => o.pid !== p.pid && p.ns[t] !== null && o.ns[t] === p.ns[t]).map((o) => o.pid);
   return out;
 }

@@ -54,9 +54,13 @@ export function ShareMatrixView({
                 <td key={m.types[i]} className="px-1 py-1">
                   <span
                     className={`block rounded px-2 py-1 text-center font-mono text-xs ${c.colour < 0 ? "bg-slate-100 text-slate-500 dark:bg-slate-800" : PALETTE[c.colour % PALETTE.length]}`}
-                    title={`${m.types[i]}:${c.inode}${c.colour < 0 ? " (initial)" : ""}`}
+                    title={
+                      c.inode === null
+                        ? `${m.types[i]}: no link (the kernel no longer serves it)`
+                        : `${m.types[i]}:${c.inode}${c.colour < 0 ? " (initial)" : ""}`
+                    }
                   >
-                    {c.colour < 0 ? "init" : String(c.inode).slice(-4)}
+                    {c.inode === null ? "–" : c.colour < 0 ? "init" : String(c.inode).slice(-4)}
                   </span>
                 </td>
               ))}

@@ -88,7 +88,7 @@ function ProcessesView() {
                 p.user ?? p.uid,
                 p.comm,
                 p.cmdline.join(" "),
-                ...Object.values(p.ns),
+                ...Object.values(p.ns).map((inode) => inode ?? ""),
               ]),
             ])
           }
