@@ -54,19 +54,24 @@ static int ns_slot_of_link(const char *link) {
   return -2;
 }
 
-static void read_ns_links(int dirfd, const char *prefix, unsigned long long *ns, int *err) {
+/* Reads the links of ns/ (or task/<tid>/ns/); returns how many the kernel does not serve
+ * (ENOENT). *err gets the first other error (EACCES): those links exist but are denied. */
+static int read_ns_links(int dirfd, const char *prefix, unsigned long long *ns, int *err) {
   char path[64], link[64];
+  int absent = 0;
   for (int s = 0; s < NS_SLOTS; s++) {
     snprintf(path, sizeof path, "%s%s", prefix, NS_LINK_NAMES[s]);
     ssize_t n = readlinkat(dirfd, path, link, sizeof link - 1);
     if (n < 0) {
       ns[s] = 0;
-      if (!*err) *err = errno;
+      if (errno == ENOENT || errno == ESRCH) absent++;
+      else if (!*err) *err = errno;
       continue;
     }
     link[n] = '\0';
     ns[s] = ns_link_inode(link);
   }
+  return absent;
 }
 
 /* Device number of nsfs, to recognise namespace files opened through a bind mount. */
@@ -194,8 +199,7 @@ static void read_tasks(int dirfd, struct proc_rec *r) {
     unsigned long long ns[NS_SLOTS];
     int err = 0;
     snprintf(prefix, sizeof prefix, "task/%d/ns/", tid);
-    read_ns_links(dirfd, prefix, ns, &err);
-    if (err == ENOENT) continue; /* the thread exited mid-read */
+    if (read_ns_links(dirfd, prefix, ns, &err) == NS_SLOTS) continue; /* the thread exited mid-read */
     for (size_t i = 0; i < sizeof THREAD_SLOTS / sizeof *THREAD_SLOTS; i++) {
       int s = THREAD_SLOTS[i];
       /* A thread's pid/time namespace cannot differ (setns of those affects children). */
@@ -250,9 +254,21 @@ static void read_one(const struct walk_opts *o, int rootfd, struct proc_rec *r) 
   r->uid = fstat(dirfd, &st) == 0 ? (int)st.st_uid : -1;
   r->stat_len = read_file_at(dirfd, "stat", &r->stat, 4096);
   if (r->stat_len <= 0) { r->skip = 1; close(dirfd); return; }
-  read_ns_links(dirfd, "ns/", r->ns, &r->ns_errno);
-  /* A zombie keeps its /proc entry but has dropped its namespaces: the links vanish. */
-  if (r->ns_errno == ENOENT || r->ns_errno == ESRCH) { r->skip = 1; close(dirfd); return; }
+  int absent = read_ns_links(dirfd, "ns/", r->ns, &r->ns_errno);
+  /* A zombie keeps its /proc entry, its credentials (the user link) and its pid (the pid
+   * link) but has dropped its nsproxy: the other links are ENOENT. So is pid_for_children
+   * after unshare(CLONE_NEWPID) until the first fork. Only a process reaped meanwhile serves
+   * none. When some are absent the process may have exited since stat was read: read stat
+   * again so that its state letter matches the links. */
+  if (absent == NS_SLOTS) { r->skip = 1; close(dirfd); return; }
+  if (absent > 0) {
+    char *again = NULL;
+    long len = read_file_at(dirfd, "stat", &again, 4096);
+    if (len <= 0) { free(again); r->skip = 1; close(dirfd); return; }
+    free(r->stat);
+    r->stat = again;
+    r->stat_len = len;
+  }
   /* Kernel threads (PF_KTHREAD in field 9) have no argv, no fds and only the root cgroup. */
   int kthread = (stat_field(r->stat, 9) & 0x00200000) != 0;
   if (kthread) {

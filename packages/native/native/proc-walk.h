@@ -21,14 +21,14 @@ struct task_diff { int tid; int slot; unsigned long long inode; };
 
 struct proc_rec {
   int pid;
-  int skip;                  /* vanished or a zombie mid-scan: reported nowhere */
+  int skip;                  /* reaped mid-scan (serves no namespace link): reported nowhere */
   int reused;                /* cmdline and cgroup not read: the caller's copy is current */
   int uid;
   char *stat; long stat_len;
   char *cmdline; long cmdline_len;
   char *cgroup; long cgroup_len; /* /proc/<pid>/cgroup, as seen from our cgroup namespace */
   unsigned long long ns[NS_SLOTS];
-  int ns_errno;              /* first error reading a namespace link (EACCES, even as root) */
+  int ns_errno;              /* first error other than ENOENT reading a link (EACCES, even as root) */
   char *nspid;               /* the NSpid line of status, read only for non-initial pid ns */
   struct fd_ref *fds; int nfds; int fd_errno;
   int ntun;                  /* fds with slot FD_TUN */

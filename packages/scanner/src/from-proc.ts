@@ -12,8 +12,6 @@ export const SLOT_TYPES: readonly NamespaceType[] = NS_LINK_NAMES.map(
   (name) => name.replace("_for_children", "") as NamespaceType,
 );
 const slot = (name: (typeof NS_LINK_NAMES)[number]) => NS_LINK_NAMES.indexOf(name);
-const PID_CHILDREN = slot("pid_for_children");
-const TIME_CHILDREN = slot("time_for_children");
 
 /** Container hints by cgroup text: most processes share a handful of cgroups, and the
  * regular expressions are the costly part. */
@@ -58,11 +56,13 @@ export function fromProc(raw: readonly RawProcess[], table: NamespaceTable, ctx:
       result.malformed.push(`pid ${r.pid}: ${err.message}`);
       continue;
     }
-    if (r.nsErrno !== 0 || r.ns.some((inode, i) => inode === 0 && i !== PID_CHILDREN && i !== TIME_CHILDREN)) {
+    // A denied link (EACCES) exists but is hidden from us; an absent one (0 without an errno)
+    // is one the kernel no longer serves, and the process is listed without it.
+    if (r.nsErrno !== 0) {
       result.unreadable.push({ pid: r.pid, comm: stat.comm, errno: r.nsErrno });
       continue;
     }
-    const inode = (name: (typeof NS_LINK_NAMES)[number]) => r.ns[slot(name)] ?? 0;
+    const inode = (name: (typeof NS_LINK_NAMES)[number]) => r.ns[slot(name)] || null;
     // The same process as in the previous scan (the walk matched pid and start time).
     const reused = r.reused ? ctx.previous?.get(r.pid) : undefined;
     const process: Process = {
@@ -85,21 +85,19 @@ export function fromProc(raw: readonly RawProcess[], table: NamespaceTable, ctx:
         user: inode("user"),
         uts: inode("uts"),
       },
-      // Kernels before 5.6 have no time namespaces; a missing *_for_children link means "same".
-      nsForChildren: {
-        pid: inode("pid_for_children") || inode("pid"),
-        time: inode("time_for_children") || inode("time"),
-      },
+      nsForChildren: { pid: inode("pid_for_children"), time: inode("time_for_children") },
+      state: stat.state,
     };
     result.processes.push(process);
-    for (const [type, ino] of Object.entries(process.ns) as Array<[NamespaceType, number]>) {
+    for (const [type, ino] of Object.entries(process.ns) as Array<[NamespaceType, number | null]>) {
+      if (ino === null) continue;
       const entry = table.ensure(type, ino, `${ctx.procRoot}/${r.pid}/ns/${type}`);
       entry.pids.push(r.pid);
       entry.holders.push({ kind: "process", pid: r.pid });
     }
     for (const type of ["pid", "time"] as const) {
       const child = process.nsForChildren[type];
-      if (child === process.ns[type]) continue;
+      if (child === null || child === process.ns[type]) continue;
       const link = type === "pid" ? "pid_for_children" : "time_for_children";
       table.ensure(type, child, `${ctx.procRoot}/${r.pid}/ns/${link}`).holders.push({ kind: "children", pid: r.pid });
     }

@@ -25,6 +25,7 @@ import { checkNetnsNames } from "./netstack/netns-names.js";
 import { parseNsLink } from "./parse/ns-link.js";
 import { parsePasswd } from "./parse/passwd.js";
 import { describeUnreadable } from "./unreadable.js";
+import { zombieHolders } from "./zombie-holders.js";
 
 export interface ScanOptions {
   procRoot: string;
@@ -154,6 +155,7 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
     ...unreadableProcesses(proc.unreadable, privileged),
     ...notPrivileged(privileged, proc.unreadable.length),
     ...checkNetnsNames(netnsDir, table, (ownMntNs && mounts.mounts.get(ownMntNs)) || [], describe),
+    ...zombieHolders(table.entries(), proc.processes),
   ];
   const stacks =
     options.netstacks === false || collect === null
