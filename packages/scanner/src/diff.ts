@@ -1,4 +1,4 @@
-import type { Inventory, InventoryChanges, Namespace } from "@nsatlas/protocol";
+import type { Inventory, InventoryChanges, Namespace, Process } from "@nsatlas/protocol";
 
 type Keyed<T> = { upsert?: T[]; remove?: Array<string | number> };
 
@@ -33,13 +33,23 @@ export function namespaceCore(n: Namespace): unknown {
   return { ...n, pids: undefined, holders: n.holders.filter((h) => h.kind !== "process") };
 }
 
+/** Scheduling states (R, S, D, I, …) change all the time and say nothing about namespaces;
+ * only entering a stop (T, t) or death (Z, X) makes a process travel again. */
+function stateClass(state: string | undefined): string | undefined {
+  if (state === undefined) return undefined;
+  return state === "Z" || state === "X" ? "dead" : state === "T" || state === "t" ? "stopped" : "live";
+}
+
+/** A process as compared between scans: its state only by class (see stateClass). */
+const processCore = (p: Process): unknown => ({ ...p, state: stateClass(p.state) });
+
 /** What changed from prev to next, or null when nothing but the scan time did. Namespaces
  * travel only when more than their membership changed; see applyChanges in the hub. */
 export function diffInventory(prev: Inventory, next: Inventory): InventoryChanges | null {
   const changes: InventoryChanges = {};
   const namespaces = diffKeyed(prev.namespaces, next.namespaces, (n) => n.id, namespaceCore);
   if (namespaces) changes.namespaces = namespaces as InventoryChanges["namespaces"];
-  const processes = diffKeyed(prev.processes, next.processes, (p) => p.pid);
+  const processes = diffKeyed(prev.processes, next.processes, (p) => p.pid, processCore);
   if (processes) changes.processes = processes as InventoryChanges["processes"];
   if (!sameJson(prev.warnings, next.warnings)) changes.warnings = next.warnings;
   const netstacks = diffKeyed(prev.netstacks ?? [], next.netstacks ?? [], (s) => s.ns);

@@ -26,8 +26,14 @@ describe("scan on a fixture /proc tree", () => {
     expect(inv.host).toMatchObject({ hostname: "fixture-host", kernel: "6.1.0-fixture", initialFrom: "pid1" });
   });
 
-  it("reads every live process with identity, skipping zombies and malformed stat", () => {
-    expect(inv.processes.map((p) => p.pid)).toEqual([1, 2, 523, 524, 600, 610, 900, 970]);
+  it("reads every process with identity, zombies too, skipping reaped ones and malformed stat", () => {
+    expect(inv.processes.map((p) => p.pid)).toEqual([1, 2, 523, 524, 600, 610, 900, 960, 970]);
+    // A zombie serves only its user and pid links (see zombies.int.test.ts for the kernel's word).
+    expect(inv.processes.find((p) => p.pid === 960)).toMatchObject({
+      state: "Z",
+      ns: { cgroup: null, ipc: null, mnt: null, net: null, pid: 4026531836, time: null, user: 4026531837, uts: null },
+      nsForChildren: { pid: null, time: null },
+    });
     const p524 = inv.processes.find((p) => p.pid === 524);
     expect(p524).toMatchObject({
       comm: "my (weird) comm",
