@@ -1,5 +1,6 @@
 import type { Inventory } from "@nsatlas/protocol";
 import type { ScanCliOptions } from "./cli/scan-options.js";
+import { filterChanges, filterInventory } from "./cli/type-filter.js";
 import { kernelProcessEvents } from "./run/kernel-process-events.js";
 import { ScanLoop } from "./run/scan-loop.js";
 
@@ -20,14 +21,17 @@ export function watchScan(opts: ScanCliOptions, scanOnce: () => Inventory, first
       netnsDir: opts.netnsDir,
       intervalMs: opts.intervalMs,
       fullEveryMs: opts.fullEveryMs,
-      onChange: (changes) => {
+      onChange: (all) => {
+        // --type: namespaces of other types are left out of deltas as of the snapshot.
+        const changes = filterChanges(all, opts.types);
+        if (changes === null) return;
         seq += 1;
         print({ type: "delta", seq, baseSeq: seq - 1, changes });
       },
       onError: (err) => process.stderr.write(`nsatlas-agent: scan failed: ${(err as Error).message}\n`),
       processEvents: kernelProcessEvents,
     });
-    print({ type: "snapshot", seq, inventory: loop.current() });
+    print({ type: "snapshot", seq, inventory: filterInventory(loop.current(), opts.types) });
     loop.start();
     const stop = () => {
       loop.stop();

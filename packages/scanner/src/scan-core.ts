@@ -151,7 +151,7 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
     warnings.push("not privileged: the scan shows only what this user may read (run as root for a full view)");
 
   const findings: Finding[] = [
-    ...leakedStacks(table.entries(), initial.byType.get("net")),
+    ...leakedStacks(table.entries(), initial.byType.get("net"), proc.unreadable.length),
     ...unreadableProcesses(proc.unreadable, privileged),
     ...notPrivileged(privileged, proc.unreadable.length),
     ...checkNetnsNames(netnsDir, table, (ownMntNs && mounts.mounts.get(ownMntNs)) || [], describe),

@@ -59,8 +59,14 @@ function holderText(h: Holder): string {
 }
 
 /** leaked-stack: a stack with no process (nor thread) inside and no name in the netns dir,
- * kept alive only by an fd, a socket or a pin somewhere: nothing uses it, nothing lists it. */
-export function leakedStacks(entries: Iterable<NamespaceEntry>, initialNet: number | undefined): Finding[] {
+ * kept alive only by an fd, a socket or a pin somewhere: nothing uses it, nothing lists it.
+ * When some processes could not be read (not root), any of them may be inside: such a stack
+ * is holders-unknown instead, since "no process" would be a guess. */
+export function leakedStacks(
+  entries: Iterable<NamespaceEntry>,
+  initialNet: number | undefined,
+  unreadableCount = 0,
+): Finding[] {
   const findings: Finding[] = [];
   for (const e of entries) {
     if (e.type !== "net" || e.inode === initialNet || e.names.length > 0 || e.pids.length > 0) continue;
@@ -68,12 +74,21 @@ export function leakedStacks(entries: Iterable<NamespaceEntry>, initialNet: numb
     const pids = [...new Set(e.holders.flatMap((h) => ("pid" in h ? [h.pid] : [])))].sort((a, b) => a - b);
     const refs = [...new Set(e.holders.flatMap((h) => (h.kind === "bindmount" && h.mountNs ? [h.mountNs] : [])))];
     const kept = e.holders.map(holderText);
-    const finding: Finding = {
-      code: "leaked-stack",
-      ns: namespaceId("net", e.inode),
-      message: `no process and no name, kept alive only by ${kept.length > 0 ? kept.slice(0, 3).join(", ") : "an unknown reference"}${kept.length > 3 ? ` and ${kept.length - 3} more` : ""}`,
-      refs,
-    };
+    const by = `${kept.length > 0 ? kept.slice(0, 3).join(", ") : "an unknown reference"}${kept.length > 3 ? ` and ${kept.length - 3} more` : ""}`;
+    const finding: Finding =
+      unreadableCount > 0
+        ? {
+            code: "holders-unknown",
+            ns: namespaceId("net", e.inode),
+            message: `no name and no process seen inside, but ${unreadableCount} process(es) could not be read and may be: held at least by ${by}`,
+            refs,
+          }
+        : {
+            code: "leaked-stack",
+            ns: namespaceId("net", e.inode),
+            message: `no process and no name, kept alive only by ${by}`,
+            refs,
+          };
     if (pids.length > 0) finding.pids = pids;
     findings.push(finding);
   }
