@@ -101,13 +101,12 @@ describe("ActionExecutor", () => {
   });
 
   it("writes and deletes /etc/netns files under its root, never through a symlink", async () => {
+    for (const name of ["blue", "evil"]) pinOwnStack(name);
     const write = (name: string) =>
       frame(
         { type: "netns.file.write", params: { name, file: "resolv.conf", content: "nameserver 10.0.0.53\n" } },
         null,
-        {
-          writes: `/etc/netns/${name}/resolv.conf`,
-        },
+        { writes: `/etc/netns/${name}/resolv.conf`, targets: nameTarget(name) },
       );
     const r = await executor.handle(write("blue"));
     const path = join(dir, "etc-netns", "blue", "resolv.conf");
@@ -116,6 +115,7 @@ describe("ActionExecutor", () => {
     const del = await executor.handle(
       frame({ type: "netns.file.delete", params: { name: "blue", file: "resolv.conf" } }, null, {
         writes: "/etc/netns/blue/resolv.conf",
+        targets: nameTarget("blue"),
       }),
     );
     expect(del.status).toBe("succeeded");
@@ -123,6 +123,44 @@ describe("ActionExecutor", () => {
     symlinkSync("/tmp", join(dir, "etc-netns", "evil"));
     expect((await executor.handle(write("evil"))).error?.code).toBe("FILE_REFUSED");
   });
+
+  it("refuses netns.delete and netns.file.* frames that lack the planned stack's target", async () => {
+    pinOwnStack("blue");
+    const del = { type: "netns.delete", params: { name: "blue" } };
+    const write = { type: "netns.file.write", params: { name: "blue", file: "hosts", content: "10.0.0.1 x\n" } };
+    const remove = { type: "netns.file.delete", params: { name: "blue", file: "hosts" } };
+    const ghost = { type: "netns.file.write", params: { name: "ghost", file: "hosts", content: "10.0.0.1 x\n" } };
+    const refused = [
+      frame(del, ["ip", "netns", "del", "blue"]),
+      frame(del, ["ip", "netns", "del", "blue"], { targets: { name: { via: "name", name: "blue" } } }),
+      frame(del, ["ip", "netns", "del", "blue"], { targets: { name: { via: "name", name: "red", inode: 1 } } }),
+      frame(write, null, { writes: "/etc/netns/blue/hosts" }),
+      frame(remove, null, { writes: "/etc/netns/blue/hosts" }),
+      // A stack that does not exist: no nsfs file at netnsDir/ghost.
+      frame(ghost, null, {
+        writes: "/etc/netns/ghost/hosts",
+        targets: { name: { via: "name", name: "ghost", inode: 7 } },
+      }),
+    ];
+    for (const f of refused) {
+      const r = await executor.handle(f);
+      expect(r, JSON.stringify(f)).toMatchObject({ status: "refused", error: { code: "TARGET_CHANGED" } });
+    }
+    expect(ran).toEqual([]);
+    expect(existsSync(join(dir, "etc-netns"))).toBe(false);
+    const ok = await executor.handle(frame(del, ["ip", "netns", "del", "blue"], { targets: nameTarget("blue") }));
+    expect(ok.status).toBe("succeeded");
+    expect(ran).toEqual([["ip", "netns", "del", "blue"]]);
+  });
+});
+
+/** Stands a stack name in the test's netns dir for our own stack (a symlink to an nsfs file
+ * passes the same statfs and inode checks as a pin). */
+function pinOwnStack(name: string): void {
+  symlinkSync("/proc/self/ns/net", join(dir, "netns", name));
+}
+const nameTarget = (name: string) => ({
+  name: { via: "name" as const, name, inode: statSync("/proc/self/ns/net").ino },
 });
 
 describe("execFileRunner", () => {

@@ -40,11 +40,23 @@ function check(t: StackTarget, role: string, runsIn: boolean, o: TargetCheckOpti
   }
 }
 
+/** The netns.* actions name an existing stack by `params.name` (netns.create makes a new one):
+ * the frame must carry that stack's target, with the inode the plan saw, or nothing would
+ * tie the frame to a planned stack (a forged one could delete any stack or write files for
+ * one that does not exist). The other actions' targets are required by actionCommand. */
+function requireNameTarget(a: Action, targets: ActionTargets): void {
+  if (a.type !== "netns.delete" && a.type !== "netns.file.write" && a.type !== "netns.file.delete") return;
+  const t = targets.name;
+  if (!t || t.via !== "name" || t.name !== a.params.name || t.inode === undefined)
+    throw new TargetRefusedError(`name: ${a.type} needs the target of stack ${a.params.name} with its inode`);
+}
+
 /** Re-checks, against the kernel, that every stack of an action is the one the hub planned
  * with: a pin is still an nsfs file of the same inode, a holder path still leads there, and the
  * initial stack is where plain `ip` would run. Also refuses while a stack named "1" exists,
  * since iproute2 would read `netns 1` (pid 1) as that name. */
 export function checkTargets(a: Action, targets: ActionTargets, o: TargetCheckOptions): void {
+  requireNameTarget(a, targets);
   const runsIn = new Set(["ns", "a"]);
   for (const [role, t] of Object.entries(targets)) {
     if (t) check(t, role, runsIn.has(role), o);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Action, Inventory, StackState } from "@nsatlas/protocol";
+import { type Action, type ActionResultFrame, ETC_NETNS_DIR, type Inventory, type StackState } from "@nsatlas/protocol";
 import type { JsonValue } from "../audit/canonical-json.js";
 
 /** Params as the audit log keeps them: file contents by size and digest, not in full. */
@@ -25,4 +25,22 @@ export function stackStates(inv: Inventory | null, ids: readonly string[], names
       addresses: l.addresses.map((a) => `${a.address}/${a.prefixlen}`),
     })),
   }));
+}
+
+/** What the agent reports it ran, when that is not what the plan showed; null when it is (or
+ * when it ran nothing). Files compare below /etc/netns: an agent may keep them elsewhere. */
+export function reportedMismatch(
+  plan: { command: string[] | null; writes: string | null },
+  result: ActionResultFrame,
+): string | null {
+  if (result.status === "refused") return null;
+  const reported = JSON.stringify(result.command);
+  if (reported !== JSON.stringify(plan.command))
+    return `the agent reports ${reported}, the plan was ${JSON.stringify(plan.command)}`;
+  if (plan.writes === null)
+    return result.writes === null ? null : `the agent reports writing ${result.writes}, the plan writes nothing`;
+  const file = plan.writes.slice(ETC_NETNS_DIR.length);
+  if (result.writes === null || !result.writes.endsWith(file))
+    return `the agent reports writing ${result.writes ?? "nothing"}, the plan was ${plan.writes}`;
+  return null;
 }

@@ -72,6 +72,8 @@ function setup(
     sent,
     advance: (ms: number) => (now += ms),
     autoAnswer: (on: boolean) => (answer = on ? succeed : null),
+    /** Answers success, reporting what `reported` makes of the frame (an agent that ran something else). */
+    answerAs: (reported: (f: ActionFrame) => ActionFrame) => (answer = (f) => succeed(reported(f))),
   };
 }
 
@@ -98,6 +100,17 @@ const codeAsync = async (p: Promise<unknown>) =>
   );
 
 describe("ActionService", () => {
+  it("records a mismatch when the agent reports another command than the plan's", async () => {
+    const t = setup();
+    t.answerAs((f) => ({ ...f, command: ["ip", "netns", "del", "red"] }));
+    const plan = t.service.plan(meta(), "h1", create);
+    await t.service.confirm(meta(), plan.planId, { confirm: "red" });
+    expect(t.audit.rows.map((r) => r.result)).toEqual(["planned", "requested", "mismatch", "succeeded"]);
+    expect(t.audit.rows[2]?.error).toBe(
+      'COMMAND_MISMATCH: the agent reports ["ip","netns","del","red"], the plan was ["ip","netns","add","red"]',
+    );
+  });
+
   it("plans, then runs only on the owner's confirmation with the typed name, once", async () => {
     const t = setup();
     t.autoAnswer(true);

@@ -16,7 +16,7 @@ import type { Role } from "../token-store.js";
 import { mutationDenial } from "./access-policy.js";
 import { ActionDispatcher, type ActionSender } from "./action-dispatcher.js";
 import { ActionError } from "./action-error.js";
-import { auditParams, stackStates } from "./action-outcome.js";
+import { auditParams, reportedMismatch, stackStates } from "./action-outcome.js";
 import { hostRefusal } from "./host-refusal.js";
 import { PlanStore, type StoredPlan } from "./plan-store.js";
 import { type PlannedAction, planAction } from "./planner.js";
@@ -222,6 +222,20 @@ export class ActionService {
       throw err;
     }
     this.#late.delete(meta.requestId);
+    const mismatch = reportedMismatch(plan, result);
+    if (mismatch !== null)
+      this.#audit(meta, {
+        action: plan.action.type,
+        target,
+        planHash: plan.planHash,
+        params: {
+          command: result.command,
+          writes: result.writes,
+          planned: { command: plan.command, writes: plan.writes },
+        },
+        result: "mismatch",
+        error: `COMMAND_MISMATCH: ${mismatch}`,
+      });
     this.#audit(meta, {
       action: plan.action.type,
       target,
@@ -260,7 +274,15 @@ export class ActionService {
       planHash: ctx.plan.planHash,
       params: { command: r.command, writes: r.writes, exitCode: r.exitCode, durationMs: r.durationMs },
       result: `late-${r.status}`,
-      error: r.error ? `${r.error.code}: ${r.error.message}` : null,
+      error: lateError(ctx.plan, r),
     });
   }
+}
+
+/** The error of a late result's row; a reported command other than the plan's is named first. */
+function lateError(plan: { command: string[] | null; writes: string | null }, r: ActionResultFrame): string | null {
+  const mismatch = reportedMismatch(plan, r);
+  const error = r.error ? `${r.error.code}: ${r.error.message}` : null;
+  if (mismatch === null) return error;
+  return `COMMAND_MISMATCH: ${mismatch}${error ? `; ${error}` : ""}`;
 }
