@@ -47,7 +47,7 @@ function check(t: StackTarget, role: string, runsIn: boolean, o: TargetCheckOpti
 function requireNameTarget(a: Action, targets: ActionTargets): void {
   if (a.type !== "netns.delete" && a.type !== "netns.file.write" && a.type !== "netns.file.delete") return;
   const t = targets.name;
-  if (!t || t.via !== "name" || t.name !== a.params.name || t.inode === undefined)
+  if (t?.via !== "name" || t.name !== a.params.name || t.inode === undefined)
     throw new TargetRefusedError(`name: ${a.type} needs the target of stack ${a.params.name} with its inode`);
 }
 
