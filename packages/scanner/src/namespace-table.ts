@@ -45,6 +45,11 @@ export class NamespaceTable {
     return entry;
   }
 
+  /** Drops an entry (a namespace that vanished during the scan). */
+  delete(type: NamespaceType, inode: number): void {
+    this.#byType.get(type)?.delete(inode);
+  }
+
   get(type: NamespaceType, inode: number): NamespaceEntry | undefined {
     return this.#byType.get(type)?.get(inode);
   }

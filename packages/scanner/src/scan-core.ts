@@ -8,8 +8,9 @@ import {
   walkProcesses,
 } from "@nsatlas/native";
 import type { Finding, Inventory, Process } from "@nsatlas/protocol";
-import { INVENTORY_SCHEMA } from "@nsatlas/protocol/ids";
+import { INVENTORY_SCHEMA, namespaceId } from "@nsatlas/protocol/ids";
 import { ProcRootError } from "./errors.js";
+import { forgetVanished } from "./forget-vanished.js";
 import { fromBindMounts } from "./from-bind-mounts.js";
 import { fromFds } from "./from-fds.js";
 import { type DescribeNamespace, fromNetnsDir, recheckNetnsDir } from "./from-netns-dir.js";
@@ -151,7 +152,9 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
     warnings.push("not privileged: the scan shows only what this user may read (run as root for a full view)");
 
   const findings: Finding[] = [
-    ...leakedStacks(table.entries(), initial.byType.get("net"), proc.unreadable.length),
+    // Root reads every process but the odd hardened one (an unreadable-process finding each);
+    // without root most are unreadable, and "no process inside" would be a guess.
+    ...leakedStacks(table.entries(), initial.byType.get("net"), privileged ? 0 : proc.unreadable.length),
     ...unreadableProcesses(proc.unreadable, privileged),
     ...notPrivileged(privileged, proc.unreadable.length),
     ...checkNetnsNames(netnsDir, table, (ownMntNs && mounts.mounts.get(ownMntNs)) || [], describe),
@@ -171,17 +174,22 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
           threads: options.threads ?? 2,
           read: options.readNetstacks ?? readNetstacks,
         });
+  let processes = proc.processes;
+  let kept = findings;
   if (stacks) {
     findings.push(...stacks.findings);
     warnings.push(...stacks.warnings);
+    processes = forgetVanished(table, processes, stacks.gone);
+    const gone = new Set<string>(stacks.gone.map((e) => namespaceId(e.type, e.inode)));
+    kept = findings.filter((f) => f.ns === undefined || !gone.has(f.ns));
   }
   return {
     schema: INVENTORY_SCHEMA,
     host: { ...readHostIdentity(procRoot), scannedAt: now().toISOString(), initialFrom: initial.from, privileged },
     namespaces: table.toNamespaces(initial.byType),
-    processes: proc.processes.sort((a, b) => a.pid - b.pid),
+    processes: processes.sort((a, b) => a.pid - b.pid),
     warnings,
     ...(stacks ? { netstacks: stacks.netstacks } : {}),
-    findings: sortFindings(findings),
+    findings: sortFindings(kept),
   };
 }

@@ -1,7 +1,7 @@
 import type { NetstackReply, NetstackRequest, RawProcess, RawStack, StackRef } from "@nsatlas/native";
 import type { Finding, Link, NetStack } from "@nsatlas/protocol";
 import { namespaceId } from "@nsatlas/protocol/ids";
-import type { NamespaceTable } from "../namespace-table.js";
+import type { NamespaceEntry, NamespaceTable } from "../namespace-table.js";
 import { errnoName } from "../unreadable.js";
 import { addressesByLink } from "./addresses.js";
 import { masterNames } from "./bridges.js";
@@ -12,6 +12,7 @@ import { shapeListening, socketOwners } from "./listening.js";
 import { type LinkEnd, resolveWiring, type Wiring } from "./peers.js";
 import { shapeRoute } from "./routes.js";
 import { type StackRefContext, stackRef } from "./stack-refs.js";
+import { stillHeld } from "./still-held.js";
 import { tunOwners } from "./tun-owners.js";
 
 export type ReadNetstacks = (request: NetstackRequest) => NetstackReply;
@@ -28,10 +29,17 @@ export interface NetstackResult {
   netstacks: NetStack[];
   findings: Finding[];
   warnings: string[];
+  /** Stacks whose every holder went away between the walk and the read: they are gone. */
+  gone: NamespaceEntry[];
 }
 
 const EPERM = 1;
+const ENOENT = 2;
+const ESRCH = 3;
 const EACCES = 13;
+const ESTALE = 116;
+/** What opening a stack fails with once its holders exited (or their pids and fds were reused). */
+const VANISHED = new Set([ENOENT, ESRCH, ESTALE]);
 
 /** Asks the reader for nsids in one batch (see peers.ts); unanswered pairs are left out. */
 function askNsids(ctx: NetstackContext, refs: StackRef[], pairs: ReadonlyArray<readonly [number, number]>) {
@@ -118,10 +126,16 @@ export function collectNetstacks(ctx: NetstackContext): NetstackResult {
     tuns: tunOwners(ctx.raw),
   };
   const owners = socketOwners(ctx.raw);
-  const result: NetstackResult = { netstacks: [], findings: [], warnings: [] };
+  const result: NetstackResult = { netstacks: [], findings: [], warnings: [], gone: [] };
   entries.forEach((entry, i) => {
     const raw = raws[i] as RawStack;
     const id = shaping.ids[i] as string;
+    // A process that exited after the walk takes its stack with it when it was the last
+    // holder: that stack is simply gone, not unreadable (or every busy scan would flap).
+    if (raw.err !== 0 && raw.errStep === "open" && VANISHED.has(raw.err) && !stillHeld(entry, ctx)) {
+      result.gone.push(entry);
+      return;
+    }
     if (raw.err !== 0) result.findings.push(readFailure(id, raw));
     if (raw.err === 0 && raw.socketErr !== 0)
       result.warnings.push(`${id}: listening sockets unknown (sock_diag: ${errnoName(raw.socketErr)})`);

@@ -60,8 +60,8 @@ function holderText(h: Holder): string {
 
 /** leaked-stack: a stack with no process (nor thread) inside and no name in the netns dir,
  * kept alive only by an fd, a socket or a pin somewhere: nothing uses it, nothing lists it.
- * When some processes could not be read (not root), any of them may be inside: such a stack
- * is holders-unknown instead, since "no process" would be a guess. */
+ * When the scan could not read unreadableCount processes (not root), any of them may be
+ * inside: such a stack is holders-unknown instead, since "no process" would be a guess. */
 export function leakedStacks(
   entries: Iterable<NamespaceEntry>,
   initialNet: number | undefined,
