@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ProcessEvents, ProcessSet } from "./process-set.js";
 
@@ -36,7 +39,32 @@ describe("ProcessSet", () => {
     expect(new ProcessSet("/proc", null).fallbackReason).toBe("no process events");
     const other = new ProcessSet("/proc/.", fakeEvents(null));
     expect(other.fallbackReason).toBe("a proc root other than /proc");
-    expect(typeof other.changed()).toBe("boolean");
+  });
+
+  it("polling sees a user process come and go, and ignores kernel threads", () => {
+    // A proc root of our own: pid directories with a stat whose flags (field 9) tell kernel threads.
+    const root = mkdtempSync(join(tmpdir(), "nsatlas-process-set-"));
+    try {
+      const proc = (pid: number, flags: number) => {
+        mkdirSync(join(root, String(pid)));
+        writeFileSync(join(root, String(pid), "stat"), `${pid} (x) S 1 ${pid} ${pid} 0 -1 ${flags} 0 0\n`);
+      };
+      proc(1, 0x400100);
+      const set = new ProcessSet(root, fakeEvents(null));
+      expect(set.fallbackReason).toBe("a proc root other than /proc");
+      expect(set.changed()).toBe(false);
+      proc(200, 0x400100);
+      expect(set.changed()).toBe(true);
+      expect(set.changed()).toBe(false);
+      proc(201, 0x00200040); // PF_KTHREAD: a kworker
+      expect(set.changed()).toBe(false);
+      rmSync(join(root, "200"), { recursive: true });
+      expect(set.changed()).toBe(true);
+      rmSync(join(root, "201"), { recursive: true });
+      expect(set.changed()).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("lets a scan reuse argv of every previous process but those that exec'd", () => {
