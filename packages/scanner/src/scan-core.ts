@@ -2,6 +2,7 @@ import { readFileSync, readlinkSync } from "node:fs";
 import {
   describeNamespace,
   describeSocketNamespace,
+  FD_SOCKET,
   type RawProcess,
   readNetstacks,
   type WalkOptions,
@@ -91,6 +92,12 @@ function isOwnProcRoot(procRoot: string, ownPid: number | undefined): boolean {
   }
 }
 
+function countSockets(r: RawProcess): number {
+  let n = 0;
+  for (let i = 1; i < r.fds.length; i += 4) if (r.fds[i] === FD_SOCKET) n++;
+  return n;
+}
+
 /** One scan of the namespaces visible through procRoot and netnsDir; stack detail through
  * `collect`, which callers pass in so that a scan without it never loads that code. */
 export function scanCore(options: ScanOptions, collect: typeof collectNetstacks | null): Inventory {
@@ -123,7 +130,7 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
   });
   fromTasks(raw, table, procRoot);
   fromFds(raw, table, procRoot);
-  const initial = findInitialNamespaces(proc.processes);
+  const initial = findInitialNamespaces(proc.processes, raw);
   const ownMntNs = linkInode(`${procRoot}/self/ns/mnt`) ?? initial.byType.get("mnt");
   const mounts = fromBindMounts(
     proc.processes,
@@ -147,7 +154,14 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
     ...lateWarnings,
     ...hierarchyWarnings,
   ];
-  if (initial.from === "none") warnings.push("initial namespaces unknown: neither PID 1 nor kthreadd is readable");
+  if (initial.from === "none") warnings.push(`initial namespaces unknown: ${initial.why}`);
+  if (!ownProcRoot) {
+    const sockets = raw.reduce((n, r) => n + countSockets(r), 0);
+    if (sockets > 0)
+      warnings.push(
+        `stacks kept alive only by a socket are not visible: ${procRoot} is not this process's /proc, and a socket's stack is found through pidfd_getfd(2), which takes pids of our own pid namespace (${sockets} socket(s) unresolved)`,
+      );
+  }
   if (!privileged)
     warnings.push("not privileged: the scan shows only what this user may read (run as root for a full view)");
 
