@@ -53,10 +53,16 @@ export function fromBindMounts(
       // Mount propagation copies /run/netns/* into every child mount namespace; one pin path
       // per namespace is the fact that matters, the first mount namespace that shows it names it.
       const key = `${ns.type}:${ns.inode}:${m.mountPoint}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       // /proc/<pid>/root resolves paths inside that process's mount namespace and root.
       const openPath = `${procRoot}/${via}/root${m.mountPoint}`;
+      if (seen.has(key)) {
+        // The same pin seen from another mount namespace: a way in should a later mount
+        // cover it where it was seen first.
+        const entry = table.get(ns.type, ns.inode);
+        if (entry && entry.morePaths.length < 4) entry.morePaths.push(openPath);
+        continue;
+      }
+      seen.add(key);
       table
         .ensure(ns.type, ns.inode, openPath)
         .holders.push({ kind: "bindmount", path: m.mountPoint, mountNs: namespaceId("mnt", mntNs) });

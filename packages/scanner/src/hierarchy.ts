@@ -1,7 +1,34 @@
 import type { Holder, NamespaceType } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES, namespaceId } from "@nsatlas/protocol/ids";
 import type { DescribeNamespace } from "./from-netns-dir.js";
-import type { NamespaceTable } from "./namespace-table.js";
+import type { NamespaceEntry, NamespaceTable } from "./namespace-table.js";
+
+type Describe = () => ReturnType<DescribeNamespace>;
+
+/** Every way to ask the kernel about one namespace: the path discovery found first, then the
+ * links of its holders (a process, a thread, an fd inside or on it), then a socket created
+ * in it (SIOCGSKNS), which is the one way to a stack nothing else keeps. */
+function opensOf(
+  entry: NamespaceEntry,
+  describe: DescribeNamespace,
+  describeSocket: ((pid: number, fd: number) => ReturnType<DescribeNamespace>) | undefined,
+  procRoot: string | undefined,
+): Describe[] {
+  const paths = new Set<string>();
+  if (entry.openPath !== null) paths.add(entry.openPath);
+  for (const p of entry.morePaths) paths.add(p);
+  for (const h of procRoot === undefined ? [] : entry.holders) {
+    if (paths.size >= 4) break;
+    if (h.kind === "process") paths.add(`${procRoot}/${h.pid}/ns/${entry.type}`);
+    else if (h.kind === "task") paths.add(`${procRoot}/${h.pid}/task/${h.tid}/ns/${entry.type}`);
+    else if (h.kind === "fd") paths.add(`${procRoot}/${h.pid}/fd/${h.fd}`);
+    else if (h.kind === "children") paths.add(`${procRoot}/${h.pid}/ns/${entry.type}_for_children`);
+  }
+  const opens: Describe[] = [...paths].map((p) => () => describe(p));
+  const socket = entry.holders.find((h): h is Extract<Holder, { kind: "socket" }> => h.kind === "socket");
+  if (socket && describeSocket) opens.push(() => describeSocket(socket.pid, socket.fd));
+  return opens;
+}
 
 /** Fills parent (pid and user namespaces), owning user namespace and owner uid for every
  * namespace, through the nsfs ioctls NS_GET_PARENT, NS_GET_USERNS and NS_GET_OWNER_UID
@@ -12,6 +39,7 @@ export function resolveHierarchy(
   table: NamespaceTable,
   describe: DescribeNamespace,
   describeSocket?: (pid: number, fd: number) => ReturnType<DescribeNamespace>,
+  procRoot?: string,
 ): string[] {
   const described = new Set<string>();
   const unresolved: string[] = [];
@@ -19,25 +47,30 @@ export function resolveHierarchy(
   for (const entry of [...table.entries()]) {
     const id = namespaceId(entry.type, entry.inode);
     if (described.has(id)) continue;
-    // A stack that only a socket keeps alive has no path: ask the socket (SIOCGSKNS).
-    const socket = entry.holders.find((h): h is Extract<Holder, { kind: "socket" }> => h.kind === "socket");
-    const path = entry.openPath;
-    const open =
-      path !== null
-        ? () => describe(path)
-        : socket && describeSocket
-          ? () => describeSocket(socket.pid, socket.fd)
-          : null;
-    if (open === null) {
+    const opens = opensOf(entry, describe, describeSocket, procRoot);
+    if (opens.length === 0) {
       unresolved.push(id);
       continue;
     }
-    let facts: ReturnType<DescribeNamespace>;
-    try {
-      facts = open();
-    } catch (err) {
-      // The holder went away since discovery (process exited, fd closed): expected, not an error.
-      unresolved.push(`${id} (${(err as NodeJS.ErrnoException).code ?? err})`);
+    let facts: ReturnType<DescribeNamespace> | null = null;
+    let why = "";
+    for (const open of opens) {
+      try {
+        const got = open();
+        // A path can lead elsewhere: a pin covered by a later mount on the same path opens
+        // whatever covers it. Only facts about this very namespace count.
+        if (got[0]?.inode === entry.inode) {
+          facts = got;
+          break;
+        }
+        why = "its paths lead to other namespaces";
+      } catch (err) {
+        // The holder went away since discovery (process exited, fd closed): expected, not an error.
+        why = String((err as NodeJS.ErrnoException).code ?? err);
+      }
+    }
+    if (facts === null) {
+      unresolved.push(`${id} (${why})`);
       continue;
     }
     for (const f of facts) {

@@ -13,6 +13,9 @@ export interface NamespaceEntry {
   ownerUid: number | null;
   /** Some path that opens this namespace (for the nsfs ioctls), first found. */
   openPath: string | null;
+  /** Further paths to try when openPath leads elsewhere (a pin covered by a later mount on
+   * its path, seen uncovered from another mount namespace). */
+  morePaths: string[];
 }
 
 /** Process holders first, by pid, then the others in discovery order: the order the hub
@@ -37,7 +40,18 @@ export class NamespaceTable {
     }
     let entry = ofType.get(inode);
     if (!entry) {
-      entry = { type, inode, names: [], pids: [], holders: [], owner: null, parent: null, ownerUid: null, openPath };
+      entry = {
+        type,
+        inode,
+        names: [],
+        pids: [],
+        holders: [],
+        owner: null,
+        parent: null,
+        ownerUid: null,
+        openPath,
+        morePaths: [],
+      };
       ofType.set(inode, entry);
     } else if (entry.openPath === null) {
       entry.openPath = openPath;

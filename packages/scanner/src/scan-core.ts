@@ -141,7 +141,12 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
   );
   const named = fromNetnsDir(netnsDir, table, describe);
   // Sockets are borrowed with pidfd_getfd, which takes pids of our own pid namespace.
-  const hierarchyWarnings = resolveHierarchy(table, describe, ownProcRoot ? describeSocketNamespace : undefined);
+  const hierarchyWarnings = resolveHierarchy(
+    table,
+    describe,
+    ownProcRoot ? describeSocketNamespace : undefined,
+    procRoot,
+  );
   const lateWarnings = recheckNetnsDir(netnsDir, named.pending, table, describe);
 
   const ownUserNs = linkInode(`${procRoot}/self/ns/user`);

@@ -185,6 +185,10 @@ describe("network stacks of real namespaces", () => {
       message: expect.stringContaining(`enters ${idOf(b.path)} instead`),
       refs: [idOf(b.path)],
     });
+    // No path reaches the covered stack: its owner is unknown, and a warning says so (the
+    // cover's owner is not taken for its own).
+    expect(inv.namespaces.find((n) => n.id === shadowedId)?.owner).toBeNull();
+    expect(inv.warnings.some((w) => w.startsWith("hierarchy unknown") && w.includes(shadowedId))).toBe(true);
     expect(inv.findings).toContainEqual({
       code: "unreadable-name",
       message: expect.stringContaining(`"${stale}"`),

@@ -20,6 +20,7 @@ const MAX_PATHS = 6;
 export function stackRef(entry: NamespaceEntry, ctx: StackRefContext): StackRef {
   const paths = new Set<string>();
   if (entry.openPath) paths.add(entry.openPath);
+  for (const p of entry.morePaths) paths.add(p);
   for (const name of entry.names) paths.add(`${ctx.netnsDir}/${name}`);
   const sockets: number[] = [];
   for (const h of entry.holders) {
