@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { readFileSync, readlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Inventory } from "@nsatlas/protocol";
-import { World } from "@nsatlas/test-world";
+import { nsLinkInode, World } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The built CLI, run as a user would run it; what it reports is compared with what this file
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const world = new World();
 const BIN = fileURLToPath(new URL("../bin/nsatlas-agent", import.meta.url));
 const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
-const netInode = (pid: number | "self") => Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/net`))?.[1]);
+const netInode = (pid: number | "self") => nsLinkInode(pid, "net");
 
 afterAll(() => world.cleanup());
 
@@ -43,7 +43,7 @@ describe("nsatlas-agent scan", () => {
 });
 
 describe("nsatlas-agent scan without root", () => {
-  let pinInode: number;
+  let pinInode: number | null;
   let inv: Inventory;
 
   beforeAll(async () => {

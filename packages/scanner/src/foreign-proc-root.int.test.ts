@@ -1,13 +1,11 @@
-import { readlinkSync } from "node:fs";
 import type { Inventory } from "@nsatlas/protocol";
-import { World } from "@nsatlas/test-world";
+import { nsLinkInode as inode, World } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scan } from "./scan.js";
 
 // A /proc mounted in another pid namespace (a container's), scanned from outside through
 // /proc/<pid>/root/proc, with a stack inside that only a socket keeps alive.
 const world = new World();
-const inode = (pid: number, type: string) => Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${type}`))?.[1]);
 
 afterAll(() => world.cleanup());
 

@@ -1,13 +1,12 @@
-import { readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import type { Inventory } from "@nsatlas/protocol";
-import { World } from "@nsatlas/test-world";
+import { nsLinkInode as inode, World } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scan } from "./scan.js";
 
 // A named stack owned by a user namespace of its own, whose pin a later mount covers in the
 // initial mount namespace but not in a private one made before the cover.
 const world = new World();
-const inode = (pid: number, type: string) => Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${type}`))?.[1]);
 
 afterAll(() => world.cleanup());
 

@@ -1,6 +1,6 @@
-import { readFileSync, readlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Inventory } from "@nsatlas/protocol";
-import { childrenOf, World, waitFor } from "@nsatlas/test-world";
+import { childrenOf, nsLinkInode as link, World, waitFor } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scan } from "./scan.js";
 
@@ -10,15 +10,6 @@ const world = new World();
 const scanNow = () =>
   scan({ procRoot: "/proc", netnsDir: "/run/netns", euid: process.geteuid?.() ?? -1, ownPid: process.pid });
 const stateOf = (pid: number) => /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
-/** The link's inode, or null when the kernel does not serve it (ENOENT). */
-function link(pid: number, name: string): number | null {
-  try {
-    return Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${name}`))?.[1]);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
-  }
-}
 const TYPES = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"] as const;
 
 afterAll(() => world.cleanup());

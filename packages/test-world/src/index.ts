@@ -1,4 +1,4 @@
 export { buildNsHolder } from "./ns-holder.js";
 export { defaultAgentMain, SimulatedHost, type SimulatedHostOptions } from "./simulated-host.js";
 export { makeTestCertificates, type TestCertificates } from "./test-certificates.js";
-export { childrenOf, ensureDir, type Spawned, TEST_PREFIX, World, waitFor } from "./world.js";
+export { childrenOf, ensureDir, nsLinkInode, type Spawned, TEST_PREFIX, World, waitFor } from "./world.js";

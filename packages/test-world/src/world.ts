@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildNsHolder } from "./ns-holder.js";
@@ -157,4 +157,15 @@ export async function waitFor(cond: () => boolean, timeoutMs: number): Promise<b
 export function ensureDir(path: string): string {
   if (!existsSync(path)) mkdirSync(path, { recursive: true });
   return path;
+}
+
+/** The inode of /proc/<pid>/ns/<link> (the kernel's ground truth), or null when the kernel
+ * does not serve that link (ENOENT: a zombie's net, a pid_for_children before the first fork). */
+export function nsLinkInode(pid: number | "self", link: string): number | null {
+  try {
+    return Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${link}`))?.[1]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
+  }
 }

@@ -105,7 +105,7 @@ describe("ActionService", () => {
     t.answerAs((f) => ({ ...f, command: ["ip", "netns", "del", "red"] }));
     const plan = t.service.plan(meta(), "h1", create);
     await t.service.confirm(meta(), plan.planId, { confirm: "red" });
-    expect(t.audit.rows.map((r) => r.result)).toEqual(["planned", "requested", "mismatch", "succeeded"]);
+    expect(t.audit.rows.map((r) => r.result)).toEqual(["planned", "requested", "succeeded"]);
     expect(t.audit.rows[2]?.error).toBe(
       'COMMAND_MISMATCH: the agent reports ["ip","netns","del","red"], the plan was ["ip","netns","add","red"]',
     );

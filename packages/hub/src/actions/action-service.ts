@@ -222,20 +222,6 @@ export class ActionService {
       throw err;
     }
     this.#late.delete(meta.requestId);
-    const mismatch = reportedMismatch(plan, result);
-    if (mismatch !== null)
-      this.#audit(meta, {
-        action: plan.action.type,
-        target,
-        planHash: plan.planHash,
-        params: {
-          command: result.command,
-          writes: result.writes,
-          planned: { command: plan.command, writes: plan.writes },
-        },
-        result: "mismatch",
-        error: `COMMAND_MISMATCH: ${mismatch}`,
-      });
     this.#audit(meta, {
       action: plan.action.type,
       target,
@@ -247,7 +233,7 @@ export class ActionService {
         durationMs: result.durationMs,
       },
       result: result.status,
-      error: result.error ? `${result.error.code}: ${result.error.message}` : null,
+      error: resultError(plan, result),
     });
     this.o.onOutcome?.(result.status === "succeeded" ? "succeeded" : "failed");
     const names = plan.action.type === "netns.create" ? [plan.action.params.name] : [];
@@ -274,13 +260,13 @@ export class ActionService {
       planHash: ctx.plan.planHash,
       params: { command: r.command, writes: r.writes, exitCode: r.exitCode, durationMs: r.durationMs },
       result: `late-${r.status}`,
-      error: lateError(ctx.plan, r),
+      error: resultError(ctx.plan, r),
     });
   }
 }
 
-/** The error of a late result's row; a reported command other than the plan's is named first. */
-function lateError(plan: { command: string[] | null; writes: string | null }, r: ActionResultFrame): string | null {
+/** The error of a result's audit row; a reported command other than the plan's is named first. */
+function resultError(plan: { command: string[] | null; writes: string | null }, r: ActionResultFrame): string | null {
   const mismatch = reportedMismatch(plan, r);
   const error = r.error ? `${r.error.code}: ${r.error.message}` : null;
   if (mismatch === null) return error;

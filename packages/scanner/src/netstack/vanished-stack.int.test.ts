@@ -1,22 +1,14 @@
-import { readlinkSync } from "node:fs";
 import { readNetstacks } from "@nsatlas/native";
 import type { Inventory } from "@nsatlas/protocol";
-import { World } from "@nsatlas/test-world";
+import { nsLinkInode, World } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scan } from "../scan.js";
 
 // A process that exits between the /proc walk and the stack read, made to do so on cue: the
 // stack read is wrapped so that the process is killed right before it.
 const world = new World();
-const netOf = (pid: number) => Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/net`))?.[1]);
-function linkGone(pid: number): boolean {
-  try {
-    readlinkSync(`/proc/${pid}/ns/net`);
-    return false;
-  } catch {
-    return true; // a zombie or reaped: its stack link is gone
-  }
-}
+/** A zombie or reaped: its stack link is gone. */
+const linkGone = (pid: number) => nsLinkInode(pid, "net") === null;
 
 afterAll(() => world.cleanup());
 
@@ -27,7 +19,7 @@ describe("a stack whose only process exits during the scan", () => {
 
   beforeAll(async () => {
     pid = (await world.spawn(["unshare", "--net", "sleep", "1000"], { comm: "sleep" })).pid;
-    stack = `net:${netOf(pid)}`;
+    stack = `net:${nsLinkInode(pid, "net")}`;
     inv = scan({
       procRoot: "/proc",
       netnsDir: "/run/netns",
