@@ -17,6 +17,8 @@ afterAll(() => world.cleanup());
 describe("processes the kernel serves only some links for", () => {
   let zombie: number;
   let reaperless: number;
+  let leader: number;
+  let thread: number;
   let inv: Inventory;
 
   beforeAll(async () => {
@@ -28,6 +30,12 @@ describe("processes the kernel serves only some links for", () => {
     expect(await waitFor(() => stateOf(zombie) === "Z", 5_000)).toBe(true);
     // unshare(CLONE_NEWPID) without a fork: pid_for_children is ENOENT until the first child.
     reaperless = (await world.spawn(["unshare", "--pid", "sleep", "1000"], { comm: "sleep" })).pid;
+    // A thread-group leader that exited while its other thread (in a stack of this test) lives.
+    const blue = world.netnsAdd("zl");
+    const held = await world.spawn([world.nsHolder(), "leader-exit", blue.path], { line: /^ready/ });
+    leader = held.pid;
+    thread = Number(held.output[0]?.split(" ")[1]);
+    expect(await waitFor(() => stateOf(leader) === "Z", 5_000)).toBe(true);
     inv = scanNow();
   });
 
@@ -70,5 +78,19 @@ describe("processes the kernel serves only some links for", () => {
     for (const type of TYPES) expect(p?.ns[type], type).toBe(link(reaperless, type));
     expect(p?.nsForChildren.pid).toBeNull();
     expect(inv.namespaces.find((n) => n.id === `net:${link(reaperless, "net")}`)?.pids).toContain(reaperless);
+  });
+
+  it("lists every link a zombie leader's live thread still has, as task holders", () => {
+    expect(inv.processes.find((x) => x.pid === leader)?.state).toBe("Z");
+    expect(link(leader, "net")).toBeNull();
+    for (const type of ["cgroup", "ipc", "mnt", "net", "uts"]) {
+      const ino = link(`${leader}/task/${thread}`, type);
+      expect(ino, type).not.toBeNull();
+      expect(inv.namespaces.find((n) => n.id === `${type}:${ino}`)?.holders, type).toContainEqual({
+        kind: "task",
+        pid: leader,
+        tid: thread,
+      });
+    }
   });
 });

@@ -7,6 +7,8 @@
  *                               own netns, so the owner and the device are in different stacks
  *   ns-holder listen-net PATH PORT  a TCP listener and a bound UDP socket on 127.0.0.1:PORT
  *                               inside the netns at PATH, owned from its own netns
+ *   ns-holder leader-exit PATH  like thread-net, then the main thread exits (pthread_exit):
+ *                               the thread-group leader is a zombie while its thread lives
  * It prints "ready <tid>" once the namespace is held. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -82,12 +84,17 @@ int main(int argc, char **argv) {
     fflush(stdout);
     for (;;) pause();
   }
-  if (argc != 3) { fprintf(stderr, "usage: ns-holder thread-net|socket-net PATH | tun-net PATH NAME | listen-net PATH PORT\n"); return 2; }
+  if (argc != 3) { fprintf(stderr, "usage: ns-holder thread-net|socket-net|leader-exit PATH | tun-net PATH NAME | listen-net PATH PORT\n"); return 2; }
   target = argv[2];
   if (strcmp(argv[1], "thread-net") == 0) {
     pthread_t t;
     pthread_create(&t, NULL, thread_main, NULL);
     for (;;) pause();
+  }
+  if (strcmp(argv[1], "leader-exit") == 0) {
+    pthread_t t;
+    pthread_create(&t, NULL, thread_main, NULL);
+    pthread_exit(NULL);
   }
   if (strcmp(argv[1], "socket-net") == 0) {
     int sock = inside(target, make_udp, NULL);

@@ -159,11 +159,12 @@ export function ensureDir(path: string): string {
   return path;
 }
 
-/** The inode of /proc/<pid>/ns/<link> (the kernel's ground truth), or null when the kernel
- * does not serve that link (ENOENT: a zombie's net, a pid_for_children before the first fork). */
-export function nsLinkInode(pid: number | "self", link: string): number | null {
+/** The inode of /proc/<of>/ns/<link> (the kernel's ground truth; `of` is a pid, "self" or
+ * "<pid>/task/<tid>"), or null when the kernel does not serve that link (ENOENT: a zombie's
+ * net, a pid_for_children before the first fork). */
+export function nsLinkInode(of: number | string, link: string): number | null {
   try {
-    return Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${link}`))?.[1]);
+    return Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${of}/ns/${link}`))?.[1]);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw err;
