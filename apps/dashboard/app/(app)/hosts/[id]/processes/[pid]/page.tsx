@@ -35,6 +35,8 @@ export default function ProcessPage() {
           </dd>
           <dt className="text-slate-500">user</dt>
           <dd>{p.user ?? p.uid}</dd>
+          <dt className="text-slate-500">state</dt>
+          <dd>{p.state === "Z" ? "Z (zombie: its parent has not reaped it)" : (p.state ?? "—")}</dd>
           <dt className="text-slate-500">pid in nested namespaces</dt>
           <dd>{p.nspid.join(" → ")}</dd>
           <dt className="text-slate-500">container</dt>
