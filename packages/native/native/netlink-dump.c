@@ -46,8 +46,11 @@ static int nl_send(int sock, void *req, size_t len, int flags) {
 }
 
 /* Reads replies to the last request until NLMSG_DONE (dumps) or the one answer (requests).
- * A callback error is remembered and the rest drained, so that the socket stays usable. */
-static int nl_receive(int sock, char *buf, size_t buf_len, int dump, int (*cb)(const void *, void *), void *ctx) {
+ * A callback error is remembered and the rest drained, so that the socket stays usable.
+ * *intr is set when the kernel flagged a reply NLM_F_DUMP_INTR: the table changed while it
+ * was being dumped, so what was read may miss or repeat entries. */
+static int nl_receive(int sock, char *buf, size_t buf_len, int dump, int (*cb)(const void *, void *), void *ctx,
+                      int *intr) {
   int result = 0;
   for (;;) {
     ssize_t n = recv(sock, buf, buf_len, 0);
@@ -59,6 +62,7 @@ static int nl_receive(int sock, char *buf, size_t buf_len, int dump, int (*cb)(c
     int len = (int)n;
     for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_seq != seq) continue; /* a late answer to an earlier request */
+      if (h->nlmsg_flags & NLM_F_DUMP_INTR) *intr = 1;
       if (h->nlmsg_type == NLMSG_DONE) {
         /* sock_diag and others report a dump failure as a negative int after DONE. */
         int err = h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ? *(int *)NLMSG_DATA(h) : 0;
@@ -77,9 +81,19 @@ static int nl_receive(int sock, char *buf, size_t buf_len, int dump, int (*cb)(c
   }
 }
 
+/* Tries of one dump that the kernel keeps interrupting before giving up with EAGAIN. */
+#define DUMP_TRIES 8
+
 int nl_dump(int sock, void *req, size_t len, char *buf, size_t buf_len, int (*cb)(const void *, void *), void *ctx) {
-  int rc = nl_send(sock, req, len, NLM_F_DUMP);
-  return rc < 0 ? rc : nl_receive(sock, buf, buf_len, 1, cb, ctx);
+  for (int t = 0; t < DUMP_TRIES; t++) {
+    if (t > 0) cb(NULL, ctx); /* drop the entries of the interrupted try */
+    int rc = nl_send(sock, req, len, NLM_F_DUMP);
+    int intr = 0;
+    if (rc == 0) rc = nl_receive(sock, buf, buf_len, 1, cb, ctx, &intr);
+    if (rc < 0 || !intr) return rc;
+  }
+  cb(NULL, ctx);
+  return -EAGAIN;
 }
 
 /* Copies a string attribute that the kernel NUL-terminates, bounded by the destination. */
@@ -119,6 +133,7 @@ static void parse_linkinfo(const struct rtattr *info, struct nl_link *l) {
 static int on_link(const void *msg, void *ctx) {
   const struct nlmsghdr *h = msg;
   struct stack_facts *out = ctx;
+  if (!h) return out->nlinks = 0;
   if (h->nlmsg_type != RTM_NEWLINK) return 0;
   if (vec_grow((void **)&out->links, out->nlinks, &out->links_cap, sizeof *out->links) < 0) return -ENOMEM;
   const struct ifinfomsg *ifi = NLMSG_DATA(h);
@@ -170,6 +185,7 @@ int rt_dump_links(int sock, char *buf, size_t buf_len, struct stack_facts *out) 
 static int on_addr(const void *msg, void *ctx) {
   const struct nlmsghdr *h = msg;
   struct stack_facts *out = ctx;
+  if (!h) return out->naddrs = 0;
   if (h->nlmsg_type != RTM_NEWADDR) return 0;
   const struct ifaddrmsg *ifa = NLMSG_DATA(h);
   if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) return 0;
@@ -228,6 +244,7 @@ static void parse_multipath(const struct rtattr *mp, int family, struct nl_route
 static int on_route(const void *msg, void *ctx) {
   const struct nlmsghdr *h = msg;
   struct stack_facts *out = ctx;
+  if (!h) return out->nroutes = 0;
   if (h->nlmsg_type != RTM_NEWROUTE) return 0;
   const struct rtmsg *rtm = NLMSG_DATA(h);
   /* Cached clones are not configuration; the local table holds one route per own address
@@ -276,6 +293,7 @@ int rt_dump_routes(int sock, char *buf, size_t buf_len, struct stack_facts *out)
 static int on_nsid(const void *msg, void *ctx) {
   const struct nlmsghdr *h = msg;
   int *nsid = ctx;
+  if (!h) return *nsid = -1;
   if (h->nlmsg_type != RTM_NEWNSID) return 0;
   const struct rtgenmsg *g = NLMSG_DATA(h);
   int len = (int)(h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof *g)));
@@ -301,7 +319,8 @@ int rt_get_nsid(int sock, int target_fd, char *buf, size_t buf_len) {
   int rc = nl_send(sock, &req, sizeof req, 0);
   if (rc < 0) return rc;
   int nsid = -1; /* NETNSA_NSID_NOT_ASSIGNED */
-  rc = nl_receive(sock, buf, buf_len, 0, on_nsid, &nsid);
+  int intr = 0; /* a single answer, not a dump: nothing to be interrupted */
+  rc = nl_receive(sock, buf, buf_len, 0, on_nsid, &nsid, &intr);
   return rc < 0 ? rc : nsid;
 }
 

@@ -79,7 +79,9 @@ int vec_grow(void **arr, int n, int *cap, size_t elem);
 
 /* A NETLINK_ROUTE or NETLINK_SOCK_DIAG socket in the calling thread's network namespace. */
 int nl_socket(int protocol);
-/* Sends one dump request and hands every reply message to cb; 0 or -errno. */
+/* Sends one dump request and hands every reply message to cb; 0 or -errno. When the kernel
+ * marks the dump interrupted (NLM_F_DUMP_INTR: the table changed meanwhile), cb(NULL, ctx)
+ * must drop what this dump added, and the dump is asked again (EAGAIN after 8 tries). */
 int nl_dump(int sock, void *req, size_t len, char *buf, size_t buf_len,
             int (*cb)(const void *nlh, void *ctx), void *ctx);
 

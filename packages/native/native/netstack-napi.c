@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "napi-util.h"
 #include "netstack-pool.h"
 
 enum {
@@ -27,27 +28,27 @@ struct js {
   napi_value null;
 };
 
+/* Every converter returns NULL when an napi call failed (an exception is then pending). */
 static napi_value num(const struct js *js, double v) {
-  napi_value out;
-  napi_create_double(js->env, v, &out);
-  return out;
+  return napi_num(js->env, v);
 }
 
 static napi_value str(const struct js *js, const char *s) {
-  napi_value out;
   if (!s || !*s) return js->null;
-  napi_create_string_utf8(js->env, s, NAPI_AUTO_LENGTH, &out);
-  return out;
+  return napi_str_or_null(js->env, s, -1);
 }
 
-/* Builds {keys[which[i]]: vals[i]} in one call. */
+/* Builds {keys[which[i]]: vals[i]} in one call; NULL if any value failed to be made. */
 static napi_value object(const struct js *js, const int *which, const napi_value *vals, size_t n) {
   napi_property_descriptor props[16];
-  for (size_t i = 0; i < n && i < 16; i++)
+  if (n > 16) n = 16;
+  for (size_t i = 0; i < n; i++) {
+    if (!vals[i]) return NULL;
     props[i] = (napi_property_descriptor){NULL, js->keys[which[i]], NULL, NULL, NULL, vals[i], napi_default_jsproperty, NULL};
+  }
   napi_value obj;
-  napi_create_object(js->env, &obj);
-  napi_define_properties(js->env, obj, n < 16 ? n : 16, props);
+  NAPI_CALL(js->env, napi_create_object(js->env, &obj));
+  NAPI_CALL(js->env, napi_define_properties(js->env, obj, n, props));
   return obj;
 }
 
@@ -82,12 +83,25 @@ static napi_value hop_to_js(const struct js *js, const struct nl_hop *h) {
   return object(js, which, vals, 2);
 }
 
+#define ARRAY_OF(js, items, n, conv)                                                              \
+  ({                                                                                              \
+    napi_value arr_ = NULL;                                                                       \
+    if (napi_create_array_with_length((js)->env, (size_t)(n), &arr_) != napi_ok) {                \
+      napi_throw_last((js)->env);                                                                 \
+      arr_ = NULL;                                                                                \
+    }                                                                                             \
+    for (int i_ = 0; arr_ && i_ < (n); i_++) {                                                    \
+      napi_value el_ = conv(js, &(items)[i_]);                                                    \
+      if (!el_ || napi_set_element((js)->env, arr_, (uint32_t)i_, el_) != napi_ok) {              \
+        napi_throw_last((js)->env);                                                               \
+        arr_ = NULL;                                                                              \
+      }                                                                                           \
+    }                                                                                             \
+    arr_;                                                                                         \
+  })
+
 static napi_value route_to_js(const struct js *js, const struct nl_route *r) {
-  napi_value hops = js->null;
-  if (r->nhops > 0) {
-    napi_create_array_with_length(js->env, (size_t)r->nhops, &hops);
-    for (int i = 0; i < r->nhops; i++) napi_set_element(js->env, hops, (uint32_t)i, hop_to_js(js, &r->hops[i]));
-  }
+  napi_value hops = r->nhops > 0 ? ARRAY_OF(js, r->hops, r->nhops, hop_to_js) : js->null;
   static const int which[] = {K_FAMILY, K_DST, K_DST_LEN, K_PROTOCOL, K_SCOPE, K_TYPE,
                               K_TABLE,  K_METRIC, K_OIF, K_GATEWAY, K_HOPS};
   napi_value vals[] = {num(js, r->family), str(js, r->dst), num(js, r->dst_len), num(js, r->protocol),
@@ -103,14 +117,6 @@ static napi_value sock_to_js(const struct js *js, const struct nl_sock *s) {
                        num(js, s->inode), str(js, s->addr)};
   return object(js, which, vals, sizeof which / sizeof *which);
 }
-
-#define ARRAY_OF(js, items, n, conv)                                                     \
-  ({                                                                                     \
-    napi_value arr_;                                                                     \
-    napi_create_array_with_length((js)->env, (size_t)(n), &arr_);                        \
-    for (int i_ = 0; i_ < (n); i_++) napi_set_element((js)->env, arr_, (uint32_t)i_, conv(js, &(items)[i_])); \
-    arr_;                                                                                \
-  })
 
 static napi_value facts_to_js(const struct js *js, const struct stack_facts *f) {
   static const int which[] = {K_ERR, K_ERR_STEP, K_LINKS, K_ADDRESSES, K_ROUTES, K_SOCKETS, K_SOCKET_ERR};
@@ -139,8 +145,7 @@ static uint32_t array_len(napi_env env, napi_value arr) {
   bool is_array = false;
   uint32_t n = 0;
   if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array) return 0;
-  napi_get_array_length(env, arr, &n);
-  return n;
+  return napi_get_array_length(env, arr, &n) == napi_ok ? n : 0;
 }
 
 /* Numbers of a JS array (of numbers); *out is malloc'd. */
@@ -154,7 +159,8 @@ static int num_array(napi_env env, napi_value obj, const char *key, int **out) {
   if (!*out) return 0;
   for (uint32_t i = 0; i < n; i++) {
     double d = 0;
-    if (napi_get_element(env, arr, i, &el) == napi_ok) napi_get_value_double(env, el, &d);
+    /* A hole or a non-number reads as 0, which names no stack and no fd. */
+    if (napi_get_element(env, arr, i, &el) != napi_ok || napi_get_value_double(env, el, &d) != napi_ok) d = 0;
     (*out)[i] = (int)d;
   }
   return (int)n;
@@ -173,7 +179,10 @@ static void parse_ref(napi_env env, napi_value obj, struct stack_ref *ref) {
         continue;
       char *p = malloc(len + 1);
       if (!p) continue;
-      napi_get_value_string_utf8(env, el, p, len + 1, &len);
+      if (napi_get_value_string_utf8(env, el, p, len + 1, &len) != napi_ok) {
+        free(p);
+        continue;
+      }
       ref->paths[ref->npaths++] = p;
     }
   }
@@ -199,66 +208,148 @@ static void free_refs(struct stack_ref *refs, int n) {
   free(refs);
 }
 
-napi_value js_netstacks(napi_env env, napi_callback_info info) {
+/* A job and what settles it; everything it points to is C memory, safe off the JS thread. */
+struct netstack_call {
+  struct netstack_job job;
+  struct stack_ref *refs;
+  int rc;
+  napi_deferred deferred;
+  napi_async_work work;
+};
+
+static void call_free(struct netstack_call *c) {
+  for (int i = 0; c->job.facts && i < c->job.n; i++) stack_facts_free(&c->job.facts[i]);
+  free_refs(c->refs, c->job.n);
+  free(c->job.facts);
+  free(c->job.queries);
+  free(c);
+}
+
+static const char USAGE[] = "netstacks({stacks, dump?, queries?, threads?})";
+
+/* Parses the request; NULL with an exception pending on bad input or no memory. */
+static struct netstack_call *parse_call(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value req, stacks;
   if (napi_get_cb_info(env, info, &argc, &req, NULL, NULL) != napi_ok || argc < 1 ||
       !get_prop(env, req, "stacks", &stacks)) {
-    napi_throw_type_error(env, "EINVAL", "netstacks({stacks, dump?, queries?, threads?})");
+    napi_throw_type_error(env, "EINVAL", USAGE);
     return NULL;
   }
-  struct netstack_job job = {.dump = get_num(env, req, "dump", 1) != 0, .threads = (int)get_num(env, req, "threads", 2)};
-  job.n = (int)array_len(env, stacks);
-  struct stack_ref *refs = calloc(job.n ? (size_t)job.n : 1, sizeof *refs);
-  job.facts = calloc(job.n ? (size_t)job.n : 1, sizeof *job.facts);
+  struct netstack_call *c = calloc(1, sizeof *c);
+  if (!c) {
+    napi_throw_errno(env, ENOMEM, "netstacks");
+    return NULL;
+  }
+  c->job.dump = get_num(env, req, "dump", 1) != 0;
+  c->job.threads = (int)get_num(env, req, "threads", 2);
+  c->job.n = (int)array_len(env, stacks);
+  c->refs = calloc(c->job.n ? (size_t)c->job.n : 1, sizeof *c->refs);
+  c->job.facts = calloc(c->job.n ? (size_t)c->job.n : 1, sizeof *c->job.facts);
   int *pairs = NULL;
-  job.nqueries = num_array(env, req, "queries", &pairs) / 2;
-  job.queries = calloc(job.nqueries ? (size_t)job.nqueries : 1, sizeof *job.queries);
-  if (!refs || !job.facts || !job.queries) {
-    free(refs);
-    free(job.facts);
-    free(job.queries);
+  c->job.nqueries = num_array(env, req, "queries", &pairs) / 2;
+  c->job.queries = calloc(c->job.nqueries ? (size_t)c->job.nqueries : 1, sizeof *c->job.queries);
+  if (!c->refs || !c->job.facts || !c->job.queries) {
     free(pairs);
-    napi_throw_error(env, "ENOMEM", "netstacks: out of memory");
+    call_free(c);
+    napi_throw_errno(env, ENOMEM, "netstacks");
     return NULL;
   }
-  for (int i = 0; i < job.n; i++) {
+  for (int i = 0; i < c->job.n; i++) {
     napi_value el;
-    if (napi_get_element(env, stacks, (uint32_t)i, &el) == napi_ok) parse_ref(env, el, &refs[i]);
+    if (napi_get_element(env, stacks, (uint32_t)i, &el) == napi_ok) parse_ref(env, el, &c->refs[i]);
   }
-  for (int q = 0; q < job.nqueries; q++) job.queries[q] = (struct nsid_query){pairs[2 * q], pairs[2 * q + 1], -1, 0};
+  for (int q = 0; q < c->job.nqueries; q++) c->job.queries[q] = (struct nsid_query){pairs[2 * q], pairs[2 * q + 1], -1, 0};
   free(pairs);
-  job.refs = refs;
-
-  int rc = netstack_run(&job);
-
-  struct js js = {.env = env};
-  for (int k = 0; k < K_COUNT; k++) napi_create_string_utf8(env, KEY_NAMES[k], NAPI_AUTO_LENGTH, &js.keys[k]);
-  napi_get_null(env, &js.null);
-  napi_value out_stacks, nsids, result = NULL;
-  napi_create_array_with_length(env, (size_t)job.n, &out_stacks);
-  for (int i = 0; i < job.n; i++) {
-    napi_handle_scope scope;
-    napi_open_handle_scope(env, &scope);
-    napi_set_element(env, out_stacks, (uint32_t)i, facts_to_js(&js, &job.facts[i]));
-    napi_close_handle_scope(env, scope);
-    stack_facts_free(&job.facts[i]);
+  c->job.refs = c->refs;
+  /* A getter that threw, or a failed lookup, leaves an exception: refuse the request. */
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) {
+    call_free(c);
+    return NULL;
   }
-  /* [nsid, errno] per query, in request order. */
-  napi_create_array_with_length(env, 2 * (size_t)job.nqueries, &nsids);
-  for (int q = 0; q < job.nqueries; q++) {
-    napi_set_element(env, nsids, (uint32_t)(2 * q), num(&js, job.queries[q].nsid));
-    napi_set_element(env, nsids, (uint32_t)(2 * q + 1), num(&js, job.queries[q].err));
-  }
-  free_refs(refs, job.n);
-  free(job.facts);
-  free(job.queries);
-  if (rc < 0) {
+  return c;
+}
+
+/* {stacks, nsids} of a finished job, or NULL with an exception pending. */
+static napi_value call_result(napi_env env, struct netstack_call *c) {
+  if (c->rc < 0) {
     napi_throw_error(env, "EAGAIN", "netstacks: no worker thread could start");
     return NULL;
   }
+  struct js js = {.env = env};
+  for (int k = 0; k < K_COUNT; k++) NAPI_CALL(env, napi_create_string_utf8(env, KEY_NAMES[k], NAPI_AUTO_LENGTH, &js.keys[k]));
+  NAPI_CALL(env, napi_get_null(env, &js.null));
+  napi_value out_stacks, nsids;
+  NAPI_CALL(env, napi_create_array_with_length(env, (size_t)c->job.n, &out_stacks));
+  for (int i = 0; i < c->job.n; i++) {
+    napi_handle_scope scope;
+    NAPI_CALL(env, napi_open_handle_scope(env, &scope));
+    napi_value facts = facts_to_js(&js, &c->job.facts[i]);
+    napi_status st = facts ? napi_set_element(env, out_stacks, (uint32_t)i, facts) : napi_generic_failure;
+    napi_close_handle_scope(env, scope);
+    if (st != napi_ok) {
+      napi_throw_last(env);
+      return NULL;
+    }
+  }
+  /* [nsid, errno] per query, in request order. */
+  NAPI_CALL(env, napi_create_array_with_length(env, 2 * (size_t)c->job.nqueries, &nsids));
+  for (int q = 0; q < c->job.nqueries; q++) {
+    napi_value nsid = num(&js, c->job.queries[q].nsid), err = num(&js, c->job.queries[q].err);
+    if (!nsid || !err) return NULL;
+    NAPI_CALL(env, napi_set_element(env, nsids, (uint32_t)(2 * q), nsid));
+    NAPI_CALL(env, napi_set_element(env, nsids, (uint32_t)(2 * q + 1), err));
+  }
   static const int which[] = {K_STACKS, K_NSIDS};
   napi_value vals[] = {out_stacks, nsids};
-  result = object(&js, which, vals, 2);
+  return object(&js, which, vals, 2);
+}
+
+napi_value js_netstacks(napi_env env, napi_callback_info info) {
+  struct netstack_call *c = parse_call(env, info);
+  if (!c) return NULL;
+  c->rc = netstack_run(&c->job);
+  napi_value result = call_result(env, c);
+  call_free(c);
   return result;
+}
+
+static void netstacks_execute(napi_env env, void *data) {
+  (void)env; /* off the JS thread: no napi calls here */
+  struct netstack_call *c = data;
+  c->rc = netstack_run(&c->job);
+}
+
+static void netstacks_complete(napi_env env, napi_status status, void *data) {
+  struct netstack_call *c = data;
+  napi_value result = NULL;
+  if (status == napi_ok) result = call_result(env, c);
+  else if (status == napi_cancelled) result = napi_errno_error(env, ECANCELED, "netstacks");
+  napi_settle(env, c->deferred, result, status == napi_ok && result != NULL);
+  napi_delete_async_work(env, c->work);
+  call_free(c);
+}
+
+napi_value js_netstacks_async(napi_env env, napi_callback_info info) {
+  struct netstack_call *c = parse_call(env, info);
+  if (!c) return NULL;
+  napi_value promise, name;
+  if (napi_create_promise(env, &c->deferred, &promise) != napi_ok) {
+    call_free(c);
+    napi_throw_last(env);
+    return NULL;
+  }
+  if (napi_create_string_utf8(env, "nsatlas.netstacks", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, netstacks_execute, netstacks_complete, c, &c->work) != napi_ok) {
+    napi_settle(env, c->deferred, NULL, 0);
+    call_free(c);
+    return promise;
+  }
+  if (napi_queue_async_work(env, c->work) != napi_ok) {
+    napi_settle(env, c->deferred, NULL, 0);
+    napi_delete_async_work(env, c->work);
+    call_free(c);
+  }
+  return promise;
 }

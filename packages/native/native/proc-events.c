@@ -40,6 +40,7 @@ static void add_events(long n) {
   }
 }
 static int started; /* 1 when running, -errno after a failed start; guarded by lock */
+static int event_sock = -1; /* the subscribed socket, for proc_events_recv_timeout_us */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* How many of a datagram's events change the process list; -1 for the subscription's ack
@@ -84,14 +85,16 @@ static void *reader(void *arg) {
   for (;;) {
     ssize_t len = recv(sock, buf, sizeof buf, 0);
     if (len < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
+      /* errno is saved at once: the mutex and the notify call below may change it. */
+      int err = errno;
+      if (err == EINTR || err == EAGAIN) continue;
       /* ENOBUFS: the socket overflowed and events were lost; report "something changed",
        * and since execs may be among them, that every argv may have changed. */
       pthread_mutex_lock(&execs_lock);
       execs_overflow = 1;
       pthread_mutex_unlock(&execs_lock);
       add_events(1);
-      if (errno != ENOBUFS) usleep(100000);
+      if (err != ENOBUFS) usleep(100000);
       continue;
     }
     long n = count_events(buf, len, NULL);
@@ -130,7 +133,11 @@ static int subscribe(int *out) {
   /* The kernel acks the request with a PROC_EVENT_NONE carrying the error (EPERM for a
    * listener outside the initial user and pid namespaces); events may come first. */
   struct timeval tv = {.tv_usec = 250000}; /* the ack comes in microseconds when it comes */
-  setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+    int err = errno;
+    close(sock);
+    return -err;
+  }
   char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
   int ack = -1;
   for (int i = 0; i < 64 && ack < 0; i++) {
@@ -147,8 +154,14 @@ static int subscribe(int *out) {
     close(sock);
     return ack > 0 ? -ack : -ETIMEDOUT;
   }
-  tv.tv_sec = 0;
-  setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  /* A zero timeval means "block forever": both fields, or the reader wakes every 250 ms. */
+  tv = (struct timeval){0};
+  if (setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+    int err = errno;
+    close(sock);
+    return -err;
+  }
+  event_sock = sock;
   *out = sock;
   return 0;
 }
@@ -163,9 +176,15 @@ int proc_events_start(void) {
       pthread_attr_t attr;
       pthread_attr_init(&attr);
       pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-      rc = pthread_create(&t, &attr, reader, (void *)(long)sock) == 0 ? 0 : -EAGAIN;
+      int err = pthread_create(&t, &attr, reader, (void *)(long)sock);
       pthread_attr_destroy(&attr);
-      if (rc != 0) close(sock);
+      if (err != 0) {
+        rc = -err;
+        close(sock);
+        event_sock = -1;
+      } else {
+        pthread_setname_np(t, "nsat-procev");
+      }
     }
     started = rc == 0 ? 1 : rc;
   }
@@ -190,4 +209,15 @@ int proc_events_take_execs(int *out, int max) {
   execs_overflow = 0;
   pthread_mutex_unlock(&execs_lock);
   return n;
+}
+
+long proc_events_recv_timeout_us(void) {
+  pthread_mutex_lock(&lock);
+  int sock = event_sock;
+  pthread_mutex_unlock(&lock);
+  if (sock < 0) return -ENOTCONN;
+  struct timeval tv;
+  socklen_t len = sizeof tv;
+  if (getsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) < 0) return -errno;
+  return (long)tv.tv_sec * 1000000L + (long)tv.tv_usec;
 }

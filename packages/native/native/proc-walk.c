@@ -69,8 +69,15 @@ static void read_ns_links(int dirfd, const char *prefix, unsigned long long *ns,
   }
 }
 
-/* Device number of nsfs, to recognise namespace files opened through a bind mount. */
-static dev_t nsfs_dev;
+/* Device number of nsfs, to recognise namespace files opened through a bind mount; found
+ * once, before any walk reads it (walks may run on several threads at once). */
+static dev_t nsfs_dev = (dev_t)-1;
+static pthread_once_t nsfs_dev_once = PTHREAD_ONCE_INIT;
+
+static void find_nsfs_dev(void) {
+  struct stat st;
+  if (stat("/proc/self/ns/net", &st) == 0) nsfs_dev = st.st_dev;
+}
 
 static int slot_of_nstype(int nstype) {
   switch (nstype) {
@@ -296,10 +303,17 @@ static void *worker(void *arg) {
 long proc_walk(const struct walk_opts *o, struct proc_rec **out) {
   int rootfd = open(o->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) return -errno;
-  struct stat self_ns;
-  nsfs_dev = stat("/proc/self/ns/net", &self_ns) == 0 ? self_ns.st_dev : (dev_t)-1;
-  DIR *d = fdopendir(dup(rootfd));
-  if (!d) { int err = errno; close(rootfd); return -err; }
+  pthread_once(&nsfs_dev_once, find_nsfs_dev);
+  /* closedir closes the fd fdopendir was given, so it gets a duplicate; on failure that
+   * duplicate is still ours to close. */
+  int dirfd = dup(rootfd);
+  DIR *d = dirfd < 0 ? NULL : fdopendir(dirfd);
+  if (!d) {
+    int err = errno;
+    if (dirfd >= 0) close(dirfd);
+    close(rootfd);
+    return -err;
+  }
   long n = 0, cap = 1024;
   struct proc_rec *recs = calloc((size_t)cap, sizeof *recs);
   struct dirent *e;

@@ -16,11 +16,13 @@ enum { DIAG_TCP_CLOSE = 7, DIAG_TCP_LISTEN = 10 };
 struct diag_ctx {
   struct stack_facts *out;
   int proto;
+  int start; /* out->nsocks before this dump, restored when the dump is asked again */
 };
 
 static int on_socket(const void *msg, void *ctx_) {
   const struct nlmsghdr *h = msg;
   struct diag_ctx *ctx = ctx_;
+  if (!h) return ctx->out->nsocks = ctx->start;
   if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return 0;
   const struct inet_diag_msg *m = NLMSG_DATA(h);
   int port = ntohs(m->id.idiag_sport);
@@ -47,7 +49,7 @@ static int dump_one(int sock, char *buf, size_t buf_len, int family, int proto, 
       .h = {.nlmsg_type = SOCK_DIAG_BY_FAMILY},
       .r = {.sdiag_family = (unsigned char)family, .sdiag_protocol = (unsigned char)proto, .idiag_states = states},
   };
-  struct diag_ctx ctx = {out, proto};
+  struct diag_ctx ctx = {out, proto, out->nsocks};
   return nl_dump(sock, &req, sizeof req, buf, buf_len, on_socket, &ctx);
 }
 
