@@ -50,9 +50,16 @@ static long count_events(const char *buf, ssize_t len, int *ack_err) {
   for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
     /* The connector sends every message as NLMSG_DONE; only errors and no-ops are skipped. */
     if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_NOOP) continue;
+    if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct cn_msg))) continue; /* truncated */
     const struct cn_msg *cn = NLMSG_DATA(h);
     if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC) continue;
-    const struct proc_event *ev = (const struct proc_event *)cn->data;
+    /* The event sits 4-byte aligned after the 20-byte cn_msg header, but struct proc_event
+     * (a u64 timestamp inside) wants 8: copy it out rather than read it in place. */
+    struct proc_event copy;
+    size_t avail = h->nlmsg_len - (size_t)((const char *)cn->data - (const char *)h);
+    memset(&copy, 0, sizeof copy);
+    memcpy(&copy, cn->data, avail < sizeof copy ? avail : sizeof copy);
+    const struct proc_event *ev = &copy;
     switch (ev->what) {
       case PROC_EVENT_NONE:
         if (ack_err) *ack_err = (int)ev->event_data.ack.err;
