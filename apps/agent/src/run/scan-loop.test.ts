@@ -109,7 +109,8 @@ describe("ScanLoop with async scans", () => {
     try {
       expect(scans.started).toBe(0);
       onMounts();
-      await tick();
+      onMounts(); // the two halves of one `ip netns add`: one scan
+      await new Promise((r) => setTimeout(r, 50));
       expect(scans.started).toBe(1);
       scans.finishNext();
       await loop.idle();

@@ -24,6 +24,9 @@ export interface ScanLoopOptions {
   processEvents?: ProcessEvents | null;
 }
 
+/** How long a netns dir or mount table change waits for its other half (see #requestScanSoon). */
+const SETTLE_MS = 5;
+
 /** Keeps an inventory current, one scan at a time (a trigger during a scan queues one more).
  * Triggers, cheapest first:
  *  - the netns dir is watched (inotify) and so is our mount table (poll(2) on mountinfo): a
@@ -44,6 +47,7 @@ export class ScanLoop {
   #lastFull = Date.now();
   #lastScan = 0;
   #eventTimer: NodeJS.Timeout | null = null;
+  #soon: NodeJS.Timeout | null = null;
   scans = 0;
 
   constructor(private readonly o: ScanLoopOptions) {
@@ -69,7 +73,7 @@ export class ScanLoop {
   start(): void {
     this.#watchNetnsDir();
     const whyNoMountWatch = this.o.watchMounts?.(() => {
-      if (this.#started) this.requestScan();
+      if (this.#started) this.#requestScanSoon();
     });
     if (whyNoMountWatch) this.o.onError(new Error(`mount table changes are not watched: ${whyNoMountWatch}`));
     // With process events nothing needs to run every interval: events wake the loop (at most
@@ -82,6 +86,7 @@ export class ScanLoop {
   stop(): void {
     this.#started = false;
     if (this.#eventTimer) clearTimeout(this.#eventTimer);
+    if (this.#soon) clearTimeout(this.#soon);
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     this.#watcher?.close();
@@ -102,6 +107,18 @@ export class ScanLoop {
   /** Resolves when no scan is running or queued (for tests and shutdown). */
   async idle(): Promise<void> {
     while (this.#queued ?? this.#running) await (this.#queued ?? this.#running);
+  }
+
+  /** `ip netns add` creates the file, then bind-mounts the stack onto it, a millisecond or
+   * two apart (and `ip netns del` undoes both): inotify and the mount table tell of each
+   * half. One scan a moment after the first signal sees both halves, where one at once would
+   * see a half-made name and need another. */
+  #requestScanSoon(): void {
+    if (this.#soon) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = null;
+      this.requestScan();
+    }, SETTLE_MS);
   }
 
   #enqueue(): Promise<void> {
@@ -163,7 +180,7 @@ export class ScanLoop {
     // `ip netns add` creates the dir on first use; until then the tick retries.
     if (!existsSync(this.o.netnsDir)) return;
     try {
-      this.#watcher = watch(this.o.netnsDir, () => this.requestScan());
+      this.#watcher = watch(this.o.netnsDir, () => this.#requestScanSoon());
       this.#watcher.on("error", () => {
         this.#watcher?.close();
         this.#watcher = null;
