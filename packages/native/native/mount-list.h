@@ -5,8 +5,8 @@
 #define NSATLAS_MOUNT_LIST_H
 
 struct nsfs_mount {
-  char *root;        /* as mountinfo's root field: "net:[4026532…]" */
-  char *mount_point; /* as mountinfo's mount point, inside that namespace */
+	char *root;	   /* as mountinfo's root field: "net:[4026532…]" */
+	char *mount_point; /* as mountinfo's mount point, inside that namespace */
 };
 
 /* Fills *out (malloc'd, *n entries; free with nsfs_mounts_free) with the nsfs mounts of

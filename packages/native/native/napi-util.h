@@ -12,22 +12,22 @@
 void napi_throw_last(napi_env env);
 
 /* Runs an napi call; on failure throws (see napi_throw_last) and returns NULL. */
-#define NAPI_CALL(env, call)                \
-  do {                                      \
-    if ((call) != napi_ok) {                \
-      napi_throw_last(env);                 \
-      return NULL;                          \
-    }                                       \
-  } while (0)
+#define NAPI_CALL(env, call)                  \
+	do {                                  \
+		if ((call) != napi_ok) {      \
+			napi_throw_last(env); \
+			return NULL;          \
+		}                             \
+	} while (0)
 
 /* The same for helpers that return an int: -1 on failure. */
-#define NAPI_CALL_INT(env, call)            \
-  do {                                      \
-    if ((call) != napi_ok) {                \
-      napi_throw_last(env);                 \
-      return -1;                            \
-    }                                       \
-  } while (0)
+#define NAPI_CALL_INT(env, call)              \
+	do {                                  \
+		if ((call) != napi_ok) {      \
+			napi_throw_last(env); \
+			return -1;            \
+		}                             \
+	} while (0)
 
 /* An Error whose `code` is the errno name (like Node's fs errors) and message "what: strerror". */
 napi_value napi_errno_error(napi_env env, int err, const char *what);
@@ -44,9 +44,20 @@ napi_value napi_f64_array(napi_env env, size_t n, double **data);
 int napi_opt_num(napi_env env, napi_value obj, const char *key, double *out);
 /* Copies argv[0], a path, into buf. Throws and returns 0 when it is missing, not a string,
  * or too long: napi would silently truncate it, and a cut path names another file. */
-int napi_path_arg(napi_env env, size_t argc, const napi_value *argv, char *buf, size_t size, const char *usage);
-/* Settles a promise from an async work's complete callback: resolves with value, or rejects
- * with the pending exception (or value, when it is the error). Never throws. */
-void napi_settle(napi_env env, napi_deferred deferred, napi_value value, int ok);
+int napi_path_arg(napi_env env, size_t argc, const napi_value *argv, char *buf, size_t size,
+		  const char *usage);
+/* A job for libuv's pool: run() off the JS thread (no napi calls there), then, on the JS
+ * thread, result() makes the value the promise resolves with (NULL with an exception pending:
+ * it rejects with that), and destroy() frees data, whatever happened. */
+struct napi_job_ops {
+	const char *name;
+	void (*run)(void *data);
+	napi_value (*result)(napi_env env, void *data);
+	void (*destroy)(void *data);
+};
+
+/* Queues the job and returns its promise; data is destroyed on every path. NULL with an
+ * exception pending when not even the promise could be made. */
+napi_value napi_start_job(napi_env env, const struct napi_job_ops *ops, void *data);
 
 #endif

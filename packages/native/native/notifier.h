@@ -10,12 +10,15 @@
 #include "napi-util.h"
 
 struct notifier {
-  pthread_mutex_t lock;
-  napi_threadsafe_function tsfn; /* NULL while no env listens */
-  const char *name;
+	pthread_mutex_t lock;
+	napi_threadsafe_function tsfn; /* NULL while no env listens */
+	const char *name;
 };
 
-#define NOTIFIER_INIT(label) {PTHREAD_MUTEX_INITIALIZER, NULL, label}
+#define NOTIFIER_INIT(label)                           \
+	{                                              \
+		PTHREAD_MUTEX_INITIALIZER, NULL, label \
+	}
 
 /* Makes fn (a JS function) the callback, unless one is attached already (then 0: the first
  * env keeps it). The callback does not keep the process alive. -1 with an exception pending. */

@@ -7,13 +7,13 @@
 #endif
 
 struct ns_facts {
-  unsigned long long inode;
-  int nstype;                /* CLONE_NEW* */
-  unsigned long long owner;  /* owning user namespace inode, 0 if unknown */
-  int owner_errno;           /* EPERM: the owner lies outside our user namespace */
-  unsigned long long parent; /* pid/user only; 0 at the root of the tree */
-  int parent_errno;
-  long long owner_uid;       /* user namespaces only, else -1 */
+	unsigned long long inode;
+	int nstype;		   /* CLONE_NEW* */
+	unsigned long long owner;  /* owning user namespace inode, 0 if unknown */
+	int owner_errno;	   /* EPERM: the owner lies outside our user namespace */
+	unsigned long long parent; /* pid/user only; 0 at the root of the tree */
+	int parent_errno;
+	long long owner_uid; /* user namespaces only, else -1 */
 };
 
 /* Fills out for the namespace that fd (an nsfs file) refers to; -errno on failure. */
@@ -21,8 +21,8 @@ int ns_describe_fd(int fd, struct ns_facts *out);
 /* The same when the type (CLONE_NEW*, 0: ask) and inode (0: ask) are known already; hands
  * back fds on the owner and the parent (-1 for none; the caller closes them) instead of
  * closing them, for describing those next without opening them again. */
-int ns_describe_known(int fd, int nstype, unsigned long long inode, struct ns_facts *out, int *owner_fd,
-                      int *parent_fd);
+int ns_describe_known(int fd, int nstype, unsigned long long inode, struct ns_facts *out,
+		      int *owner_fd, int *parent_fd);
 /* A new fd on the parent (parent != 0) or the owning user namespace, or -errno. */
 int ns_open_related(int fd, int parent);
 
