@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { watchMountTable } from "@nsatlas/native";
 import type { HelloFrame, Inventory } from "@nsatlas/protocol";
 import { ACTIONS_CAPABILITY, PROTOCOL_VERSION } from "@nsatlas/protocol";
-import { CachedMountTables, type ScanOptions, scan, scanAsync } from "@nsatlas/scanner";
+import { CachedMountTables, onNsfsMountsChange, type ScanOptions, scan, scanAsync } from "@nsatlas/scanner";
 import { ActionExecutor } from "./actions/action-executor.js";
 import { execFileRunner } from "./actions/command-runner.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "./cli/run-options.js";
@@ -124,7 +124,9 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     const loop = new ScanLoop({
       scanOnce,
       scanAsync: scanInBackground,
-      watchMounts: (onChange) => watchMountTable("/proc/self/mountinfo", onChange),
+      // Only pins matter: other mounts of a busy host would otherwise each cost a scan.
+      watchMounts: (onChange) =>
+        watchMountTable("/proc/self/mountinfo", onNsfsMountsChange("/proc/self/mountinfo", onChange)),
       procRoot: o.procRoot,
       netnsDir: o.netnsDir,
       intervalMs: o.intervalMs,

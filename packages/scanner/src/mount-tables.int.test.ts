@@ -1,7 +1,13 @@
 import { readlinkSync } from "node:fs";
 import { World } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CachedMountTables, ListmountReader, MOUNT_TABLES_ENV, mountinfoReader } from "./mount-tables.js";
+import {
+  CachedMountTables,
+  ListmountReader,
+  MOUNT_TABLES_ENV,
+  mountinfoReader,
+  onNsfsMountsChange,
+} from "./mount-tables.js";
 import { scan } from "./scan.js";
 
 // A sandbox of our own: a private mount namespace whose one pin (a uts namespace bound onto
@@ -111,5 +117,23 @@ describe("CachedMountTables", () => {
     } finally {
       tables.close();
     }
+  });
+});
+
+describe("onNsfsMountsChange", () => {
+  it("passes a pin's mount on and ignores a tmpfs mount", () => {
+    let calls = 0;
+    const signal = onNsfsMountsChange(`/proc/${holder}/mountinfo`, () => {
+      calls += 1;
+    });
+    const inSandbox = (script: string) => world.run(["nsenter", `--mount=/proc/${holder}/ns/mnt`, "sh", "-c", script]);
+    inSandbox(`mkdir -p ${pinDir}/t && mount -t tmpfs ${world.prefix}-f ${pinDir}/t`);
+    signal();
+    expect(calls).toBe(0);
+    inSandbox(`touch ${pinDir}/net && mount --bind /proc/self/ns/net ${pinDir}/net`);
+    signal();
+    expect(calls).toBe(1);
+    signal();
+    expect(calls).toBe(1);
   });
 });

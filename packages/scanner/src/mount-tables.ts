@@ -64,6 +64,29 @@ export function nsfsMountsOfText(text: string, mntNs: number, warnings: string[]
   return entries.filter((m) => m.fsType === "nsfs").map((m) => ({ root: m.root, mountPoint: m.mountPoint }));
 }
 
+/** A filter for mount-table change signals: calls onChange only when the nsfs mounts listed
+ * in the mountinfo at path changed (a pin came or went), not for the many other mounts a busy
+ * host makes (container roots, tmpfs, overlay). One read of that table per signal. */
+export function onNsfsMountsChange(path: string, onChange: () => void): () => void {
+  const nsfsLines = () => {
+    try {
+      return readFileSync(path, "utf8")
+        .split("\n")
+        .filter((l) => l.includes(" - nsfs "))
+        .join("\n");
+    } catch (err) {
+      return `unreadable: ${errCode(err) ?? err}`;
+    }
+  };
+  let last = nsfsLines();
+  return () => {
+    const now = nsfsLines();
+    if (now === last) return;
+    last = now;
+    onChange();
+  };
+}
+
 /** The classic path: format and read every mount namespace's whole mountinfo. */
 export const mountinfoReader: MountTableReader = {
   read(mntNs, pids, procRoot, warnings) {
