@@ -2,10 +2,10 @@
 import { spawn } from "node:child_process";
 
 /** Runs argv to completion, discarding its output; resolves to wall milliseconds. */
-export function timeCommand(argv) {
+export function timeCommand(argv, env = process.env) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "ignore"], env });
     child.stdout.resume();
     child.on("error", reject);
     child.on("close", (code) => {

@@ -3,7 +3,9 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { deflateRawSync } from "node:zlib";
 import { fmt, percentile } from "./measure.mjs";
+import { startContainerWorld } from "./scan-bench-containers.mjs";
 import { startServerProcess } from "./server-process.mjs";
+import { startChurn } from "./stream-bench-churn.mjs";
 import { BenchWorld } from "./world-builder.mjs";
 
 const AGENT = new URL("../apps/agent/bin/nsatlas-agent", import.meta.url).pathname;
@@ -27,19 +29,30 @@ function cpuTicks(pid) {
   return Number(f[11]) + Number(f[12]); // utime + stime of the process (fields 14, 15)
 }
 
-async function latency(server, tries, prefix) {
+/** ms from `ip netns add` until the host's REST inventory names the stack, per try. */
+async function netnsLatency(server, hostId, tries, prefix) {
   const named = [];
   for (let i = 0; i < tries; i++) {
     const name = `${prefix}-l${i}`;
     execFileSync("ip", ["netns", "add", name]);
     const ms = await until(async () => {
-      const inv = await server.get(`/api/v1/hosts/${machineId}/inventory`);
+      const inv = await server.get(`/api/v1/hosts/${hostId}/inventory`);
       return inv?.namespaces.some((n) => n.names.includes(name));
     }, 10_000);
     named.push(ms ?? 10_000);
     execFileSync("ip", ["netns", "del", name]);
     await sleep(30);
   }
+  return named;
+}
+
+const latencyLine = (label, v, target) =>
+  console.log(
+    `${label}: p50 ${v.length ? Math.round(percentile(v, 50)) : "-"} ms, p95 ${Math.round(percentile(v, 95))} ms over ${v.length} tries (target p95 <= ${target} ms)`,
+  );
+
+async function latency(server, tries, prefix) {
+  const named = await netnsLatency(server, machineId, tries, prefix);
   const held = [];
   for (let i = 0; i < tries; i++) {
     const child = spawn("unshare", ["--net", "sleep", "1000"], {
@@ -55,12 +68,8 @@ async function latency(server, tries, prefix) {
     child.kill("SIGKILL");
     await sleep(30);
   }
-  const line = (label, v, target) =>
-    console.log(
-      `${label}: p50 ${v.length ? Math.round(percentile(v, 50)) : "-"} ms, p95 ${Math.round(percentile(v, 95))} ms over ${v.length} tries (target p95 <= ${target} ms)`,
-    );
-  line("latency ip netns add -> REST inventory", named, 300);
-  line("latency unshare --net sleep -> REST inventory (--interval 1s)", held, 1300);
+  latencyLine("latency ip netns add -> REST inventory", named, 300);
+  latencyLine("latency unshare --net sleep -> REST inventory (--interval 1s)", held, 1300);
 }
 
 async function wireSize(prefix) {
@@ -88,7 +97,8 @@ async function wireSize(prefix) {
   );
 }
 
-async function agentCpu(server, fullEvery, seconds) {
+/** A resident agent of its own (id bench-cpu) on server; cpuOver(s) measures its CPU. */
+async function startAgent(server, fullEvery) {
   const agent = spawn(
     AGENT,
     [
@@ -106,16 +116,52 @@ async function agentCpu(server, fullEvery, seconds) {
     ],
     { stdio: "ignore", env: { ...process.env, NSATLAS_TEST_RUN: "bench" } },
   );
-  await until(async () => (await server.get("/api/v1/hosts/bench-cpu/inventory")) !== null, 30_000);
+  await until(async () => (await server.get("/api/v1/hosts/bench-cpu/inventory")) !== null, 60_000);
   await sleep(2_000); // let start-up settle
-  const t0 = cpuTicks(agent.pid);
-  const w0 = performance.now();
-  await sleep(seconds * 1000);
-  const used = (cpuTicks(agent.pid) - t0) / TICKS;
-  const wall = (performance.now() - w0) / 1000;
-  agent.kill("SIGTERM");
-  await new Promise((r) => agent.once("exit", r));
-  return (100 * used) / wall;
+  return {
+    /** Percent of one core the agent used over the next `seconds`. */
+    async cpuOver(seconds) {
+      const t0 = cpuTicks(agent.pid);
+      const w0 = performance.now();
+      await sleep(seconds * 1000);
+      const used = (cpuTicks(agent.pid) - t0) / TICKS;
+      return (100 * used) / ((performance.now() - w0) / 1000);
+    },
+    async stop() {
+      agent.kill("SIGTERM");
+      await new Promise((r) => agent.once("exit", r));
+    },
+  };
+}
+
+async function agentCpu(server, fullEvery, seconds) {
+  const agent = await startAgent(server, fullEvery);
+  const cpu = await agent.cpuOver(seconds);
+  await agent.stop();
+  return cpu;
+}
+
+/** Under process churn: the rate, ip netns add -> REST latency, and what the churn costs the agent. */
+export async function churnFigures(server, prefix) {
+  const agent = await startAgent(server, "30s");
+  const calm = await agent.cpuOver(10);
+  const churn = startChurn(prefix);
+  try {
+    const rate = await churn.rate();
+    const named = await netnsLatency(server, "bench-cpu", 40, `${prefix}-c`);
+    const busy = await agent.cpuOver(15);
+    const after = await churn.rate();
+    console.log(
+      `process churn: ${Math.round(rate)} then ${Math.round(after)} process starts per second (target >= 300)`,
+    );
+    latencyLine("latency ip netns add -> REST inventory under churn, agent --interval 1s", named, 300);
+    console.log(
+      `agent CPU under churn: ${busy.toFixed(1)} % of one core over 15 s (${calm.toFixed(1)} % before it; the churn costs ${(busy - calm).toFixed(1)} %, target <= 25 %)`,
+    );
+  } finally {
+    churn.stop();
+    await agent.stop();
+  }
 }
 
 export async function streamBench() {
@@ -168,6 +214,15 @@ export async function streamBench() {
     const busy = await agentCpu(cpuServer, "1s", 15);
     console.log(
       `agent CPU with --interval 1s --full-every 1s (comparison): ${busy.toFixed(1)} % of one core over 15 s`,
+    );
+    await churnFigures(cpuServer, world.prefix);
+
+    // At rest on the container world: 500 sandboxes, nothing changing.
+    await world.destroy();
+    await startContainerWorld(world, 500);
+    const rest = await agentCpu(cpuServer, "30s", 60);
+    console.log(
+      `agent CPU at rest on the container world (500 sandboxes), --interval 1s --full-every 30s: ${rest.toFixed(2)} % of one core over 60 s (target <= 1 %)`,
     );
     await cpuServer.stop();
   } finally {

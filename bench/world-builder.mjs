@@ -17,7 +17,8 @@ export class BenchWorld {
     }
   }
 
-  /** Starts argv count times (argvFor(i)); resolves when every process has exec'd `comm`. */
+  /** Starts argv count times (argvFor(i)); resolves when every process has exec'd `comm`
+   * (comm null: at once, the caller waits for what it needs). */
   async startMany(count, argvFor, comm = "sleep") {
     const started = [];
     for (let i = 0; i < count; i++) {
@@ -32,7 +33,7 @@ export class BenchWorld {
       if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
     }
     const deadline = Date.now() + 120_000;
-    for (const child of started) {
+    for (const child of comm === null ? [] : started) {
       while (Date.now() < deadline) {
         let c = "";
         try {

@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { watchMountTable } from "@nsatlas/native";
 import type { HelloFrame, Inventory } from "@nsatlas/protocol";
 import { ACTIONS_CAPABILITY, PROTOCOL_VERSION } from "@nsatlas/protocol";
-import { scan } from "@nsatlas/scanner";
+import { CachedMountTables, onNsfsMountsChange, type ScanOptions, scan, scanAsync } from "@nsatlas/scanner";
 import { ActionExecutor } from "./actions/action-executor.js";
 import { execFileRunner } from "./actions/command-runner.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "./cli/run-options.js";
@@ -76,19 +77,31 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       }),
     });
   }
-  const scanOnce = (reuse?: Inventory["processes"]): Inventory => {
-    const started = performance.now();
-    const inv = scan({
-      procRoot: o.procRoot,
-      netnsDir: o.netnsDir,
-      etcNetnsDir: o.etcNetnsDir,
-      euid: process.geteuid?.() ?? -1,
-      ownPid: process.pid,
-      ...(reuse ? { reuse } : {}),
-    });
+  // Mount tables are re-read only when they changed (poll(2) on each one's mountinfo).
+  const mountTables = new CachedMountTables();
+  const scanOptions = (reuse?: Inventory["processes"]): ScanOptions => ({
+    procRoot: o.procRoot,
+    netnsDir: o.netnsDir,
+    etcNetnsDir: o.etcNetnsDir,
+    euid: process.geteuid?.() ?? -1,
+    ownPid: process.pid,
+    mountTables,
+    ...(reuse ? { reuse } : {}),
+  });
+  const scanned = (inv: Inventory, started: number): Inventory => {
     if (o.hostname) inv.host.hostname = o.hostname;
     metrics?.observeScan((performance.now() - started) / 1000);
     return inv;
+  };
+  const scanOnce = (reuse?: Inventory["processes"]): Inventory => {
+    const started = performance.now();
+    return scanned(scan(scanOptions(reuse)), started);
+  };
+  // The resident loop's scans walk /proc and read stacks as async work: heartbeats and
+  // actions are served while a scan runs.
+  const scanInBackground = async (reuse?: Inventory["processes"]): Promise<Inventory> => {
+    const started = performance.now();
+    return scanned(await scanAsync(scanOptions(reuse)), started);
   };
   let metricsServer: MetricsServer | null = null;
   if (metrics && o.metrics && metricsToken !== null) {
@@ -110,6 +123,10 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
     const loop = new ScanLoop({
       scanOnce,
+      scanAsync: scanInBackground,
+      // Only pins matter: other mounts of a busy host would otherwise each cost a scan.
+      watchMounts: (onChange) =>
+        watchMountTable("/proc/self/mountinfo", onNsfsMountsChange("/proc/self/mountinfo", onChange)),
       procRoot: o.procRoot,
       netnsDir: o.netnsDir,
       intervalMs: o.intervalMs,
@@ -174,6 +191,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     live.uplink = uplink;
     const stop = (code: number) => {
       loop.stop();
+      mountTables.close();
       uplink.stop();
       metricsServer?.close().catch(() => {}); // the process exits right after: nothing to wait for
       resolve(code);

@@ -2,10 +2,11 @@
 #ifndef NSATLAS_NETSTACK_NAPI_H
 #define NSATLAS_NETSTACK_NAPI_H
 
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "napi-util.h"
 
 /* netstacks({stacks: [{inode, paths, sockets}], dump, queries, threads}) -> {stacks, nsids}. */
 napi_value js_netstacks(napi_env env, napi_callback_info info);
+/* netstacksAsync(request) -> Promise of the same; the workers are joined on libuv's pool. */
+napi_value js_netstacks_async(napi_env env, napi_callback_info info);
 
 #endif

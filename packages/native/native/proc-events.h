@@ -13,4 +13,8 @@ int proc_events_take_execs(int *out, int max);
 /* Called on the reader thread when the count leaves zero (edge-triggered: once per take). */
 void proc_events_set_notify(void (*notify)(void));
 
+/* The receive timeout of the event socket in µs (0: blocks until an event), or -errno
+ * (ENOTCONN before a successful start). */
+long proc_events_recv_timeout_us(void);
+
 #endif

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import type { NsfsMount } from "@nsatlas/native";
 import type { Process } from "@nsatlas/protocol";
 import { namespaceId } from "@nsatlas/protocol/ids";
+import { defaultMountTableReader, type MountTableReader, readMountinfoText } from "./mount-tables.js";
 import type { NamespaceTable } from "./namespace-table.js";
 import { type MountEntry, parseMountinfo } from "./parse/mountinfo.js";
 import { parseNsLink } from "./parse/ns-link.js";
@@ -25,6 +26,8 @@ export function fromBindMounts(
   /** Mount namespaces whose every mount is wanted (the scanner's own, to see shadowed names);
    * of the others only nsfs mounts are parsed. */
   fullMountsOf: ReadonlySet<number> = new Set(),
+  /** How the nsfs mounts of the other mount namespaces are found (listmount, or mountinfo). */
+  reader: MountTableReader = defaultMountTableReader(),
 ): BindMountResult {
   const byMntNs = new Map<number, number[]>();
   for (const p of processes) {
@@ -37,17 +40,27 @@ export function fromBindMounts(
   const order = [...byMntNs.keys()].sort((a, b) => (a === initialMntNs ? -1 : b === initialMntNs ? 1 : a - b));
   const result: BindMountResult = { readFrom: new Map(), mounts: new Map(), warnings: [] };
   const seen = new Set<string>();
+  reader.begin?.();
   for (const mntNs of order) {
-    const text = readMountinfo(byMntNs.get(mntNs) ?? [], procRoot, mntNs, result);
-    if (text === null) continue;
+    const pids = byMntNs.get(mntNs) ?? [];
+    let nsfs: NsfsMount[];
+    if (fullMountsOf.has(mntNs)) {
+      const got = readMountinfoText(pids, procRoot, mntNs, result.warnings);
+      if (got === null) continue;
+      result.readFrom.set(mntNs, got.via);
+      const { entries, errors } = parseMountinfo(got.text);
+      result.mounts.set(mntNs, entries);
+      for (const e of errors) result.warnings.push(`mnt:${mntNs}: ${e.message}`);
+      nsfs = entries.filter((m) => m.fsType === "nsfs");
+    } else {
+      // A host with many mount namespaces (a container each): only the nsfs mounts matter there.
+      const got = reader.read(mntNs, pids, procRoot, result.warnings);
+      if (got === null) continue;
+      result.readFrom.set(mntNs, got.via);
+      nsfs = got.mounts;
+    }
     const via = result.readFrom.get(mntNs);
-    // A host with many mount namespaces (a container each) has hundreds of mountinfo files
-    // of mostly the same mounts: only the nsfs lines matter there, so skip parsing the rest.
-    const { entries, errors } = parseMountinfo(fullMountsOf.has(mntNs) ? text : nsfsLines(text));
-    if (fullMountsOf.has(mntNs)) result.mounts.set(mntNs, entries);
-    for (const e of errors) result.warnings.push(`mnt:${mntNs}: ${e.message}`);
-    for (const m of entries) {
-      if (m.fsType !== "nsfs") continue;
+    for (const m of nsfs) {
       const ns = parseNsLink(m.root);
       if (!ns) continue;
       // Mount propagation copies /run/netns/* into every child mount namespace; one pin path
@@ -68,32 +81,6 @@ export function fromBindMounts(
         .holders.push({ kind: "bindmount", path: m.mountPoint, mountNs: namespaceId("mnt", mntNs) });
     }
   }
+  reader.end?.(new Set(order));
   return result;
-}
-
-/** The lines of a mountinfo text whose filesystem type is nsfs (cheap substring test). */
-function nsfsLines(text: string): string {
-  if (!text.includes(" - nsfs ")) return "";
-  return text
-    .split("\n")
-    .filter((l) => l.includes(" - nsfs "))
-    .join("\n");
-}
-
-function readMountinfo(pids: number[], procRoot: string, mntNs: number, result: BindMountResult): string | null {
-  for (const pid of pids) {
-    try {
-      const text = readFileSync(`${procRoot}/${pid}/mountinfo`, "utf8");
-      result.readFrom.set(mntNs, pid);
-      return text;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // ENOENT/ESRCH: that process exited since the walk; try another one in the namespace.
-      if (code === "ENOENT" || code === "ESRCH") continue;
-      result.warnings.push(`mnt:${mntNs}: cannot read mountinfo of pid ${pid}: ${code ?? err}`);
-      return null;
-    }
-  }
-  if (pids.length > 0) result.warnings.push(`mnt:${mntNs}: every process left before its mountinfo was read`);
-  return null;
 }

@@ -5,8 +5,10 @@ import {
   FD_SOCKET,
   type RawProcess,
   readNetstacks,
+  readNetstacksAsync,
   type WalkOptions,
   walkProcesses,
+  walkProcessesAsync,
 } from "@nsatlas/native";
 import type { Finding, Inventory, Process } from "@nsatlas/protocol";
 import { INVENTORY_SCHEMA, namespaceId } from "@nsatlas/protocol/ids";
@@ -20,8 +22,10 @@ import { fromTasks } from "./from-tasks.js";
 import { resolveHierarchy } from "./hierarchy.js";
 import { readHostIdentity } from "./host-info.js";
 import { findInitialNamespaces } from "./initial.js";
+import type { MountTableReader } from "./mount-tables.js";
 import { NamespaceTable } from "./namespace-table.js";
-import type { collectNetstacks, ReadNetstacks } from "./netstack/collect.js";
+import { runSteps, runStepsAsync, type ScanSteps, walkStep } from "./native-steps.js";
+import type { collectNetstackSteps, ReadNetstacks } from "./netstack/collect.js";
 import { leakedStacks, notPrivileged, sortFindings, unreadableProcesses } from "./netstack/findings.js";
 import { checkNetnsNames } from "./netstack/netns-names.js";
 import { parseNsLink } from "./parse/ns-link.js";
@@ -54,6 +58,10 @@ export interface ScanOptions {
   etcNetnsDir?: string;
   /** Injected for fixture trees, where no stack can be entered. */
   readNetstacks?: ReadNetstacks;
+  /** How pins in other mount namespaces are found (default: listmount(2) where the kernel
+   * has it, else mountinfo; NSATLAS_MOUNT_TABLES=mountinfo forces mountinfo). A resident
+   * agent passes a CachedMountTables, which re-reads a table only when it changed. */
+  mountTables?: MountTableReader;
 }
 
 function readUsers(path: string): Map<number, string> {
@@ -99,11 +107,26 @@ function countSockets(r: RawProcess): number {
 }
 
 /** One scan of the namespaces visible through procRoot and netnsDir; stack detail through
- * `collect`, which callers pass in so that a scan without it never loads that code. */
-export function scanCore(options: ScanOptions, collect: typeof collectNetstacks | null): Inventory {
+ * `collect`, which callers pass in so that a scan without it never loads that code. Blocks
+ * the calling thread for the whole scan. */
+export function scanCore(options: ScanOptions, collect: typeof collectNetstackSteps | null): Inventory {
+  return runSteps(scanSteps(options, collect), {
+    walk: options.walk ?? walkProcesses,
+    netstacks: options.readNetstacks ?? readNetstacks,
+  });
+}
+
+/** scanCore() with the /proc walk and the stack reads done as async work, off the JS thread. */
+export function scanCoreAsync(options: ScanOptions, collect: typeof collectNetstackSteps | null): Promise<Inventory> {
+  return runStepsAsync(scanSteps(options, collect), {
+    walk: options.walk ?? walkProcessesAsync,
+    netstacks: options.readNetstacks ?? readNetstacksAsync,
+  });
+}
+
+function* scanSteps(options: ScanOptions, collect: typeof collectNetstackSteps | null): ScanSteps<Inventory> {
   const { procRoot, netnsDir } = options;
   const describe = options.describe ?? describeNamespace;
-  const walk = options.walk ?? walkProcesses;
   const now = options.now ?? (() => new Date());
 
   // NSpid needs /proc/<pid>/status, the costliest file; it only says something new outside
@@ -112,7 +135,7 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
   let raw: RawProcess[];
   const ownProcRoot = isOwnProcRoot(procRoot, options.ownPid);
   try {
-    raw = walk(procRoot, {
+    raw = yield* walkStep(procRoot, {
       initialPidNs,
       threads: options.threads ?? 2,
       socketNs: ownProcRoot,
@@ -138,6 +161,7 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
     procRoot,
     initial.byType.get("mnt"),
     new Set(ownMntNs === undefined ? [] : [ownMntNs]),
+    options.mountTables,
   );
   const named = fromNetnsDir(netnsDir, table, describe);
   // Sockets are borrowed with pidfd_getfd, which takes pids of our own pid namespace.
@@ -182,7 +206,7 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
   const stacks =
     options.netstacks === false || collect === null
       ? null
-      : collect({
+      : yield* collect({
           table,
           raw,
           procRoot,

@@ -16,7 +16,7 @@ export interface ActionExecutorOptions extends TargetCheckOptions {
   etcNetnsDir: string;
   run: CommandRunner;
   /** Called after anything ran, before the result is sent: rescan so the hub sees the new state first. */
-  afterChange: () => void;
+  afterChange: () => unknown; // awaited when it returns a promise
   log: (msg: string) => void;
   now?: () => number;
 }
@@ -91,7 +91,7 @@ export class ActionExecutor {
       error = { code: (err as { code?: string }).code ?? "FAILED", message: (err as Error).message };
     }
     try {
-      this.o.afterChange();
+      await this.o.afterChange();
     } catch (err) {
       this.o.log(`rescan after action ${frame.requestId} failed: ${(err as Error).message}`);
     }

@@ -2,6 +2,7 @@ import type { NetstackReply, NetstackRequest, RawProcess, RawStack, StackRef } f
 import type { Finding, Link, NetStack } from "@nsatlas/protocol";
 import { namespaceId } from "@nsatlas/protocol/ids";
 import type { NamespaceEntry, NamespaceTable } from "../namespace-table.js";
+import { netstacksStep, runSteps, type ScanSteps } from "../native-steps.js";
 import { errnoName } from "../unreadable.js";
 import { addressesByLink } from "./addresses.js";
 import { masterNames } from "./bridges.js";
@@ -114,11 +115,13 @@ function unreachablePeer(end: LinkEnd, s: Shaping): Finding {
 }
 
 /** Stack detail for every network namespace in the table: one batched native read of all
- * stacks, peers wired across them, owners of tun devices and sockets from the walk. */
-export function collectNetstacks(ctx: NetstackContext): NetstackResult {
+ * stacks, peers wired across them, owners of tun devices and sockets from the walk. The batch
+ * is a step (see native-steps.ts) that the scan runs synchronously or as async work; the few
+ * nsid questions for ambiguous peers go through ctx.read. */
+export function* collectNetstackSteps(ctx: NetstackContext): ScanSteps<NetstackResult> {
   const entries = [...ctx.table.entries()].filter((e) => e.type === "net").sort((a, b) => a.inode - b.inode);
   const refs = entries.map((e) => stackRef(e, ctx));
-  const raws = ctx.read({ stacks: refs, dump: true, threads: ctx.threads }).stacks;
+  const raws = (yield* netstacksStep({ stacks: refs, dump: true, threads: ctx.threads })).stacks;
   const shaping: Shaping = {
     ids: entries.map((e) => namespaceId("net", e.inode)),
     raws,
@@ -153,4 +156,14 @@ export function collectNetstacks(ctx: NetstackContext): NetstackResult {
   for (const end of shaping.wiring.unreachable) result.findings.push(unreachablePeer(end, shaping));
   result.findings.push(...duplicateAddresses(result.netstacks));
   return result;
+}
+
+/** collectNetstackSteps() run on the calling thread, every read through ctx.read. */
+export function collectNetstacks(ctx: NetstackContext): NetstackResult {
+  return runSteps(collectNetstackSteps(ctx), {
+    walk: () => {
+      throw new Error("collectNetstacks walks no processes");
+    },
+    netstacks: ctx.read,
+  });
 }
