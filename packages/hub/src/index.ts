@@ -17,7 +17,9 @@ export {
   loadOrCreateAuditKey,
   readAnchor,
   readAuditKey,
+  removeStaleTemporaries,
   writeAnchor,
+  writeFileDurably,
 } from "./audit/audit-files.js";
 export { type AuditInput, AuditLog, type AuditLogOptions, type AuditSink, auditRows } from "./audit/audit-log.js";
 export { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit/audit-row.js";

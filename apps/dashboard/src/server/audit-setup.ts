@@ -1,4 +1,4 @@
-import { AuditLog, type Db, loadOrCreateAuditKey, type TokenChange } from "@nsatlas/hub";
+import { AuditLog, type Db, loadOrCreateAuditKey, removeStaleTemporaries, type TokenChange } from "@nsatlas/hub";
 import { dataPath } from "./data-dir.js";
 
 /** The HMAC key of the audit chain (0400), next to the database but not in it. */
@@ -8,9 +8,12 @@ export const AUDIT_ANCHOR_FILE = "audit.anchor";
 
 /** The audit log of a data dir, as the server and the CLI both open it. */
 export function openAuditLog(db: Db, dataDir: string): AuditLog {
+  const anchorPath = dataPath(dataDir, AUDIT_ANCHOR_FILE);
+  // Anchor writes cut short by a crash leave their temporaries; nobody else removes them.
+  removeStaleTemporaries(anchorPath);
   return new AuditLog(db, {
     key: loadOrCreateAuditKey(dataPath(dataDir, AUDIT_KEY_FILE)),
-    anchorPath: dataPath(dataDir, AUDIT_ANCHOR_FILE),
+    anchorPath,
   });
 }
 

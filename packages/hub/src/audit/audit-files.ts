@@ -1,5 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 /** An audit key or anchor file is missing, unreadable or malformed. */
 export class AuditFileError extends Error {
@@ -39,11 +51,60 @@ export interface AuditAnchor {
   hash: string;
 }
 
-/** Writes the anchor atomically (a reader never sees half a file). */
-export function writeAnchor(path: string, anchor: AuditAnchor): void {
+/** Writes `text` to `path` so that after a crash the file is either the old or the new text:
+ * a temporary of this process, fsync'd, renamed over it, and the directory fsync'd so the rename
+ * itself survives a power cut. A failed write removes its temporary. */
+export function writeFileDurably(path: string, text: string, mode = 0o644): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify({ seq: anchor.seq, hash: anchor.hash })}\n`, { mode: 0o644 });
-  renameSync(tmp, path);
+  try {
+    const fd = openSync(tmp, "w", mode);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  const dir = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
+/** Writes the anchor atomically and durably (a reader never sees half a file). */
+export function writeAnchor(path: string, anchor: AuditAnchor): void {
+  writeFileDurably(path, `${JSON.stringify({ seq: anchor.seq, hash: anchor.hash })}\n`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes `<path>.tmp-PID` files left by processes that died mid-write (kill -9, power cut);
+ * a live process's temporary is its write in progress and stays. Returns the names removed. */
+export function removeStaleTemporaries(path: string): string[] {
+  const prefix = `${basename(path)}.tmp-`;
+  const removed: string[] = [];
+  for (const name of readdirSync(dirname(path))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) continue;
+    rmSync(join(dirname(path), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Reads an anchor file; throws AuditFileError with a readable message. */

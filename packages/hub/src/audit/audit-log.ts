@@ -35,7 +35,11 @@ export interface AuditLogOptions {
   /** The anchor file (chain head after every append); null writes none. */
   anchorPath: string | null;
   now?: () => Date;
+  /** Called when the anchor cannot be written after a committed append (default: a warning). */
+  onAnchorError?: (err: Error) => void;
 }
+
+const warnAnchor = (err: Error) => process.emitWarning(`cannot move the audit anchor: ${err.message}`, "AuditAnchor");
 
 /** The append-only, hash-chained audit log in the hub's SQLite database. Several processes
  * (the server and the `nsatlas` CLI) may append: each append takes SQLite's write lock first
@@ -49,9 +53,25 @@ export class AuditLog implements AuditSink {
     this.#now = o.now ?? (() => new Date());
   }
 
-  /** Appends one row and moves the anchor; throws (and nothing is written) if it cannot. */
+  /** Appends one row, then moves the anchor; throws (and nothing is written) if the row cannot
+   * be stored. A row is committed before the anchor names it, so a crash in between leaves the
+   * anchor one row behind (still a true statement), never ahead of the database. */
   append(e: AuditInput): AuditEvent {
-    return this.db.transaction(() => this.#appendLocked(e)).immediate();
+    const event = this.db.transaction(() => this.#appendLocked(e)).immediate();
+    this.#moveAnchor(event);
+    return event;
+  }
+
+  /** The anchor after a commit. Two processes appending at once may write theirs in either
+   * order: the anchor may then lag the head by a row, which verification accepts. A failed
+   * write (full disk) does not undo the committed row; it is reported. */
+  #moveAnchor(head: AuditAnchor): void {
+    if (this.o.anchorPath === null) return;
+    try {
+      writeAnchor(this.o.anchorPath, { seq: head.seq, hash: head.hash });
+    } catch (err) {
+      (this.o.onAnchorError ?? warnAnchor)(err as Error);
+    }
   }
 
   #appendLocked(e: AuditInput, head = this.head()): AuditEvent {
@@ -94,8 +114,6 @@ export class AuditLog implements AuditSink {
         event.prevHash,
         event.hash,
       );
-    // Still inside the write lock: the anchor cannot be overtaken by another process's append.
-    if (this.o.anchorPath !== null) writeAnchor(this.o.anchorPath, { seq: event.seq, hash: event.hash });
     return event;
   }
 
@@ -132,7 +150,7 @@ export class AuditLog implements AuditSink {
    * as a row of its own, carrying the seq and hash of the last pruned row, so verification
    * knows where the remaining chain must start. Returns the number of rows pruned. */
   prune(before: Date, actor = "system"): number {
-    return this.db
+    const pruned = this.db
       .transaction(() => {
         const last = this.db
           .prepare("SELECT seq, hash FROM audit WHERE ts < ? ORDER BY seq DESC LIMIT 1")
@@ -163,5 +181,8 @@ export class AuditLog implements AuditSink {
         return gone;
       })
       .immediate();
+    const head = this.head();
+    if (pruned > 0 && head !== null) this.#moveAnchor(head);
+    return pruned;
   }
 }
