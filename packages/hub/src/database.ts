@@ -1,6 +1,49 @@
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
+
+/** The database cannot be opened, is not SQLite, or is damaged: the message says which and what
+ * to do (one line, for a person at a terminal), `cause` keeps SQLite's error. */
+export class DatabaseError extends Error {
+  readonly code = "DATABASE";
+}
+
+const RECOVER = "stop nsatlas and restore it from a backup (or move it aside to start an empty one)";
+
+function databaseError(path: string, err: unknown): DatabaseError {
+  const sqlite = (err as { code?: unknown }).code;
+  if (typeof sqlite !== "string" || !sqlite.startsWith("SQLITE_")) {
+    return new DatabaseError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const what =
+    sqlite === "SQLITE_NOTADB"
+      ? "is not an SQLite database"
+      : sqlite.startsWith("SQLITE_CORRUPT")
+        ? "is damaged (truncated or overwritten)"
+        : `cannot be read (${sqlite}: ${(err as Error).message})`;
+  return new DatabaseError(`${path} ${what}: ${RECOVER}`, { cause: err });
+}
+
+/** The database and its WAL and shared-memory files hold token hashes and the audit log:
+ * owner only. SQLite creates -wal and -shm with the main file's mode, so creating that one
+ * 0600 covers the others; files of older versions are tightened. */
+function restrictDatabaseFiles(path: string): void {
+  if (path === ":memory:") return;
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+/** SQLite's quick_check (the b-tree structure of every page, without the index cross-check of
+ * integrity_check): "ok", or the first problems it found. */
+function quickCheck(db: Db): string {
+  const rows = db.pragma("quick_check(5)") as { quick_check: string }[];
+  return rows
+    .map((r) => r.quick_check)
+    .join("; ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
 
 /** Schema migrations, applied in order; each runs once (PRAGMA user_version counts them). */
 const MIGRATIONS: string[] = [
@@ -70,11 +113,26 @@ export function openDatabaseReadOnly(path: string): Db {
   return new Database(path, { readonly: true, fileMustExist: true });
 }
 
-/** Opens (creating if needed) the hub's SQLite database at path and migrates it. */
+/** Opens (creating if needed, mode 0600) the hub's SQLite database at path, checks its pages
+ * and migrates it; throws DatabaseError (never SQLite's own) when it cannot. */
 export function openDatabase(path: string): Db {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("foreign_keys = ON");
+  let db: Db | null = null;
+  try {
+    restrictDatabaseFiles(path);
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    const check = quickCheck(db);
+    if (check !== "ok") throw new DatabaseError(`${path} is damaged (quick_check: ${check}): ${RECOVER}`);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    throw err instanceof DatabaseError ? err : databaseError(path, err);
+  }
+}
+
+function migrate(db: Db): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
@@ -82,5 +140,4 @@ export function openDatabase(path: string): Db {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
-  return db;
 }

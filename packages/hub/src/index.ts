@@ -23,9 +23,10 @@ export {
 } from "./audit/audit-files.js";
 export { type AuditInput, AuditLog, type AuditLogOptions, type AuditSink, auditRows } from "./audit/audit-log.js";
 export { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit/audit-row.js";
+export { checkAuditStart, loadAuditKeyForLog } from "./audit/audit-start.js";
 export { verifyAuditChain } from "./audit/audit-verify.js";
 export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
-export { type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
+export { DatabaseError, type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";
 export {
   type Credential,

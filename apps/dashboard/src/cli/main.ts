@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { openDatabase, TokenError, TokenStore } from "@nsatlas/hub";
+import { AuditFileError, DatabaseError, openDatabase, TokenError, TokenStore } from "@nsatlas/hub";
 import { auditTokenChanges, openAuditLog } from "../server/audit-setup.js";
 import { ensureDataDir } from "../server/data-dir.js";
 import { dataDirFrom } from "../server/env.js";
@@ -74,7 +74,7 @@ export function main(argv: string[]): number {
     if (!existsSync(dir)) ensureDataDir(dir);
     const db = openDatabase(dbPath);
     try {
-      const audit = openAuditLog(db, dir);
+      const audit = openAuditLog(db, dir, (line) => process.stderr.write(`nsatlas: ${line}\n`));
       return tokenCommand(
         rest,
         new TokenStore(
@@ -91,7 +91,7 @@ export function main(argv: string[]): number {
       process.stderr.write(`nsatlas: ${err.message}\n${USAGE}`);
       return 2;
     }
-    if (err instanceof CliUnreadable) {
+    if (err instanceof CliUnreadable || err instanceof DatabaseError || err instanceof AuditFileError) {
       process.stderr.write(`nsatlas: ${err.message}\n`);
       return 2;
     }

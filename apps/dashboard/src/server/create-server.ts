@@ -68,7 +68,13 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const dataDir = ensureDataDir(settings.dataDir);
   const db = openDatabase(join(dataDir, "nsatlas.db"));
   // Issue 6: the audit log first, so that even the admin token made below is an event.
-  const audit = openAuditLog(db, dataDir);
+  let audit: AuditLog;
+  try {
+    audit = openAuditLog(db, dataDir, (line) => log.warn(`audit: ${line}`));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const tokens = new TokenStore(
     db,
     undefined,

@@ -19,9 +19,15 @@ const HEADER = [
   "hash",
 ];
 
-/** One RFC 4180 field: quoted when it holds a comma, quote or line break. */
+// A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…),
+// tab and carriage return included (OWASP "CSV injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One RFC 4180 field: quoted when it holds a comma, quote or line break. A text that a
+ * spreadsheet would run as a formula gets a leading `'` (numbers are written as they are). */
 export function csvCell(v: string | number | null): string {
-  const s = v === null ? "" : String(v);
+  const raw = v === null ? "" : String(v);
+  const s = typeof v === "string" && FORMULA_START.test(v) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
