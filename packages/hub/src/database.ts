@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
+import { type AuditDbRow, auditRowDigest, fromDbRow, GENESIS_HASH } from "./audit/audit-row.js";
 
 export type Db = Database.Database;
 
@@ -45,8 +46,46 @@ function quickCheck(db: Db): string {
     .trim();
 }
 
+const NO_AUDIT_UPDATE = `CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;`;
+
+/** The keyless digest chain beside the HMAC chain, and the signed checkpoints of its head.
+ * Rows of older versions get their digests here, in seq order, from 64 zeros before the oldest
+ * row still stored (a prefix pruned before this upgrade has no digests to continue from). */
+function addAuditDigests(db: Db): void {
+  db.exec(`ALTER TABLE audit ADD COLUMN digest TEXT;
+    CREATE TABLE audit_checkpoints (
+      id INTEGER PRIMARY KEY,
+      key_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      ts TEXT NOT NULL,
+      digest TEXT NOT NULL,
+      signature TEXT NOT NULL,
+      reason TEXT NOT NULL
+    );
+    CREATE INDEX audit_checkpoints_by_seq ON audit_checkpoints (seq);
+    CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+      BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+    CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+      BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+    DROP TRIGGER audit_no_update;`);
+  const page = db.prepare("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT 1000");
+  const set = db.prepare("UPDATE audit SET digest = ? WHERE seq = ?");
+  let digest = GENESIS_HASH;
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as AuditDbRow[];
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      digest = auditRowDigest(digest, fromDbRow(r));
+      set.run(digest, r.seq);
+      after = r.seq;
+    }
+  }
+  db.exec(NO_AUDIT_UPDATE);
+}
+
 /** Schema migrations, applied in order; each runs once (PRAGMA user_version counts them). */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Db) => void))[] = [
   `CREATE TABLE tokens (
      id INTEGER PRIMARY KEY,
      name TEXT NOT NULL UNIQUE,
@@ -106,6 +145,7 @@ const MIGRATIONS: string[] = [
    CREATE INDEX history_open ON history (host_id, disappeared_at);
    CREATE INDEX history_appeared ON history (host_id, appeared_at);
    CREATE INDEX history_disappeared ON history (host_id, disappeared_at, appeared_at);`,
+  addAuditDigests,
 ];
 
 /** Opens an existing database read-only, without migrating it (for verification). */
@@ -135,8 +175,10 @@ export function openDatabase(path: string): Db {
 function migrate(db: Db): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   for (let v = version; v < MIGRATIONS.length; v++) {
+    const step = MIGRATIONS[v];
     db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
+      if (typeof step === "function") step(db);
+      else db.exec(step as string);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

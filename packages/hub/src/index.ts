@@ -10,7 +10,13 @@ export { hostRefusal } from "./actions/host-refusal.js";
 export { PlanStore, type StoredPlan } from "./actions/plan-store.js";
 export { type PlannedAction, planAction } from "./actions/planner.js";
 export { applyChanges } from "./apply-changes.js";
-export { auditCsv, csvLine } from "./audit/audit-csv.js";
+export {
+  type BundleVerification,
+  parseAuditBundle,
+  verifyAuditBundle,
+  writeAuditBundle,
+} from "./audit/audit-bundle.js";
+export { auditCsv, auditExportText, csvLine } from "./audit/audit-csv.js";
 export {
   type AuditAnchor,
   AuditFileError,
@@ -21,10 +27,35 @@ export {
   writeAnchor,
   writeFileDurably,
 } from "./audit/audit-files.js";
-export { type AuditInput, AuditLog, type AuditLogOptions, type AuditSink, auditRows } from "./audit/audit-log.js";
-export { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit/audit-row.js";
+export {
+  type AuditHead,
+  type AuditInput,
+  AuditLog,
+  type AuditLogOptions,
+  type AuditSink,
+  auditCheckpoints,
+  auditPages,
+  auditRows,
+  yieldToEventLoop,
+} from "./audit/audit-log.js";
+export {
+  type AuditDbRow,
+  auditRowDigest,
+  auditRowHash,
+  fromDbRow,
+  GENESIS_HASH,
+  PRUNE_ACTION,
+} from "./audit/audit-row.js";
+export {
+  type AuditSigner,
+  checkpointPayload,
+  checkpointSignedBy,
+  loadOrCreateSigningKey,
+  publicKeyInfo,
+  readPublicKey,
+} from "./audit/audit-signing.js";
 export { checkAuditStart, loadAuditKeyForLog } from "./audit/audit-start.js";
-export { verifyAuditChain } from "./audit/audit-verify.js";
+export { AuditChainCheck, verifyAuditChain } from "./audit/audit-verify.js";
 export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
 export { DatabaseError, type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";

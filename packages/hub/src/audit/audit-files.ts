@@ -49,11 +49,14 @@ export function readAuditKey(path: string): Buffer {
 export interface AuditAnchor {
   seq: number;
   hash: string;
+  /** The keyless digest at seq (anchors of older versions have none). */
+  digest?: string;
 }
 
 /** Writes `text` to `path` so that after a crash the file is either the old or the new text:
- * a temporary of this process, fsync'd, renamed over it, and the directory fsync'd so the rename
- * itself survives a power cut. A failed write removes its temporary. */
+ * a temporary of this process, fsync'd, then renamed over it. The directory is not fsync'd:
+ * a rename lost to a power cut leaves the previous text, which for the anchor is an older head
+ * (true, just behind), never a torn file. A failed write removes its temporary. */
 export function writeFileDurably(path: string, text: string, mode = 0o644): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
@@ -69,17 +72,12 @@ export function writeFileDurably(path: string, text: string, mode = 0o644): void
     rmSync(tmp, { force: true });
     throw err;
   }
-  const dir = openSync(dirname(path), "r");
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
 }
 
 /** Writes the anchor atomically and durably (a reader never sees half a file). */
 export function writeAnchor(path: string, anchor: AuditAnchor): void {
-  writeFileDurably(path, `${JSON.stringify({ seq: anchor.seq, hash: anchor.hash })}\n`);
+  const digest = anchor.digest ? { digest: anchor.digest } : {};
+  writeFileDurably(path, `${JSON.stringify({ seq: anchor.seq, hash: anchor.hash, ...digest })}\n`);
 }
 
 function processAlive(pid: number): boolean {
@@ -116,8 +114,9 @@ export function readAnchor(path: string): AuditAnchor {
     throw new AuditFileError(`cannot read the anchor ${path}: ${(err as NodeJS.ErrnoException).code ?? "not JSON"}`);
   }
   const a = parsed as Partial<AuditAnchor>;
-  if (!Number.isInteger(a.seq) || typeof a.hash !== "string" || !KEY_TEXT.test(a.hash)) {
-    throw new AuditFileError(`${path} is not an audit anchor ({"seq", "hash"})`);
+  const digestOk = a.digest === undefined || (typeof a.digest === "string" && KEY_TEXT.test(a.digest));
+  if (!Number.isInteger(a.seq) || typeof a.hash !== "string" || !KEY_TEXT.test(a.hash) || !digestOk) {
+    throw new AuditFileError(`${path} is not an audit anchor ({"seq", "hash", "digest"})`);
   }
-  return { seq: a.seq as number, hash: a.hash };
+  return { seq: a.seq as number, hash: a.hash, ...(a.digest ? { digest: a.digest } : {}) };
 }

@@ -51,7 +51,7 @@ describe("AuditLog", () => {
     expect(rows[0]?.prevHash).toBe("0".repeat(64));
     expect(rows[3]?.prevHash).toBe(rows[2]?.hash);
     expect(statSync(join(dir, "audit.key")).mode & 0o777).toBe(0o400);
-    expect(readAnchor(join(dir, "anchor"))).toEqual({ seq: 5, hash: rows[4]?.hash });
+    expect(readAnchor(join(dir, "anchor"))).toEqual({ seq: 5, hash: rows[4]?.hash, digest: rows[4]?.digest });
     expect(verify()).toMatchObject({ ok: true, rows: 5, brokenAt: null });
     expect(log.list(3, 10).map((r) => r.seq)).toEqual([4, 5]);
   });

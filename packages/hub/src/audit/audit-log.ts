@@ -1,8 +1,9 @@
-import type { AuditEvent, AuditTarget, AuditVerification } from "@nsatlas/protocol";
+import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditTarget, AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
 import { type AuditAnchor, writeAnchor } from "./audit-files.js";
-import { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
-import { verifyAuditChain } from "./audit-verify.js";
+import { type AuditDbRow, auditRowDigest, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
+import type { AuditSigner } from "./audit-signing.js";
+import { AuditChainCheck, verifyAuditChain } from "./audit-verify.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** What a caller says about an event; the log adds seq, ts, prevHash and hash. */
@@ -22,7 +23,38 @@ export interface AuditInput {
 /** Every audit row of a database, oldest first, read lazily (needs no key: for export and
  * verification of a database opened read-only). */
 export function* auditRows(db: Db): Generator<AuditEvent> {
-  for (const r of db.prepare("SELECT * FROM audit ORDER BY seq").iterate()) yield fromDbRow(r as AuditDbRow);
+  for (const page of auditPages(db)) yield* page;
+}
+
+/** The rows up to the head as it was when the first page was read, `size` at a time. Each page
+ * is its own statement, so the connection stays free between pages (an open better-sqlite3
+ * iterator would make every other statement on it throw) and appends go on meanwhile. */
+export function* auditPages(db: Db, size = 500): Generator<AuditEvent[]> {
+  const head = db.prepare("SELECT MAX(seq) AS seq FROM audit").get() as { seq: number | null };
+  const page = db.prepare("SELECT * FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+  for (let after = 0; after < (head.seq ?? 0); ) {
+    const rows = (page.all(after, head.seq, size) as AuditDbRow[]).map(fromDbRow);
+    const last = rows.at(-1);
+    if (!last) return;
+    yield rows;
+    after = last.seq;
+  }
+}
+
+/** Lets the event loop run (timers, sockets) between pages of a long job. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const CHECKPOINT_COLUMNS = "SELECT key_id AS keyId, seq, ts, digest, signature FROM audit_checkpoints";
+
+/** Every checkpoint of a database, oldest first (needs no key). */
+export function auditCheckpoints(db: Db): AuditCheckpoint[] {
+  return db.prepare(`${CHECKPOINT_COLUMNS} ORDER BY id`).all() as AuditCheckpoint[];
+}
+
+/** The newest row as the next append and a checkpoint need it. */
+export interface AuditHead extends AuditAnchor {
+  digest: string;
+  ts: string;
 }
 
 /** Anything that records audit events (the log, or a test double). */
@@ -35,6 +67,8 @@ export interface AuditLogOptions {
   /** The anchor file (chain head after every append); null writes none. */
   anchorPath: string | null;
   now?: () => Date;
+  /** Signs checkpoints of the digest chain; null makes none. */
+  signer?: AuditSigner | null;
   /** Called when the anchor cannot be written after a committed append (default: a warning). */
   onAnchorError?: (err: Error) => void;
 }
@@ -65,10 +99,10 @@ export class AuditLog implements AuditSink {
   /** The anchor after a commit. Two processes appending at once may write theirs in either
    * order: the anchor may then lag the head by a row, which verification accepts. A failed
    * write (full disk) does not undo the committed row; it is reported. */
-  #moveAnchor(head: AuditAnchor): void {
+  #moveAnchor(head: AuditAnchor & { digest: string }): void {
     if (this.o.anchorPath === null) return;
     try {
-      writeAnchor(this.o.anchorPath, { seq: head.seq, hash: head.hash });
+      writeAnchor(this.o.anchorPath, head);
     } catch (err) {
       (this.o.onAnchorError ?? warnAnchor)(err as Error);
     }
@@ -90,11 +124,13 @@ export class AuditLog implements AuditSink {
       error: e.error ?? null,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const event: AuditEvent = { ...unsigned, hash: auditRowHash(this.o.key, unsigned) };
+    const signed = { ...unsigned, hash: auditRowHash(this.o.key, unsigned) };
+    const event: AuditEvent = { ...signed, digest: auditRowDigest(head?.digest ?? GENESIS_HASH, signed) };
     this.db
       .prepare(
         `INSERT INTO audit (seq, ts, actor, role, source_ip, request_id, action, target_host, target_ns, target_name,
-           params, plan_hash, result, error, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           params, plan_hash, result, error, prev_hash, hash, digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         event.seq,
@@ -113,12 +149,16 @@ export class AuditLog implements AuditSink {
         event.error,
         event.prevHash,
         event.hash,
+        event.digest,
       );
     return event;
   }
 
-  head(): AuditAnchor | null {
-    const r = this.db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as AuditAnchor | undefined;
+  /** The newest row's seq, hash, digest and time. */
+  head(): AuditHead | null {
+    const r = this.db.prepare("SELECT seq, hash, digest, ts FROM audit ORDER BY seq DESC LIMIT 1").get() as
+      | AuditHead
+      | undefined;
     return r ?? null;
   }
 
@@ -141,6 +181,22 @@ export class AuditLog implements AuditSink {
     return verifyAuditChain(this.all(), this.o.key, anchor);
   }
 
+  /** verify() a page at a time, letting the event loop run between pages: a server stays
+   * responsive while it checks a long log. */
+  async verifyAsync(anchor: AuditAnchor | null): Promise<AuditVerification> {
+    const check = new AuditChainCheck(this.o.key, anchor);
+    for (const page of auditPages(this.db)) {
+      for (const row of page) check.add(row);
+      await yieldToEventLoop();
+    }
+    return check.finish();
+  }
+
+  /** Pages of rows up to the current head (see auditPages). */
+  pages(size?: number): Generator<AuditEvent[]> {
+    return auditPages(this.db, size);
+  }
+
   /** Every row, oldest first, read lazily (for verification and export). */
   all(): Generator<AuditEvent> {
     return auditRows(this.db);
@@ -153,8 +209,8 @@ export class AuditLog implements AuditSink {
     const pruned = this.db
       .transaction(() => {
         const last = this.db
-          .prepare("SELECT seq, hash FROM audit WHERE ts < ? ORDER BY seq DESC LIMIT 1")
-          .get(before.toISOString()) as AuditAnchor | undefined;
+          .prepare("SELECT seq, hash, digest FROM audit WHERE ts < ? ORDER BY seq DESC LIMIT 1")
+          .get(before.toISOString()) as AuditHead | undefined;
         if (!last) return 0;
         const first = this.db.prepare("SELECT MIN(seq) AS seq FROM audit").get() as { seq: number };
         // The head before the delete: the chain goes on from it even when every row is pruned.
@@ -171,6 +227,8 @@ export class AuditLog implements AuditSink {
               fromSeq: first.seq,
               throughSeq: last.seq,
               throughHash: last.hash,
+              // Where the keyless chain of the remaining rows starts (see verifyAuditChain).
+              throughDigest: last.digest,
               rows: gone,
               before: before.toISOString(),
             },
@@ -182,7 +240,54 @@ export class AuditLog implements AuditSink {
       })
       .immediate();
     const head = this.head();
-    if (pruned > 0 && head !== null) this.#moveAnchor(head);
+    if (pruned > 0 && head !== null) {
+      this.#moveAnchor(head);
+      // What the prune left is signed at once: the rows it removed are no longer there to show.
+      this.checkpoint("prune");
+    }
     return pruned;
+  }
+
+  /** The public half of the checkpoint key (null without a signer). */
+  publicKey(): AuditPublicKey | null {
+    return this.o.signer?.info ?? null;
+  }
+
+  /** Signs the head as a checkpoint unless the newest checkpoint of this key already names it;
+   * returns the checkpoint covering the head (null: no rows, or no signer). */
+  checkpoint(reason: "interval" | "prune" | "shutdown" | "report" | "export"): AuditCheckpoint | null {
+    const signer = this.o.signer;
+    if (!signer) return null;
+    return this.db
+      .transaction(() => {
+        const head = this.head();
+        if (!head) return null;
+        const last = this.latestCheckpoint();
+        if (last && last.seq === head.seq && last.keyId === signer.info.keyId) return last;
+        const c = signer.sign({
+          keyId: signer.info.keyId,
+          seq: head.seq,
+          ts: this.#now().toISOString(),
+          digest: head.digest,
+        });
+        this.db
+          .prepare(
+            "INSERT INTO audit_checkpoints (key_id, seq, ts, digest, signature, reason) VALUES (?, ?, ?, ?, ?, ?)",
+          )
+          .run(c.keyId, c.seq, c.ts, c.digest, c.signature, reason);
+        return c;
+      })
+      .immediate();
+  }
+
+  /** The newest checkpoint, or null. */
+  latestCheckpoint(): AuditCheckpoint | null {
+    const r = this.db.prepare(`${CHECKPOINT_COLUMNS} ORDER BY id DESC LIMIT 1`).get() as AuditCheckpoint | undefined;
+    return r ?? null;
+  }
+
+  /** Every checkpoint, oldest first. */
+  checkpoints(): AuditCheckpoint[] {
+    return auditCheckpoints(this.db);
   }
 }

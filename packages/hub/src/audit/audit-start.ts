@@ -27,7 +27,9 @@ export function loadAuditKeyForLog(db: Db, keyPath: string): Buffer {
  * start with what to do; an anchor one commit behind (a crash between commit and anchor write)
  * or missing is brought up to the head. Returns a warning to log, or null. */
 export function checkAuditStart(db: Db, anchorPath: string): string | null {
-  const head = db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as AuditAnchor | undefined;
+  const head = db.prepare("SELECT seq, hash, digest FROM audit ORDER BY seq DESC LIMIT 1").get() as
+    | AuditAnchor
+    | undefined;
   const name = basename(anchorPath);
   if (!existsSync(anchorPath)) {
     if (!head) return null;
