@@ -36,6 +36,7 @@ export {
   auditCheckpoints,
   auditPages,
   auditRows,
+  timeSlicer,
   yieldToEventLoop,
 } from "./audit/audit-log.js";
 export {

@@ -29,7 +29,7 @@ export function* auditRows(db: Db): Generator<AuditEvent> {
 /** The rows up to the head as it was when the first page was read, `size` at a time. Each page
  * is its own statement, so the connection stays free between pages (an open better-sqlite3
  * iterator would make every other statement on it throw) and appends go on meanwhile. */
-export function* auditPages(db: Db, size = 500): Generator<AuditEvent[]> {
+export function* auditPages(db: Db, size = 200): Generator<AuditEvent[]> {
   const head = db.prepare("SELECT MAX(seq) AS seq FROM audit").get() as { seq: number | null };
   const page = db.prepare("SELECT * FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
   for (let after = 0; after < (head.seq ?? 0); ) {
@@ -43,6 +43,22 @@ export function* auditPages(db: Db, size = 500): Generator<AuditEvent[]> {
 
 /** Lets the event loop run (timers, sockets) between pages of a long job. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Most milliseconds a long job (verify, export) runs before it lets the event loop run. */
+export const SLICE_MS = 4;
+
+/** Calls of `due()` say whether a slice of SLICE_MS has passed since the last yield. */
+export function timeSlicer(): { due(): boolean } {
+  let start = performance.now();
+  return {
+    due() {
+      const now = performance.now();
+      if (now - start < SLICE_MS) return false;
+      start = now;
+      return true;
+    },
+  };
+}
 
 const CHECKPOINT_COLUMNS = "SELECT key_id AS keyId, seq, ts, digest, signature FROM audit_checkpoints";
 
@@ -185,9 +201,10 @@ export class AuditLog implements AuditSink {
    * responsive while it checks a long log. */
   async verifyAsync(anchor: AuditAnchor | null): Promise<AuditVerification> {
     const check = new AuditChainCheck(this.o.key, anchor);
-    for (const page of auditPages(this.db)) {
+    const slice = timeSlicer();
+    for (const page of auditPages(this.db, 50)) {
       for (const row of page) check.add(row);
-      await yieldToEventLoop();
+      if (slice.due()) await yieldToEventLoop();
     }
     return check.finish();
   }

@@ -18,12 +18,12 @@ export function requireAuditReader(principal: Principal | null): Principal {
  * previous one (backpressure), the event loop free between pages. */
 function exportStream(audit: AuditLog, format: "json" | "csv"): Readable {
   async function* chunks(): AsyncGenerator<string> {
-    for (const chunk of auditExportText(audit.pages(), format)) {
+    for (const chunk of auditExportText(audit.pages(100), format)) {
       yield chunk;
       await yieldToEventLoop();
     }
   }
-  return Readable.from(chunks(), { objectMode: false });
+  return Readable.from(chunks(), { objectMode: false, highWaterMark: 64 * 1024 });
 }
 
 /** `GET /api/v1/audit?since=SEQ&limit=N` (since exclusive, limit ≤ 1000), its export as JSON or
