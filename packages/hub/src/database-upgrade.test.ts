@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AuditLog } from "./audit/audit-log.js";
+import { AuditLog, auditRows } from "./audit/audit-log.js";
 import { auditRowHash, GENESIS_HASH, PRUNE_ACTION } from "./audit/audit-row.js";
 import { verifyAuditChain } from "./audit/audit-verify.js";
 import { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
-import { openDatabase } from "./database.js";
+import { openDatabase, openDatabaseReadOnly } from "./database.js";
 
 const KEY = Buffer.alloc(32, 9);
 let dir: string;
@@ -65,6 +65,13 @@ describe("upgrading a database of the version before digests", () => {
     log.append({ actor: "new", action: "session.login", result: "ok" });
     expect(verifyAuditChain(log.all(), KEY)).toMatchObject({ ok: true, rows: 6 });
     expect(() => db.prepare("UPDATE audit SET actor = 'x' WHERE seq = 1").run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it("still verifies with the key when read before its upgrade (read-only, no digests yet)", () => {
+    legacyDatabase(1, 5);
+    const db = openDatabaseReadOnly(path);
+    expect(verifyAuditChain(auditRows(db), KEY)).toMatchObject({ ok: true, rows: 5 });
     db.close();
   });
 
