@@ -140,6 +140,8 @@ describe("nsatlas audit export --bundle / verify --bundle (an auditor's machine)
     expect(cli("audit", "export", "--bundle", bundle)).toBe(0);
     expect(out).toMatch(/signed through seq 4/);
     copyFileSync(join(dir, "audit-signing.pub"), pem);
+    const anchorCopy = join(dir, "anchor.copy");
+    copyFileSync(join(dir, "audit.anchor"), anchorCopy);
     // The auditor's machine: no data dir at all.
     vi.stubEnv("NSATLAS_DATA_DIR", join(dir, "nowhere"));
     expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem)).toBe(0);
@@ -147,13 +149,21 @@ describe("nsatlas audit export --bundle / verify --bundle (an auditor's machine)
       /audit bundle intact: 4 rows \(seq 1–4\); proven through seq 4 \(20\d\d-.*Z\) by the checkpoint of/,
     );
     expect(existsSync(join(dir, "nowhere"))).toBe(false);
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem, "--anchor", anchorCopy)).toBe(0);
 
-    const doc = JSON.parse(readFileSync(bundle, "utf8"));
+    const original = readFileSync(bundle, "utf8");
+    const doc = JSON.parse(original);
     expect(doc).toMatchObject({ schema: "nsatlas.audit-bundle/v1", publicKeys: [{ algorithm: "Ed25519" }] });
     doc.rows[1].target.name = "z";
     writeFileSync(bundle, JSON.stringify(doc));
     expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem)).toBe(1);
     expect(err).toMatch(/audit bundle broken at seq 2/);
+    const cut = JSON.parse(original);
+    cut.rows.splice(3);
+    cut.checkpoints = [];
+    writeFileSync(bundle, JSON.stringify(cut));
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem, "--anchor", anchorCopy)).toBe(1);
+    expect(err).toMatch(/the tail was cut/);
 
     writeFileSync(bundle, "{}");
     expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem)).toBe(2);

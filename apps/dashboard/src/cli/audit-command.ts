@@ -60,8 +60,8 @@ function verify(dir: string, args: string[]): number {
   const publicKey = o.get("--public-key");
   if (bundle !== undefined || publicKey !== undefined) {
     if (bundle === undefined || publicKey === undefined) throw new CliUsage("--bundle and --public-key go together");
-    if (o.has("--anchor")) throw new CliUsage("--anchor checks a data dir, not a bundle");
-    return verifyBundle(bundle, publicKey);
+    const anchorFile = o.get("--anchor");
+    return verifyBundle(bundle, publicKey, anchorFile === undefined ? null : readable(() => readAnchor(anchorFile)));
   }
   const dbPath = join(dir, "nsatlas.db");
   let anchor: AuditAnchor | null = null;
@@ -100,8 +100,9 @@ function bundleVerdict(r: BundleVerification): string {
   return `audit bundle intact: ${r.rows} rows${span}; proven through seq ${r.proven.seq} (${r.proven.rowTs}) by the checkpoint of ${r.proven.checkpointTs}, ${key}${rest}\n`;
 }
 
-/** `audit verify --bundle FILE --public-key PEM`: needs neither a data dir nor a secret. */
-function verifyBundle(file: string, publicKeyFile: string): number {
+/** `audit verify --bundle FILE --public-key PEM [--anchor COPY]`: needs neither a data dir nor
+ * a secret. */
+function verifyBundle(file: string, publicKeyFile: string, anchor: AuditAnchor | null): number {
   const key = readable(() => readPublicKey(publicKeyFile));
   const bundle = readable(() => {
     let text: string;
@@ -112,7 +113,7 @@ function verifyBundle(file: string, publicKeyFile: string): number {
     }
     return parseAuditBundle(text);
   });
-  const r = verifyAuditBundle(bundle, key);
+  const r = verifyAuditBundle(bundle, key, anchor);
   if (!r.ok) {
     const where = r.brokenAt === null ? "not proven" : `broken at seq ${r.brokenAt}`;
     process.stderr.write(`nsatlas: audit bundle ${where}: ${r.reason}\n`);

@@ -15,7 +15,7 @@ const USAGE = `usage: nsatlas <command>
   token list                                                      names, roles, dates
   token revoke NAME                                               revoke a token (its sessions end)
   audit verify [--anchor FILE]     check the hash chain: exit 0 intact, 1 broken, 2 unreadable
-  audit verify --bundle FILE --public-key PEM
+  audit verify --bundle FILE --public-key PEM [--anchor COPY]
                                    check an exported bundle offline (no data dir, no secret)
   audit export [--format json|csv] print every audit row
   audit export --bundle FILE       write rows, checkpoints and the public key for an auditor

@@ -1,7 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import { AUDIT_BUNDLE_SCHEMA, AuditBundle, type AuditPublicKey, type AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
-import { AuditFileError } from "./audit-files.js";
+import { type AuditAnchor, AuditFileError } from "./audit-files.js";
 import { auditCheckpoints, auditPages } from "./audit-log.js";
 import { checkpointSignedBy, publicKeyInfo } from "./audit-signing.js";
 import { AuditChainCheck } from "./audit-verify.js";
@@ -51,12 +51,18 @@ export function parseAuditBundle(text: string): AuditBundle {
 }
 
 /** Verifies a bundle with nothing but the auditor's copy of the public key: the keyless digest
- * chain of the rows (order, gaps, content), each checkpoint's signature, and that each
- * checkpoint's digest is the one the rows give at its seq. The HMAC cannot be checked here. */
-export function verifyAuditBundle(bundle: AuditBundle, publicKey: KeyObject): BundleVerification {
+ * chain of the rows (order, gaps, content), each checkpoint's signature, that each checkpoint's
+ * digest is the one the rows give at its seq, and (given a copied anchor) that the anchor's row
+ * is there with its hash and digest. The HMAC cannot be checked here. */
+export function verifyAuditBundle(
+  bundle: AuditBundle,
+  publicKey: KeyObject,
+  /** A copy of the data dir's anchor kept elsewhere: its row must be in the bundle, unchanged. */
+  anchor: AuditAnchor | null = null,
+): BundleVerification {
   const key = publicKeyInfo(publicKey);
   const mine = bundle.checkpoints.filter((c) => c.keyId === key.keyId).sort((a, b) => a.seq - b.seq);
-  const check = new AuditChainCheck(null, null, new Set(mine.map((c) => c.seq)));
+  const check = new AuditChainCheck(null, anchor, new Set(mine.map((c) => c.seq)));
   for (const row of bundle.rows) check.add(row);
   const firstSeq = bundle.rows[0]?.seq ?? 1;
   const lastSeq = bundle.rows.at(-1)?.seq ?? 0;
