@@ -121,6 +121,14 @@ describe("verifyAuditBundle (offline: the public key only)", () => {
     expect(r.reason).toMatch(/nothing is proven/);
   });
 
+  it("the server's own verify checks its stored checkpoints too (a forged one breaks at its seq)", async () => {
+    expect(await log.verifyAsync(null)).toMatchObject({ ok: true });
+    db.prepare(
+      "INSERT INTO audit_checkpoints (key_id, seq, ts, digest, signature, reason) VALUES (?, 3, ?, ?, ?, 'forged')",
+    ).run(signer.info.keyId, new Date().toISOString(), "0".repeat(64), Buffer.alloc(64).toString("base64"));
+    expect(await log.verifyAsync(null)).toMatchObject({ ok: false, brokenAt: 3 });
+  });
+
   it("continues across a prune: the prune row carries the digest the remaining rows start from", () => {
     expect(log.prune(new Date(Date.parse("2026-01-01T00:00:04.500Z")))).toBe(4);
     const b = bundle();

@@ -3,8 +3,8 @@ import { AUDIT_BUNDLE_SCHEMA, AuditBundle, type AuditPublicKey, type AuditVerifi
 import type { Db } from "../database.js";
 import { type AuditAnchor, AuditFileError } from "./audit-files.js";
 import { auditCheckpoints, auditPages } from "./audit-log.js";
-import { checkpointSignedBy, publicKeyInfo } from "./audit-signing.js";
-import { AuditChainCheck } from "./audit-verify.js";
+import { publicKeyInfo } from "./audit-signing.js";
+import { AuditChainCheck, checkCheckpoints, type ProvenThrough } from "./audit-verify.js";
 
 /** Writes `nsatlas.audit-bundle/v1` (the public keys, every row, every checkpoint) as JSON text
  * through `write`, a page of rows at a time: the whole log is never one string in memory. */
@@ -25,7 +25,7 @@ export function writeAuditBundle(db: Db, publicKeys: AuditPublicKey[], write: (c
 export interface BundleVerification extends AuditVerification {
   key: AuditPublicKey;
   /** The newest checkpoint of the key that matches the rows: the log is proven up to its seq. */
-  proven: { seq: number; rowTs: string; checkpointTs: string } | null;
+  proven: ProvenThrough | null;
   /** Rows after `proven` (or all, without one): consistent, but no signature covers them. */
   unproven: number;
   /** Checkpoints signed by another key, or of rows pruned before the bundle's first row. */
@@ -61,34 +61,13 @@ export function verifyAuditBundle(
   anchor: AuditAnchor | null = null,
 ): BundleVerification {
   const key = publicKeyInfo(publicKey);
-  const mine = bundle.checkpoints.filter((c) => c.keyId === key.keyId).sort((a, b) => a.seq - b.seq);
+  const mine = bundle.checkpoints.filter((c) => c.keyId === key.keyId);
   const check = new AuditChainCheck(null, anchor, new Set(mine.map((c) => c.seq)));
   for (const row of bundle.rows) check.add(row);
-  const firstSeq = bundle.rows[0]?.seq ?? 1;
   const lastSeq = bundle.rows.at(-1)?.seq ?? 0;
-  let ignored = bundle.checkpoints.length - mine.length;
-  let proven: BundleVerification["proven"] = null;
-  for (const c of mine) {
-    if (!checkpointSignedBy(c, publicKey)) {
-      check.fail(c.seq, `the checkpoint at seq ${c.seq} is not signed by key ${key.keyId} (forged or edited)`);
-      continue;
-    }
-    if (c.seq < firstSeq) {
-      ignored += 1; // its rows were pruned before the export
-      continue;
-    }
-    if (c.seq > lastSeq) {
-      check.fail(lastSeq + 1, `a checkpoint signed seq ${c.seq} but the rows end at ${lastSeq}: the tail was cut`);
-      continue;
-    }
-    const at = check.rowsAt().get(c.seq);
-    if (!at || at.digest !== c.digest) {
-      const from = proven ? proven.seq + 1 : firstSeq;
-      check.fail(from, `rows ${from}–${c.seq} are not the ones the checkpoint at seq ${c.seq} signed`);
-      continue;
-    }
-    proven = { seq: c.seq, rowTs: at.ts, checkpointTs: c.ts };
-  }
+  const firstSeq = bundle.rows[0]?.seq ?? 1;
+  const { proven, ignored: pruned } = checkCheckpoints(check, mine, publicKey);
+  const ignored = bundle.checkpoints.length - mine.length + pruned;
   const chain = check.finish();
   if (chain.ok && proven === null && bundle.rows.length > 0) {
     return {

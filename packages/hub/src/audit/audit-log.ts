@@ -1,9 +1,10 @@
+import { createPublicKey } from "node:crypto";
 import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditTarget, AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
 import { type AuditAnchor, writeAnchor } from "./audit-files.js";
 import { type AuditDbRow, auditRowDigest, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
 import type { AuditSigner } from "./audit-signing.js";
-import { AuditChainCheck, verifyAuditChain } from "./audit-verify.js";
+import { AuditChainCheck, checkCheckpoints, verifyAuditChain } from "./audit-verify.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** What a caller says about an event; the log adds seq, ts, prevHash and hash. */
@@ -200,12 +201,16 @@ export class AuditLog implements AuditSink {
   /** verify() a page at a time, letting the event loop run between pages: a server stays
    * responsive while it checks a long log. */
   async verifyAsync(anchor: AuditAnchor | null): Promise<AuditVerification> {
-    const check = new AuditChainCheck(this.o.key, anchor);
+    // Checkpoints first: each names a row at or before the head the pages start from.
+    const signer = this.o.signer;
+    const mine = signer ? this.checkpoints().filter((c) => c.keyId === signer.info.keyId) : [];
+    const check = new AuditChainCheck(this.o.key, anchor, new Set(mine.map((c) => c.seq)));
     const slice = timeSlicer();
     for (const page of auditPages(this.db, 50)) {
       for (const row of page) check.add(row);
       if (slice.due()) await yieldToEventLoop();
     }
+    if (signer) checkCheckpoints(check, mine, createPublicKey(signer.info.publicKey));
     return check.finish();
   }
 

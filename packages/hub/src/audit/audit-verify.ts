@@ -1,6 +1,8 @@
-import type { AuditEvent, AuditVerification } from "@nsatlas/protocol";
+import type { KeyObject } from "node:crypto";
+import type { AuditCheckpoint, AuditEvent, AuditVerification } from "@nsatlas/protocol";
 import type { AuditAnchor } from "./audit-files.js";
 import { auditRowDigest, auditRowHash, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
+import { checkpointSignedBy } from "./audit-signing.js";
 
 interface PruneRecord {
   throughSeq: number;
@@ -80,6 +82,11 @@ export class AuditChainCheck {
     if (auditRowDigest(prevDigest, row) !== row.digest) this.#fail(row.seq, reason);
   }
 
+  /** The first and last seq seen (null before any row). */
+  span(): { first: number; last: number } | null {
+    return this.#first && this.#prev ? { first: this.#first.seq, last: this.#prev.seq } : null;
+  }
+
   /** The stored digest and time at each wanted seq that was seen. */
   rowsAt(): ReadonlyMap<number, RowAt> {
     return this.#at;
@@ -124,6 +131,52 @@ export class AuditChainCheck {
       reason: b?.reason ?? null,
     };
   }
+}
+
+/** The newest checkpoint that matches the rows: the chain is proven up to its seq. */
+export interface ProvenThrough {
+  seq: number;
+  rowTs: string;
+  checkpointTs: string;
+}
+
+/** Checks checkpoints of one key against rows a check has seen (it must have been created with
+ * their seqs as `wanted`): each signature (a forged or edited checkpoint breaks the chain at its
+ * seq), a checkpoint past the last row (a cut tail), and each digest against the rows' (rows
+ * changed since it was signed break at the first row after the previous good checkpoint).
+ * Checkpoints of rows pruned since are `ignored`. */
+export function checkCheckpoints(
+  check: AuditChainCheck,
+  checkpoints: readonly AuditCheckpoint[],
+  publicKey: KeyObject,
+): { proven: ProvenThrough | null; ignored: number } {
+  const span = check.span();
+  const firstSeq = span?.first ?? 1;
+  const lastSeq = span?.last ?? 0;
+  let proven: ProvenThrough | null = null;
+  let ignored = 0;
+  for (const c of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
+    if (!checkpointSignedBy(c, publicKey)) {
+      check.fail(c.seq, `the checkpoint at seq ${c.seq} is not signed by key ${c.keyId} (forged or edited)`);
+      continue;
+    }
+    if (c.seq < firstSeq) {
+      ignored += 1; // its rows were pruned since
+      continue;
+    }
+    if (c.seq > lastSeq) {
+      check.fail(lastSeq + 1, `a checkpoint signed seq ${c.seq} but the rows end at ${lastSeq}: the tail was cut`);
+      continue;
+    }
+    const at = check.rowsAt().get(c.seq);
+    if (!at || at.digest !== c.digest) {
+      const from = proven ? proven.seq + 1 : firstSeq;
+      check.fail(from, `rows ${from}–${c.seq} are not the ones the checkpoint at seq ${c.seq} signed`);
+      continue;
+    }
+    proven = { seq: c.seq, rowTs: at.ts, checkpointTs: c.ts };
+  }
+  return { proven, ignored };
 }
 
 /** Checks a whole chain with the HMAC key (see AuditChainCheck). */
