@@ -32,8 +32,9 @@ const silent: AuditNotes = { info: () => {}, warn: () => {} };
  * signing key's fingerprint goes to `notes.info`, repairs to `notes.warn`. */
 export function openAuditLog(db: Db, dataDir: string, notes: AuditNotes = silent): AuditLog {
   const anchorPath = dataPath(dataDir, AUDIT_ANCHOR_FILE);
-  // Anchor writes cut short by a crash leave their temporaries; nobody else removes them.
-  removeStaleTemporaries(anchorPath);
+  // Writes cut short by a crash leave their temporaries; nobody else removes them.
+  for (const f of [AUDIT_ANCHOR_FILE, AUDIT_KEY_FILE, AUDIT_SIGNING_KEY_FILE])
+    removeStaleTemporaries(dataPath(dataDir, f));
   const key = loadAuditKeyForLog(db, dataPath(dataDir, AUDIT_KEY_FILE));
   const warning = checkAuditStart(db, anchorPath);
   if (warning) notes.warn(warning);

@@ -11,11 +11,11 @@ const db = () => join(dir, "nsatlas.db");
 
 /** A data dir with a database of some size, its key and its anchor (made by the CLI). */
 function dataDirWithRows(rows: number): void {
-  const quiet = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const quiet = [process.stdout, process.stderr].map((s) => vi.spyOn(s, "write").mockImplementation(() => true));
   try {
     for (let i = 0; i < rows; i++) expect(cli(["token", "create", "--role", "auditor", "--name", `t${i}`])).toBe(0);
   } finally {
-    quiet.mockRestore();
+    for (const q of quiet) q.mockRestore();
   }
 }
 

@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
+  existsSync,
   fsyncSync,
+  linkSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -24,13 +25,39 @@ const KEY_TEXT = /^[0-9a-f]{64}$/;
  * use. It lives outside the database, so someone who can edit the database but not read this
  * file cannot re-hash edited rows. Created with O_EXCL: two processes starting at once agree. */
 export function loadOrCreateAuditKey(path: string): Buffer {
-  try {
-    writeFileSync(path, `${randomBytes(32).toString("hex")}\n`, { flag: "wx", mode: 0o400 });
-    chmodSync(path, 0o400); // the umask may have narrowed it further, never widened: set exactly
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-  }
+  createFileOnce(path, `${randomBytes(32).toString("hex")}\n`, 0o400);
   return readAuditKey(path);
+}
+
+/** Writes `text` to a new or truncated file and fsyncs it. */
+function writeSynced(path: string, text: string, mode: number): void {
+  const fd = openSync(path, "w", mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Creates `path` with `text` unless it exists; returns whether this call created it. The file
+ * appears whole or not at all (written and fsync'd under a temporary name, then hard-linked,
+ * which fails if the name exists): a crash never leaves an empty key, and two processes
+ * starting at once agree on one. */
+export function createFileOnce(path: string, text: string, mode: number): boolean {
+  if (existsSync(path)) return false;
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeSynced(tmp, text, mode);
+    chmodSync(tmp, mode); // the umask may have narrowed it further, never widened: set exactly
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /** Reads an existing key (verification never creates one). */
@@ -60,13 +87,7 @@ export interface AuditAnchor {
 export function writeFileDurably(path: string, text: string, mode = 0o644): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    const fd = openSync(tmp, "w", mode);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeSynced(tmp, text, mode);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });

@@ -7,10 +7,10 @@ import {
   sign,
   verify,
 } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { AuditCheckpoint, AuditPublicKey } from "@nsatlas/protocol";
-import { AuditFileError } from "./audit-files.js";
+import { AuditFileError, createFileOnce } from "./audit-files.js";
 import { canonicalJson } from "./canonical-json.js";
 
 /** The Ed25519 key that signs checkpoints (the private half never leaves the data dir). */
@@ -84,14 +84,8 @@ export function loadOrCreateSigningKey(
       );
     }
     const { privateKey } = generateKeyPairSync("ed25519");
-    try {
-      writeFileSync(privatePath, privateKey.export({ type: "pkcs8", format: "pem" }), { flag: "wx", mode: 0o400 });
-      chmodSync(privatePath, 0o400);
-      created = true;
-    } catch (err) {
-      // Another process created it first: use theirs.
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
+    // false: another process created it first; theirs is used.
+    created = createFileOnce(privatePath, privateKey.export({ type: "pkcs8", format: "pem" }).toString(), 0o400);
   }
   let privateKey: KeyObject;
   try {
