@@ -33,12 +33,8 @@ export {
   AuditLog,
   type AuditLogOptions,
   type AuditSink,
-  auditCheckpoints,
-  auditPages,
-  auditRows,
-  timeSlicer,
-  yieldToEventLoop,
 } from "./audit/audit-log.js";
+export { auditCheckpoints, auditPages, auditRows } from "./audit/audit-pages.js";
 export {
   type AuditDbRow,
   auditRowDigest,
@@ -58,6 +54,7 @@ export {
 export { checkAuditStart, loadAuditKeyForLog } from "./audit/audit-start.js";
 export { AuditChainCheck, verifyAuditChain } from "./audit/audit-verify.js";
 export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
+export { yieldToEventLoop } from "./audit/time-slice.js";
 export { DatabaseError, type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";
 export {

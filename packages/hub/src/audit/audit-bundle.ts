@@ -2,7 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { AUDIT_BUNDLE_SCHEMA, AuditBundle, type AuditPublicKey, type AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
 import { type AuditAnchor, AuditFileError } from "./audit-files.js";
-import { auditCheckpoints, auditPages } from "./audit-log.js";
+import { auditCheckpoints, auditPages } from "./audit-pages.js";
 import { publicKeyInfo } from "./audit-signing.js";
 import { AuditChainCheck, checkCheckpoints, type ProvenThrough } from "./audit-verify.js";
 

@@ -2,10 +2,12 @@ import { createPublicKey } from "node:crypto";
 import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditTarget, AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
 import { type AuditAnchor, writeAnchor } from "./audit-files.js";
+import { auditCheckpoints, auditPages, auditRows, latestAuditCheckpoint } from "./audit-pages.js";
 import { type AuditDbRow, auditRowDigest, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
 import type { AuditSigner } from "./audit-signing.js";
 import { AuditChainCheck, checkCheckpoints, verifyAuditChain } from "./audit-verify.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
+import { timeSlicer, yieldToEventLoop } from "./time-slice.js";
 
 /** What a caller says about an event; the log adds seq, ts, prevHash and hash. */
 export interface AuditInput {
@@ -19,53 +21,6 @@ export interface AuditInput {
   planHash?: string | null;
   result: string;
   error?: string | null;
-}
-
-/** Every audit row of a database, oldest first, read lazily (needs no key: for export and
- * verification of a database opened read-only). */
-export function* auditRows(db: Db): Generator<AuditEvent> {
-  for (const page of auditPages(db)) yield* page;
-}
-
-/** The rows up to the head as it was when the first page was read, `size` at a time. Each page
- * is its own statement, so the connection stays free between pages (an open better-sqlite3
- * iterator would make every other statement on it throw) and appends go on meanwhile. */
-export function* auditPages(db: Db, size = 200): Generator<AuditEvent[]> {
-  const head = db.prepare("SELECT MAX(seq) AS seq FROM audit").get() as { seq: number | null };
-  const page = db.prepare("SELECT * FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
-  for (let after = 0; after < (head.seq ?? 0); ) {
-    const rows = (page.all(after, head.seq, size) as AuditDbRow[]).map(fromDbRow);
-    const last = rows.at(-1);
-    if (!last) return;
-    yield rows;
-    after = last.seq;
-  }
-}
-
-/** Lets the event loop run (timers, sockets) between pages of a long job. */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Most milliseconds a long job (verify, export) runs before it lets the event loop run. */
-export const SLICE_MS = 4;
-
-/** Calls of `due()` say whether a slice of SLICE_MS has passed since the last yield. */
-export function timeSlicer(): { due(): boolean } {
-  let start = performance.now();
-  return {
-    due() {
-      const now = performance.now();
-      if (now - start < SLICE_MS) return false;
-      start = now;
-      return true;
-    },
-  };
-}
-
-const CHECKPOINT_COLUMNS = "SELECT key_id AS keyId, seq, ts, digest, signature FROM audit_checkpoints";
-
-/** Every checkpoint of a database, oldest first (needs no key). */
-export function auditCheckpoints(db: Db): AuditCheckpoint[] {
-  return db.prepare(`${CHECKPOINT_COLUMNS} ORDER BY id`).all() as AuditCheckpoint[];
 }
 
 /** The newest row as the next append and a checkpoint need it. */
@@ -304,8 +259,7 @@ export class AuditLog implements AuditSink {
 
   /** The newest checkpoint, or null. */
   latestCheckpoint(): AuditCheckpoint | null {
-    const r = this.db.prepare(`${CHECKPOINT_COLUMNS} ORDER BY id DESC LIMIT 1`).get() as AuditCheckpoint | undefined;
-    return r ?? null;
+    return latestAuditCheckpoint(this.db);
   }
 
   /** Every checkpoint, oldest first. */
