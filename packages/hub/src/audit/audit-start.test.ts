@@ -50,6 +50,17 @@ describe("checkAuditStart", () => {
     expect(() => checkAuditStart(db, anchorPath())).toThrow(/row at seq 2 is not the one audit\.anchor recorded/);
   });
 
+  it("excuses an anchor one past the head only when an older version wrote it (before its commit)", () => {
+    const log = logWithRows(3);
+    writeFileSync(anchorPath(), `${JSON.stringify({ seq: 4, hash: "e".repeat(64) })}\n`);
+    expect(checkAuditStart(db, anchorPath())).toMatch(
+      /written by an older version .* brought back to the head \(seq 3\)/,
+    );
+    expect(readAnchor(anchorPath()).seq).toBe(3);
+    writeAnchor(anchorPath(), { seq: 4, hash: "e".repeat(64), digest: log.head()?.digest ?? "" });
+    expect(() => checkAuditStart(db, anchorPath())).toThrow(/ends at seq 3 but audit\.anchor says it reached seq 4/);
+  });
+
   it("brings an anchor one commit behind (a crash after the commit) up to the head, and recreates a missing one", () => {
     const log = logWithRows(3);
     const rows = [...log.all()];

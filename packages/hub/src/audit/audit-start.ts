@@ -43,6 +43,13 @@ export function checkAuditStart(db: Db, anchorPath: string): string | null {
       `the database has no audit rows but ${name} says the log reached seq ${anchor.seq}: the history was lost — ${restore}`,
     );
   }
+  if (anchor.seq === head.seq + 1 && anchor.digest === undefined) {
+    // Versions before digests wrote the anchor inside the transaction, before the commit: one
+    // that was killed in between left an anchor one row past the head, naming a row that never
+    // committed. Anchors with a digest are written after the commit, so this is not excused.
+    writeAnchor(anchorPath, head);
+    return `${name} named seq ${anchor.seq}, one past the head: written by an older version that stopped between writing it and committing that row; brought back to the head (seq ${head.seq})`;
+  }
   if (anchor.seq > head.seq) {
     throw new AuditFileError(
       `the audit log ends at seq ${head.seq} but ${name} says it reached seq ${anchor.seq}: rows were lost — ${restore}`,
