@@ -1,9 +1,91 @@
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
+import { type AuditDbRow, auditRowDigest, fromDbRow, GENESIS_HASH } from "./audit/audit-row.js";
 
 export type Db = Database.Database;
 
+/** The database cannot be opened, is not SQLite, or is damaged: the message says which and what
+ * to do (one line, for a person at a terminal), `cause` keeps SQLite's error. */
+export class DatabaseError extends Error {
+  readonly code = "DATABASE";
+}
+
+const RECOVER = "stop nsatlas and restore it from a backup (or move it aside to start an empty one)";
+
+function databaseError(path: string, err: unknown): DatabaseError {
+  const sqlite = (err as { code?: unknown }).code;
+  if (typeof sqlite !== "string" || !sqlite.startsWith("SQLITE_")) {
+    return new DatabaseError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const what =
+    sqlite === "SQLITE_NOTADB"
+      ? "is not an SQLite database"
+      : sqlite.startsWith("SQLITE_CORRUPT")
+        ? "is damaged (truncated or overwritten)"
+        : `cannot be read (${sqlite}: ${(err as Error).message})`;
+  return new DatabaseError(`${path} ${what}: ${RECOVER}`, { cause: err });
+}
+
+/** The database and its WAL and shared-memory files hold token hashes and the audit log:
+ * owner only. SQLite creates -wal and -shm with the main file's mode, so creating that one
+ * 0600 covers the others; files of older versions are tightened. */
+function restrictDatabaseFiles(path: string): void {
+  if (path === ":memory:") return;
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+/** SQLite's quick_check (the b-tree structure of every page, without the index cross-check of
+ * integrity_check): "ok", or the first problems it found. */
+function quickCheck(db: Db): string {
+  const rows = db.pragma("quick_check(5)") as { quick_check: string }[];
+  return rows
+    .map((r) => r.quick_check)
+    .join("; ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+const NO_AUDIT_UPDATE = `CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;`;
+
+/** The keyless digest chain beside the HMAC chain, and the signed checkpoints of its head.
+ * Rows of older versions get their digests here, in seq order, from 64 zeros before the oldest
+ * row still stored (a prefix pruned before this upgrade has no digests to continue from). */
+function addAuditDigests(db: Db): void {
+  db.exec(`ALTER TABLE audit ADD COLUMN digest TEXT;
+    CREATE TABLE audit_checkpoints (
+      id INTEGER PRIMARY KEY,
+      key_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      ts TEXT NOT NULL,
+      digest TEXT NOT NULL,
+      signature TEXT NOT NULL,
+      reason TEXT NOT NULL
+    );
+    CREATE INDEX audit_checkpoints_by_seq ON audit_checkpoints (seq);
+    CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+      BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+    CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+      BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+    DROP TRIGGER audit_no_update;`);
+  const page = db.prepare("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT 1000");
+  const set = db.prepare("UPDATE audit SET digest = ? WHERE seq = ?");
+  let digest = GENESIS_HASH;
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as AuditDbRow[];
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      digest = auditRowDigest(digest, fromDbRow(r));
+      set.run(digest, r.seq);
+      after = r.seq;
+    }
+  }
+  db.exec(NO_AUDIT_UPDATE);
+}
+
 /** Schema migrations, applied in order; each runs once (PRAGMA user_version counts them). */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Db) => void))[] = [
   `CREATE TABLE tokens (
      id INTEGER PRIMARY KEY,
      name TEXT NOT NULL UNIQUE,
@@ -63,6 +145,7 @@ const MIGRATIONS: string[] = [
    CREATE INDEX history_open ON history (host_id, disappeared_at);
    CREATE INDEX history_appeared ON history (host_id, appeared_at);
    CREATE INDEX history_disappeared ON history (host_id, disappeared_at, appeared_at);`,
+  addAuditDigests,
 ];
 
 /** Opens an existing database read-only, without migrating it (for verification). */
@@ -70,17 +153,33 @@ export function openDatabaseReadOnly(path: string): Db {
   return new Database(path, { readonly: true, fileMustExist: true });
 }
 
-/** Opens (creating if needed) the hub's SQLite database at path and migrates it. */
+/** Opens (creating if needed, mode 0600) the hub's SQLite database at path, checks its pages
+ * and migrates it; throws DatabaseError (never SQLite's own) when it cannot. */
 export function openDatabase(path: string): Db {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("foreign_keys = ON");
+  let db: Db | null = null;
+  try {
+    restrictDatabaseFiles(path);
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    const check = quickCheck(db);
+    if (check !== "ok") throw new DatabaseError(`${path} is damaged (quick_check: ${check}): ${RECOVER}`);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    throw err instanceof DatabaseError ? err : databaseError(path, err);
+  }
+}
+
+function migrate(db: Db): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   for (let v = version; v < MIGRATIONS.length; v++) {
+    const step = MIGRATIONS[v];
     db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
+      if (typeof step === "function") step(db);
+      else db.exec(step as string);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
-  return db;
 }

@@ -10,20 +10,52 @@ export { hostRefusal } from "./actions/host-refusal.js";
 export { PlanStore, type StoredPlan } from "./actions/plan-store.js";
 export { type PlannedAction, planAction } from "./actions/planner.js";
 export { applyChanges } from "./apply-changes.js";
-export { auditCsv, csvLine } from "./audit/audit-csv.js";
+export {
+  type BundleVerification,
+  parseAuditBundle,
+  verifyAuditBundle,
+  writeAuditBundle,
+} from "./audit/audit-bundle.js";
+export { auditCsv, auditExportText, csvLine } from "./audit/audit-csv.js";
 export {
   type AuditAnchor,
   AuditFileError,
   loadOrCreateAuditKey,
   readAnchor,
   readAuditKey,
+  removeStaleTemporaries,
   writeAnchor,
+  writeFileDurably,
 } from "./audit/audit-files.js";
-export { type AuditInput, AuditLog, type AuditLogOptions, type AuditSink, auditRows } from "./audit/audit-log.js";
-export { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit/audit-row.js";
-export { verifyAuditChain } from "./audit/audit-verify.js";
+export {
+  type AuditHead,
+  type AuditInput,
+  AuditLog,
+  type AuditLogOptions,
+  type AuditSink,
+} from "./audit/audit-log.js";
+export { auditCheckpoints, auditPages, auditRows } from "./audit/audit-pages.js";
+export {
+  type AuditDbRow,
+  auditRowDigest,
+  auditRowHash,
+  fromDbRow,
+  GENESIS_HASH,
+  PRUNE_ACTION,
+} from "./audit/audit-row.js";
+export {
+  type AuditSigner,
+  checkpointPayload,
+  checkpointSignedBy,
+  loadOrCreateSigningKey,
+  publicKeyInfo,
+  readPublicKey,
+} from "./audit/audit-signing.js";
+export { checkAuditStart, loadAuditKeyForLog } from "./audit/audit-start.js";
+export { AuditChainCheck, verifyAuditChain } from "./audit/audit-verify.js";
 export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
-export { type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
+export { yieldToEventLoop } from "./audit/time-slice.js";
+export { DatabaseError, type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";
 export {
   type Credential,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AuditEvent } from "./audit.js";
+import { AuditCheckpoint, AuditEvent } from "./audit.js";
 
 /** The kinds of things whose appearing and disappearing the hub records per host. `name` (a
  * name given to a stack) is an extension of the issue's four. */
@@ -78,5 +78,7 @@ export const HostReport = z.object({
   inventoryAtStart: InventoryAt,
   changes: z.array(HistoryEvent),
   actions: z.array(AuditEvent),
+  /** The signed checkpoint of the audit chain when the report was made (null: no rows yet). */
+  checkpoint: AuditCheckpoint.nullable(),
 });
 export type HostReport = z.infer<typeof HostReport>;

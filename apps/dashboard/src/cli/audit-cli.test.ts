@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AuditDbRow, auditRowHash, fromDbRow, openDatabase } from "@nsatlas/hub";
@@ -114,5 +114,69 @@ describe("nsatlas audit verify", () => {
     expect(cli("audit", "verify")).toBe(2);
     rmSync(join(dir, "nsatlas.db"));
     expect(cli("audit", "verify")).toBe(2);
+  });
+});
+
+describe("nsatlas audit export --bundle / verify --bundle (an auditor's machine)", () => {
+  it("prints the signing key's fingerprint on first start, and keeps the private key 0400", () => {
+    const fresh = mkdtempSync(join(tmpdir(), "nsatlas-cli-fresh-"));
+    try {
+      vi.stubEnv("NSATLAS_DATA_DIR", fresh);
+      expect(cli("token", "create", "--role", "auditor", "--name", "first")).toBe(0);
+      expect(err).toMatch(
+        /created the audit checkpoint signing key .*audit-signing\.key: Ed25519, key id [0-9a-f]{16}, fingerprint SHA256:/,
+      );
+      expect(statSync(join(fresh, "audit-signing.key")).mode & 0o777).toBe(0o400);
+      expect(cli("token", "create", "--role", "auditor", "--name", "second")).toBe(0);
+      expect(err).toBe("");
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("verifies an exported bundle with only the public key, and says up to which row it is proven", () => {
+    const bundle = join(dir, "bundle.json");
+    const pem = join(dir, "auditor.pem");
+    expect(cli("audit", "export", "--bundle", bundle)).toBe(0);
+    expect(out).toMatch(/signed through seq 4/);
+    copyFileSync(join(dir, "audit-signing.pub"), pem);
+    const anchorCopy = join(dir, "anchor.copy");
+    copyFileSync(join(dir, "audit.anchor"), anchorCopy);
+    // The auditor's machine: no data dir at all.
+    vi.stubEnv("NSATLAS_DATA_DIR", join(dir, "nowhere"));
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem)).toBe(0);
+    expect(out).toMatch(
+      /audit bundle intact: 4 rows \(seq 1–4\); proven through seq 4 \(20\d\d-.*Z\) by the checkpoint of/,
+    );
+    expect(existsSync(join(dir, "nowhere"))).toBe(false);
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem, "--anchor", anchorCopy)).toBe(0);
+
+    const original = readFileSync(bundle, "utf8");
+    const doc = JSON.parse(original);
+    expect(doc).toMatchObject({ schema: "nsatlas.audit-bundle/v1", publicKeys: [{ algorithm: "Ed25519" }] });
+    doc.rows[1].target.name = "z";
+    writeFileSync(bundle, JSON.stringify(doc));
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem)).toBe(1);
+    expect(err).toMatch(/audit bundle broken at seq 2/);
+    const cut = JSON.parse(original);
+    cut.rows.splice(3);
+    cut.checkpoints = [];
+    writeFileSync(bundle, JSON.stringify(cut));
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem, "--anchor", anchorCopy)).toBe(1);
+    expect(err).toMatch(/the tail was cut/);
+
+    writeFileSync(bundle, "{}");
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", pem)).toBe(2);
+    expect(cli("audit", "verify", "--bundle", bundle)).toBe(2);
+    expect(cli("audit", "verify", "--bundle", bundle, "--public-key", join(dir, "audit.key"))).toBe(2);
+  });
+
+  it("streams CSV with the digest column and quotes formula-like cells", () => {
+    expect(cli("token", "create", "--role", "auditor", "--name", "-2.3")).toBe(0);
+    expect(cli("audit", "export", "--format", "csv")).toBe(0);
+    const [header, first, , , , fifth] = out.split("\r\n");
+    expect(header?.endsWith(",prevHash,hash,digest")).toBe(true);
+    expect(first).toMatch(/,[0-9a-f]{64}$/);
+    expect(fifth).toMatch(/^5,.*,token\.create,,,'-2\.3,/);
   });
 });

@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { openDatabase, TokenError, TokenStore } from "@nsatlas/hub";
+import { AuditFileError, type AuditLog, DatabaseError, openDatabase, TokenError, TokenStore } from "@nsatlas/hub";
 import { auditTokenChanges, openAuditLog } from "../server/audit-setup.js";
 import { ensureDataDir } from "../server/data-dir.js";
 import { dataDirFrom } from "../server/env.js";
 import { auditCommand } from "./audit-command.js";
 import { CliUnreadable, CliUsage } from "./cli-errors.js";
+import { stderrNotes } from "./stderr-notes.js";
 
 const USAGE = `usage: nsatlas <command>
 
@@ -14,7 +15,10 @@ const USAGE = `usage: nsatlas <command>
   token list                                                      names, roles, dates
   token revoke NAME                                               revoke a token (its sessions end)
   audit verify [--anchor FILE]     check the hash chain: exit 0 intact, 1 broken, 2 unreadable
+  audit verify --bundle FILE --public-key PEM [--anchor COPY]
+                                   check an exported bundle offline (no data dir, no secret)
   audit export [--format json|csv] print every audit row
+  audit export --bundle FILE       write rows, checkpoints and the public key for an auditor
   audit prune --older-than D       drop rows older than D (e.g. 365d); the prune is recorded
 
 The data dir is NSATLAS_DATA_DIR (default /var/lib/nsatlas as root, else ~/.local/state/nsatlas).
@@ -73,8 +77,9 @@ export function main(argv: string[]): number {
     const dbPath = join(dir, "nsatlas.db");
     if (!existsSync(dir)) ensureDataDir(dir);
     const db = openDatabase(dbPath);
+    let audit: AuditLog | null = null;
     try {
-      const audit = openAuditLog(db, dir);
+      audit = openAuditLog(db, dir, stderrNotes);
       return tokenCommand(
         rest,
         new TokenStore(
@@ -84,6 +89,8 @@ export function main(argv: string[]): number {
         ),
       );
     } finally {
+      // The CLI's own appends are signed before it exits (its "shutdown").
+      audit?.checkpoint("shutdown");
       db.close();
     }
   } catch (err) {
@@ -91,7 +98,7 @@ export function main(argv: string[]): number {
       process.stderr.write(`nsatlas: ${err.message}\n${USAGE}`);
       return 2;
     }
-    if (err instanceof CliUnreadable) {
+    if (err instanceof CliUnreadable || err instanceof DatabaseError || err instanceof AuditFileError) {
       process.stderr.write(`nsatlas: ${err.message}\n`);
       return 2;
     }

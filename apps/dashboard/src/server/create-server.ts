@@ -8,7 +8,7 @@ import { type ActionService, type AuditLog, FleetStore, openDatabase, SessionSto
 import type { ActionResultFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
-import { auditTokenChanges, openAuditLog } from "./audit-setup.js";
+import { auditTokenChanges, openAuditLog, scheduleCheckpoints } from "./audit-setup.js";
 import { createAuthenticator } from "./auth.js";
 import { ensureDataDir } from "./data-dir.js";
 import type { Settings } from "./env.js";
@@ -68,7 +68,13 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const dataDir = ensureDataDir(settings.dataDir);
   const db = openDatabase(join(dataDir, "nsatlas.db"));
   // Issue 6: the audit log first, so that even the admin token made below is an event.
-  const audit = openAuditLog(db, dataDir);
+  let audit: AuditLog;
+  try {
+    audit = openAuditLog(db, dataDir, { info: (l) => log.info(`audit: ${l}`), warn: (l) => log.warn(`audit: ${l}`) });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const tokens = new TokenStore(
     db,
     undefined,
@@ -110,6 +116,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     log,
   });
   actionResult = (hostId, r) => guarded.actions.dispatcher.receive(hostId, r);
+  const checkpoints = scheduleCheckpoints(audit, guarded.settings.auditCheckpointMs, log);
   auditAgent = guarded.auditAgent;
   const router = createRouter(
     [
@@ -198,6 +205,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await closed;
       guarded.close();
+      checkpoints.stop();
       db.close();
     },
   };

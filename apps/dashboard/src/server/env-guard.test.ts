@@ -8,6 +8,7 @@ describe("guard settings (issue 6)", () => {
   it("defaults to a writable dashboard, 5 min plans and 30 s action timeouts", () => {
     expect(loadSettings(env({})).guard).toEqual(GUARD_DEFAULTS);
     expect(GUARD_DEFAULTS).toMatchObject({ readOnly: false, planTtlMs: 300_000, actionTimeoutMs: 30_000 });
+    expect(GUARD_DEFAULTS.auditCheckpointMs).toBe(60_000);
   });
 
   it("reads NSATLAS_READ_ONLY=1|true and refuses values it does not know (a typo must not leave it writable)", () => {
@@ -22,12 +23,14 @@ describe("guard settings (issue 6)", () => {
       env({
         NSATLAS_PLAN_TTL: "90",
         NSATLAS_AUDIT_RETENTION: "365d",
+        NSATLAS_AUDIT_CHECKPOINT: "5m",
         NSATLAS_HISTORY_RETENTION: "12h",
       }),
     ).guard;
     expect(g).toMatchObject({
       planTtlMs: 90_000,
       auditRetentionMs: 365 * 86_400_000,
+      auditCheckpointMs: 300_000,
       historyRetentionMs: 12 * 3_600_000,
     });
     expect(parseSettingDuration("X", "250ms")).toBe(250);

@@ -30,6 +30,8 @@ export interface GuardSettings {
   actionTimeoutMs: number;
   /** NSATLAS_AUDIT_RETENTION: audit rows older than this are pruned (recorded); null keeps all. */
   auditRetentionMs: number | null;
+  /** NSATLAS_AUDIT_CHECKPOINT: how often the audit head is signed when it moved (default 1m). */
+  auditCheckpointMs: number;
   /** NSATLAS_HISTORY_RETENTION: how long disappeared items stay in the history (default 30d). */
   historyRetentionMs: number;
   /** NSATLAS_HISTORY_MAX_ROWS: history rows kept per host at most (default 200000). */
@@ -41,6 +43,7 @@ export const GUARD_DEFAULTS: GuardSettings = {
   planTtlMs: 5 * 60_000,
   actionTimeoutMs: 30_000,
   auditRetentionMs: null,
+  auditCheckpointMs: 60_000,
   historyRetentionMs: 30 * 86_400_000,
   historyMaxRows: 200_000,
 };
@@ -74,6 +77,7 @@ function guardFrom(env: NodeJS.ProcessEnv): GuardSettings {
     auditRetentionMs: env.NSATLAS_AUDIT_RETENTION
       ? parseSettingDuration("NSATLAS_AUDIT_RETENTION", env.NSATLAS_AUDIT_RETENTION)
       : null,
+    auditCheckpointMs: duration("NSATLAS_AUDIT_CHECKPOINT", GUARD_DEFAULTS.auditCheckpointMs),
     historyRetentionMs: duration("NSATLAS_HISTORY_RETENTION", GUARD_DEFAULTS.historyRetentionMs),
     historyMaxRows: maxRows,
   };

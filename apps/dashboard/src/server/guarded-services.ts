@@ -97,14 +97,14 @@ export function createGuardedServices(o: {
     });
 
   const anchorPath = dataPath(o.dataDir, AUDIT_ANCHOR_FILE);
-  const verifyAudit = (): AuditVerification => {
+  const verifyAudit = (): Promise<AuditVerification> => {
     let anchor = null;
     try {
       anchor = readAnchor(anchorPath);
     } catch {
       anchor = null; // no anchor yet (nothing appended) or unreadable: verify the chain alone
     }
-    return audit.verify(anchor);
+    return audit.verifyAsync(anchor);
   };
 
   return {

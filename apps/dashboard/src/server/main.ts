@@ -1,5 +1,6 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { AuditFileError, DatabaseError } from "@nsatlas/hub";
 import { startServer } from "./create-server.js";
 import { loadSettings, SettingsError } from "./env.js";
 
@@ -16,7 +17,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const appDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const running = await startServer({ settings, nextDir: appDir });
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer({ settings, nextDir: appDir });
+  } catch (err) {
+    // A damaged database or a lost audit history: one line saying what and what to do.
+    if (err instanceof DatabaseError || err instanceof AuditFileError) {
+      console.error(`nsatlas: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   const { adminToken } = running;
   console.log(`nsatlas dashboard: ${running.url}`);
   if (adminToken.created && adminToken.secret) {

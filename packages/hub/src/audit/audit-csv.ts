@@ -17,11 +17,18 @@ const HEADER = [
   "error",
   "prevHash",
   "hash",
+  "digest",
 ];
 
-/** One RFC 4180 field: quoted when it holds a comma, quote or line break. */
+// A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…),
+// tab and carriage return included (OWASP "CSV injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One RFC 4180 field: quoted when it holds a comma, quote or line break. A text that a
+ * spreadsheet would run as a formula gets a leading `'` (numbers are written as they are). */
 export function csvCell(v: string | number | null): string {
-  const s = v === null ? "" : String(v);
+  const raw = v === null ? "" : String(v);
+  const s = typeof v === "string" && FORMULA_START.test(v) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
@@ -29,28 +36,49 @@ export function csvLine(cells: ReadonlyArray<string | number | null>): string {
   return `${cells.map(csvCell).join(",")}\r\n`;
 }
 
+function auditCsvRow(e: AuditEvent): string {
+  return csvLine([
+    e.seq,
+    e.ts,
+    e.actor,
+    e.role,
+    e.sourceIp,
+    e.requestId,
+    e.action,
+    e.target.host,
+    e.target.namespace,
+    e.target.name,
+    JSON.stringify(e.params),
+    e.planHash,
+    e.result,
+    e.error,
+    e.prevHash,
+    e.hash,
+    e.digest,
+  ]);
+}
+
 /** Audit rows as CSV (params as their JSON text), header first. */
 export function auditCsv(events: Iterable<AuditEvent>): string {
-  let out = csvLine(HEADER);
-  for (const e of events) {
-    out += csvLine([
-      e.seq,
-      e.ts,
-      e.actor,
-      e.role,
-      e.sourceIp,
-      e.requestId,
-      e.action,
-      e.target.host,
-      e.target.namespace,
-      e.target.name,
-      JSON.stringify(e.params),
-      e.planHash,
-      e.result,
-      e.error,
-      e.prevHash,
-      e.hash,
-    ]);
-  }
+  let out = "";
+  for (const chunk of auditExportText([[...events]], "csv")) out += chunk;
   return out;
+}
+
+/** The export (`{"events": [...]}` JSON, or CSV) as text chunks, one per page of rows: a
+ * caller writes each as it comes and never holds the whole export. */
+export function* auditExportText(pages: Iterable<AuditEvent[]>, format: "json" | "csv"): Generator<string> {
+  if (format === "csv") {
+    yield csvLine(HEADER);
+    for (const page of pages) yield page.map(auditCsvRow).join("");
+    return;
+  }
+  yield '{"events":[';
+  let first = true;
+  for (const page of pages) {
+    if (page.length === 0) continue;
+    yield `${first ? "\n" : ",\n"}${page.map((r) => JSON.stringify(r)).join(",\n")}`;
+    first = false;
+  }
+  yield "\n]}\n";
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -51,7 +51,7 @@ describe("AuditLog", () => {
     expect(rows[0]?.prevHash).toBe("0".repeat(64));
     expect(rows[3]?.prevHash).toBe(rows[2]?.hash);
     expect(statSync(join(dir, "audit.key")).mode & 0o777).toBe(0o400);
-    expect(readAnchor(join(dir, "anchor"))).toEqual({ seq: 5, hash: rows[4]?.hash });
+    expect(readAnchor(join(dir, "anchor"))).toEqual({ seq: 5, hash: rows[4]?.hash, digest: rows[4]?.digest });
     expect(verify()).toMatchObject({ ok: true, rows: 5, brokenAt: null });
     expect(log.list(3, 10).map((r) => r.seq)).toEqual([4, 5]);
   });
@@ -130,6 +130,16 @@ describe("AuditLog", () => {
     expect([...log.all()]).toMatchObject([{ seq: 6, action: "audit.prune", params: { throughSeq: 5 } }]);
     expect(log.append({ actor: "x", action: "session.login", result: "ok" }).seq).toBe(7);
     expect(verify()).toMatchObject({ ok: true, rows: 2 });
+  });
+
+  it("keeps a committed row when the anchor cannot be written (full disk), reports it, leaves no temporary", () => {
+    const errors: Error[] = [];
+    const gone = join(dir, "no-such-dir", "anchor");
+    const broken = new AuditLog(db, { key, anchorPath: gone, now: tick, onAnchorError: (e) => errors.push(e) });
+    expect(broken.append({ actor: "x", action: "session.login", result: "ok" }).seq).toBe(6);
+    expect(errors).toHaveLength(1);
+    expect(log.head()?.seq).toBe(6);
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
   it("writes the anchor as JSON a person can read and ship", () => {

@@ -1,9 +1,13 @@
-import type { AuditEvent, AuditTarget, AuditVerification } from "@nsatlas/protocol";
+import { createPublicKey } from "node:crypto";
+import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditTarget, AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
 import { type AuditAnchor, writeAnchor } from "./audit-files.js";
-import { type AuditDbRow, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
-import { verifyAuditChain } from "./audit-verify.js";
+import { auditCheckpoints, auditPages, auditRows, latestAuditCheckpoint } from "./audit-pages.js";
+import { type AuditDbRow, auditRowDigest, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
+import type { AuditSigner } from "./audit-signing.js";
+import { AuditChainCheck, checkCheckpoints, verifyAuditChain } from "./audit-verify.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
+import { timeSlicer, yieldToEventLoop } from "./time-slice.js";
 
 /** What a caller says about an event; the log adds seq, ts, prevHash and hash. */
 export interface AuditInput {
@@ -19,10 +23,10 @@ export interface AuditInput {
   error?: string | null;
 }
 
-/** Every audit row of a database, oldest first, read lazily (needs no key: for export and
- * verification of a database opened read-only). */
-export function* auditRows(db: Db): Generator<AuditEvent> {
-  for (const r of db.prepare("SELECT * FROM audit ORDER BY seq").iterate()) yield fromDbRow(r as AuditDbRow);
+/** The newest row as the next append and a checkpoint need it. */
+export interface AuditHead extends AuditAnchor {
+  digest: string;
+  ts: string;
 }
 
 /** Anything that records audit events (the log, or a test double). */
@@ -35,7 +39,13 @@ export interface AuditLogOptions {
   /** The anchor file (chain head after every append); null writes none. */
   anchorPath: string | null;
   now?: () => Date;
+  /** Signs checkpoints of the digest chain; null makes none. */
+  signer?: AuditSigner | null;
+  /** Called when the anchor cannot be written after a committed append (default: a warning). */
+  onAnchorError?: (err: Error) => void;
 }
+
+const warnAnchor = (err: Error) => process.emitWarning(`cannot move the audit anchor: ${err.message}`, "AuditAnchor");
 
 /** The append-only, hash-chained audit log in the hub's SQLite database. Several processes
  * (the server and the `nsatlas` CLI) may append: each append takes SQLite's write lock first
@@ -49,9 +59,25 @@ export class AuditLog implements AuditSink {
     this.#now = o.now ?? (() => new Date());
   }
 
-  /** Appends one row and moves the anchor; throws (and nothing is written) if it cannot. */
+  /** Appends one row, then moves the anchor; throws (and nothing is written) if the row cannot
+   * be stored. A row is committed before the anchor names it, so a crash in between leaves the
+   * anchor one row behind (still a true statement), never ahead of the database. */
   append(e: AuditInput): AuditEvent {
-    return this.db.transaction(() => this.#appendLocked(e)).immediate();
+    const event = this.db.transaction(() => this.#appendLocked(e)).immediate();
+    this.#moveAnchor(event);
+    return event;
+  }
+
+  /** The anchor after a commit. Two processes appending at once may write theirs in either
+   * order: the anchor may then lag the head by a row, which verification accepts. A failed
+   * write (full disk) does not undo the committed row; it is reported. */
+  #moveAnchor(head: AuditAnchor & { digest: string }): void {
+    if (this.o.anchorPath === null) return;
+    try {
+      writeAnchor(this.o.anchorPath, head);
+    } catch (err) {
+      (this.o.onAnchorError ?? warnAnchor)(err as Error);
+    }
   }
 
   #appendLocked(e: AuditInput, head = this.head()): AuditEvent {
@@ -70,11 +96,13 @@ export class AuditLog implements AuditSink {
       error: e.error ?? null,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const event: AuditEvent = { ...unsigned, hash: auditRowHash(this.o.key, unsigned) };
+    const signed = { ...unsigned, hash: auditRowHash(this.o.key, unsigned) };
+    const event: AuditEvent = { ...signed, digest: auditRowDigest(head?.digest ?? GENESIS_HASH, signed) };
     this.db
       .prepare(
         `INSERT INTO audit (seq, ts, actor, role, source_ip, request_id, action, target_host, target_ns, target_name,
-           params, plan_hash, result, error, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           params, plan_hash, result, error, prev_hash, hash, digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         event.seq,
@@ -93,14 +121,16 @@ export class AuditLog implements AuditSink {
         event.error,
         event.prevHash,
         event.hash,
+        event.digest,
       );
-    // Still inside the write lock: the anchor cannot be overtaken by another process's append.
-    if (this.o.anchorPath !== null) writeAnchor(this.o.anchorPath, { seq: event.seq, hash: event.hash });
     return event;
   }
 
-  head(): AuditAnchor | null {
-    const r = this.db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as AuditAnchor | undefined;
+  /** The newest row's seq, hash, digest and time. */
+  head(): AuditHead | null {
+    const r = this.db.prepare("SELECT seq, hash, digest, ts FROM audit ORDER BY seq DESC LIMIT 1").get() as
+      | AuditHead
+      | undefined;
     return r ?? null;
   }
 
@@ -123,6 +153,27 @@ export class AuditLog implements AuditSink {
     return verifyAuditChain(this.all(), this.o.key, anchor);
   }
 
+  /** verify() a page at a time, letting the event loop run between pages: a server stays
+   * responsive while it checks a long log. */
+  async verifyAsync(anchor: AuditAnchor | null): Promise<AuditVerification> {
+    // Checkpoints first: each names a row at or before the head the pages start from.
+    const signer = this.o.signer;
+    const mine = signer ? this.checkpoints().filter((c) => c.keyId === signer.info.keyId) : [];
+    const check = new AuditChainCheck(this.o.key, anchor, new Set(mine.map((c) => c.seq)));
+    const slice = timeSlicer();
+    for (const page of auditPages(this.db, 50)) {
+      for (const row of page) check.add(row);
+      if (slice.due()) await yieldToEventLoop();
+    }
+    if (signer) checkCheckpoints(check, mine, createPublicKey(signer.info.publicKey));
+    return check.finish();
+  }
+
+  /** Pages of rows up to the current head (see auditPages). */
+  pages(size?: number): Generator<AuditEvent[]> {
+    return auditPages(this.db, size);
+  }
+
   /** Every row, oldest first, read lazily (for verification and export). */
   all(): Generator<AuditEvent> {
     return auditRows(this.db);
@@ -132,11 +183,11 @@ export class AuditLog implements AuditSink {
    * as a row of its own, carrying the seq and hash of the last pruned row, so verification
    * knows where the remaining chain must start. Returns the number of rows pruned. */
   prune(before: Date, actor = "system"): number {
-    return this.db
+    const pruned = this.db
       .transaction(() => {
         const last = this.db
-          .prepare("SELECT seq, hash FROM audit WHERE ts < ? ORDER BY seq DESC LIMIT 1")
-          .get(before.toISOString()) as AuditAnchor | undefined;
+          .prepare("SELECT seq, hash, digest FROM audit WHERE ts < ? ORDER BY seq DESC LIMIT 1")
+          .get(before.toISOString()) as AuditHead | undefined;
         if (!last) return 0;
         const first = this.db.prepare("SELECT MIN(seq) AS seq FROM audit").get() as { seq: number };
         // The head before the delete: the chain goes on from it even when every row is pruned.
@@ -153,6 +204,8 @@ export class AuditLog implements AuditSink {
               fromSeq: first.seq,
               throughSeq: last.seq,
               throughHash: last.hash,
+              // Where the keyless chain of the remaining rows starts (see verifyAuditChain).
+              throughDigest: last.digest,
               rows: gone,
               before: before.toISOString(),
             },
@@ -163,5 +216,54 @@ export class AuditLog implements AuditSink {
         return gone;
       })
       .immediate();
+    const head = this.head();
+    if (pruned > 0 && head !== null) {
+      this.#moveAnchor(head);
+      // What the prune left is signed at once: the rows it removed are no longer there to show.
+      this.checkpoint("prune");
+    }
+    return pruned;
+  }
+
+  /** The public half of the checkpoint key (null without a signer). */
+  publicKey(): AuditPublicKey | null {
+    return this.o.signer?.info ?? null;
+  }
+
+  /** Signs the head as a checkpoint unless the newest checkpoint of this key already names it;
+   * returns the checkpoint covering the head (null: no rows, or no signer). */
+  checkpoint(reason: "interval" | "prune" | "shutdown" | "report" | "export"): AuditCheckpoint | null {
+    const signer = this.o.signer;
+    if (!signer) return null;
+    return this.db
+      .transaction(() => {
+        const head = this.head();
+        if (!head) return null;
+        const last = this.latestCheckpoint();
+        if (last && last.seq === head.seq && last.keyId === signer.info.keyId) return last;
+        const c = signer.sign({
+          keyId: signer.info.keyId,
+          seq: head.seq,
+          ts: this.#now().toISOString(),
+          digest: head.digest,
+        });
+        this.db
+          .prepare(
+            "INSERT INTO audit_checkpoints (key_id, seq, ts, digest, signature, reason) VALUES (?, ?, ?, ?, ?, ?)",
+          )
+          .run(c.keyId, c.seq, c.ts, c.digest, c.signature, reason);
+        return c;
+      })
+      .immediate();
+  }
+
+  /** The newest checkpoint, or null. */
+  latestCheckpoint(): AuditCheckpoint | null {
+    return latestAuditCheckpoint(this.db);
+  }
+
+  /** Every checkpoint, oldest first. */
+  checkpoints(): AuditCheckpoint[] {
+    return auditCheckpoints(this.db);
   }
 }

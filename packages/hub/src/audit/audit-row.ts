@@ -1,19 +1,19 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { AuditEvent } from "@nsatlas/protocol";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** Event name of a retention run; its params say which prefix went (see verifyAuditChain). */
 export const PRUNE_ACTION = "audit.prune";
 
-/** prevHash of the first row of a chain. */
+/** prevHash of the first row of a chain, and the digest "before" it. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** The row as its HMAC covers it: every field but `hash`. */
-export type UnsignedAuditEvent = Omit<AuditEvent, "hash">;
+/** The row as its HMAC covers it: every field but `hash` (and `digest`, which comes after). */
+export type UnsignedAuditEvent = Omit<AuditEvent, "hash" | "digest"> & { digest?: string };
 
-/** HMAC-SHA-256 (hex) of the RFC 8785 canonical JSON of a row without its hash. */
-export function auditRowHash(key: Buffer, row: UnsignedAuditEvent): string {
-  const body: JsonValue = {
+/** The fields of a row the HMAC covers, as canonical JSON input. */
+function hmacBody(row: UnsignedAuditEvent): { [key: string]: JsonValue } {
+  return {
     seq: row.seq,
     ts: row.ts,
     actor: row.actor,
@@ -28,7 +28,21 @@ export function auditRowHash(key: Buffer, row: UnsignedAuditEvent): string {
     error: row.error,
     prevHash: row.prevHash,
   };
-  return createHmac("sha256", key).update(canonicalJson(body)).digest("hex");
+}
+
+/** HMAC-SHA-256 (hex) of the RFC 8785 canonical JSON of a row without its hash. */
+export function auditRowHash(key: Buffer, row: UnsignedAuditEvent): string {
+  return createHmac("sha256", key)
+    .update(canonicalJson(hmacBody(row)))
+    .digest("hex");
+}
+
+/** The keyless chain: SHA-256 (hex) of the previous digest's 32 bytes followed by the RFC 8785
+ * canonical JSON of the row without `digest` (its HMAC `hash` included). Anyone can recompute
+ * it from an export; only a signed checkpoint makes it binding. */
+export function auditRowDigest(prevDigest: string, row: UnsignedAuditEvent & { hash: string }): string {
+  const body = canonicalJson({ ...hmacBody(row), hash: row.hash });
+  return createHash("sha256").update(Buffer.from(prevDigest, "hex")).update(body).digest("hex");
 }
 
 /** A row as SQLite stores it. */
@@ -49,6 +63,8 @@ export interface AuditDbRow {
   error: string | null;
   prev_hash: string;
   hash: string;
+  /** NULL only between the schema upgrade that added it and the backfill in the same step. */
+  digest: string | null;
 }
 
 /** A stored row back as an event. Params that are not JSON (a hand-edited row) stay a string,
@@ -75,5 +91,6 @@ export function fromDbRow(r: AuditDbRow): AuditEvent {
     error: r.error,
     prevHash: r.prev_hash,
     hash: r.hash,
+    digest: r.digest ?? "",
   };
 }

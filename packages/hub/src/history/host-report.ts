@@ -7,7 +7,9 @@ import type { HistoryStore } from "./history-store.js";
 export const REPORT_MAX_CHANGES = 50_000;
 
 /** The auditor report of a host for [from, to]: its inventory at the start, what appeared and
- * disappeared in the window, and every audit row about the host (actions, denials, connects). */
+ * disappeared in the window, every audit row about the host (actions, denials, connects), and
+ * the signed checkpoint of the chain that holds those rows (made now if the head moved), so an
+ * auditor can check the rows against an exported bundle. */
 export function buildHostReport(
   history: HistoryStore,
   audit: AuditLog,
@@ -26,6 +28,7 @@ export function buildHostReport(
     inventoryAtStart: history.inventoryAt(hostId, from),
     changes: history.events(hostId, from, to, REPORT_MAX_CHANGES).events,
     actions: audit.forHost(hostId, fromIso, toIso),
+    checkpoint: audit.checkpoint("report"),
   };
 }
 
@@ -61,6 +64,10 @@ export function hostReportCsv(r: HostReport): string {
   for (const a of r.actions) {
     const detail = `${a.actor}${a.role ? ` (${a.role})` : ""} ${JSON.stringify(a.params)}${a.error ? ` error: ${a.error}` : ""}`;
     out += csvLine(["audit", a.ts, a.action, a.result, a.requestId, a.target.namespace, detail]);
+  }
+  const c = r.checkpoint;
+  if (c) {
+    out += csvLine(["checkpoint", c.ts, "audit", `seq ${c.seq}`, c.keyId, c.digest, `signature ${c.signature}`]);
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import { type AuditLog, auditCsv, mayReadAudit } from "@nsatlas/hub";
+import { Readable } from "node:stream";
+import { type AuditLog, auditExportText, mayReadAudit, yieldToEventLoop } from "@nsatlas/hub";
 import type { AuditVerification } from "@nsatlas/protocol";
 import type { Principal } from "../auth.js";
 import { HttpError, unauthorized } from "./http-error.js";
@@ -13,9 +14,21 @@ export function requireAuditReader(principal: Principal | null): Principal {
   return principal;
 }
 
+/** The export as a stream: a page of rows per chunk, read only when the client takes the
+ * previous one (backpressure), the event loop free between pages. */
+function exportStream(audit: AuditLog, format: "json" | "csv"): Readable {
+  async function* chunks(): AsyncGenerator<string> {
+    for (const chunk of auditExportText(audit.pages(100), format)) {
+      yield chunk;
+      await yieldToEventLoop();
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false, highWaterMark: 64 * 1024 });
+}
+
 /** `GET /api/v1/audit?since=SEQ&limit=N` (since exclusive, limit ≤ 1000), its export as JSON or
- * CSV, and a verification of the chain against the data dir's anchor. */
-export function auditRoutes(audit: AuditLog, verify: () => AuditVerification): Route[] {
+ * CSV, a verification of the chain against the data dir's anchor, and the checkpoint key. */
+export function auditRoutes(audit: AuditLog, verify: () => Promise<AuditVerification>): Route[] {
   return [
     {
       method: "GET",
@@ -34,18 +47,11 @@ export function auditRoutes(audit: AuditLog, verify: () => AuditVerification): R
         requireAuditReader(principal);
         const format = choiceParam(query, "format", ["json", "csv"] as const, "json");
         const stamp = new Date().toISOString().replaceAll(":", "-");
-        const disposition = { "content-disposition": `attachment; filename="nsatlas-audit-${stamp}.${format}"` };
-        if (format === "csv") {
-          return new RestResponse(
-            200,
-            { "content-type": "text/csv; charset=utf-8", ...disposition },
-            auditCsv(audit.all()),
-          );
-        }
+        const type = format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
         return new RestResponse(
           200,
-          { "content-type": "application/json; charset=utf-8", ...disposition },
-          { events: [...audit.all()] },
+          { "content-type": type, "content-disposition": `attachment; filename="nsatlas-audit-${stamp}.${format}"` },
+          exportStream(audit, format),
         );
       },
     },
@@ -55,6 +61,16 @@ export function auditRoutes(audit: AuditLog, verify: () => AuditVerification): R
       handle: ({ principal }) => {
         requireAuditReader(principal);
         return verify();
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/v1/audit/public-key",
+      handle: ({ principal }) => {
+        requireAuditReader(principal);
+        const key = audit.publicKey();
+        if (!key) throw new HttpError(404, "NO_SIGNING_KEY", "this audit log signs no checkpoints");
+        return key;
       },
     },
   ];

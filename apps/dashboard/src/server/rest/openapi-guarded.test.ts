@@ -15,6 +15,7 @@ describe("OpenAPI document", () => {
       "/api/v1/audit",
       "/api/v1/audit/export",
       "/api/v1/audit/verify",
+      "/api/v1/audit/public-key",
       "/api/v1/hosts/{id}/history",
       "/api/v1/hosts/{id}/report",
     ]) {

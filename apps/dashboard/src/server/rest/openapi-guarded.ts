@@ -1,5 +1,6 @@
 import {
   Action,
+  AuditPublicKey,
   AuditResponse,
   AuditVerification,
   ConfirmRequest,
@@ -91,6 +92,7 @@ export function guardedPaths(): Record<string, unknown> {
     },
     "/api/v1/audit/export": {
       get: {
+        description: "Every row, streamed (CSV cells that a spreadsheet would run as a formula start with a quote).",
         parameters: [query("format", "json (default) or csv", { enum: ["json", "csv"] })],
         responses: { "200": { description: "every row", content: { ...json(AuditResponse), ...csv } }, ...reader },
       },
@@ -99,6 +101,16 @@ export function guardedPaths(): Record<string, unknown> {
       get: {
         description: "Verifies the hash chain (and the data dir's anchor), as `nsatlas audit verify` does.",
         responses: { "200": { description: "the verdict", content: json(AuditVerification) }, ...reader },
+      },
+    },
+    "/api/v1/audit/public-key": {
+      get: {
+        description:
+          "The Ed25519 public key that signs the audit chain's checkpoints (for `nsatlas audit verify --bundle FILE --public-key PEM`).",
+        responses: {
+          "200": { description: "the key (SPKI PEM), its id and fingerprint", content: json(AuditPublicKey) },
+          ...reader,
+        },
       },
     },
     "/api/v1/hosts/{id}/history": {

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Principal } from "../auth.js";
 import { HttpError, unauthorized } from "./http-error.js";
 
@@ -10,7 +12,8 @@ export interface RestRequest {
 }
 
 /** A response other than 200 + JSON (e.g. 204 with a Set-Cookie header). A string body is
- * sent as it is (give it a content-type); anything else as JSON. */
+ * sent as it is (give it a content-type), a Readable is streamed (with backpressure);
+ * anything else is sent as JSON. */
 export class RestResponse {
   constructor(
     readonly status: number,
@@ -99,7 +102,13 @@ export function createRouter(
           params[n] = decodeURIComponent(m?.[i + 1] ?? "");
         });
         const body = await route.handle({ req, params, query: url.searchParams, principal });
-        if (body instanceof RestResponse) {
+        if (body instanceof RestResponse && body.body instanceof Readable) {
+          res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
+          // Headers are out: a failure midway can only cut the response short.
+          await pipeline(body.body, res).catch((err: unknown) => {
+            console.error("nsatlas: streamed response failed:", (err as Error).message);
+          });
+        } else if (body instanceof RestResponse) {
           res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
           res.end(body.body === undefined || typeof body.body === "string" ? body.body : JSON.stringify(body.body));
         } else sendJson(res, 200, body);

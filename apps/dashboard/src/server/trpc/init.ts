@@ -10,7 +10,7 @@ export interface GuardedServices {
   actions: ActionService;
   audit: AuditLog;
   history: HistoryStore;
-  verifyAudit: () => AuditVerification;
+  verifyAudit: () => Promise<AuditVerification>;
 }
 
 /** What every procedure sees; one factory serves HTTP and websocket requests. */
