@@ -1,21 +1,7 @@
-import { writeSync } from "node:fs";
 import { ProcRootError, scanNamespaces } from "@nsatlas/scanner/namespaces";
 import { renderNamespaceTable } from "./cli/ns-table.js";
 import { parseScanArgs, SCAN_USAGE, type ScanCliOptions } from "./cli/scan-options.js";
-
-/** Writes all of text to fd 1 even when stdout is a pipe (process.stdout may be async). */
-function writeOut(text: string): void {
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(1, buf, off);
-    } catch (err) {
-      // EAGAIN on a non-blocking pipe: the reader is slow; try again.
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
-    }
-  }
-}
+import { writeOut } from "./cli/write-out.js";
 
 /** `nsatlas-agent scan`: one scan, printed as JSON or as a table (or, with --watch, the
  * inventory and then every delta as NDJSON). Returns the exit code. */
