@@ -33,11 +33,6 @@ export interface ParsedOption {
   spelled: string;
 }
 
-export interface GetoptResult {
-  options: ParsedOption[];
-  operands: string[];
-}
-
 /** Parses a short-option spec in getopt's notation: "ab:c::" (b required, c optional). */
 function shortKinds(spec: string): Map<string, ArgKind> {
   const kinds = new Map<string, ArgKind>();
@@ -67,11 +62,15 @@ function findLong(name: string, longs: readonly LongOption[]): LongOption {
   return first;
 }
 
-/** Walks argv as GNU getopt_long does (permuting operands, `--` ends options). */
-export function getoptLong(argv: readonly string[], spec: string, longs: readonly LongOption[]): GetoptResult {
+/** Walks argv as GNU getopt_long does (permuting operands into `operands`, `--` ends
+ * options), one option at a time: an error further on is raised only when reached. */
+export function* getoptLong(
+  argv: readonly string[],
+  spec: string,
+  longs: readonly LongOption[],
+  operands: string[],
+): Generator<ParsedOption> {
   const kinds = shortKinds(spec);
-  const options: ParsedOption[] = [];
-  const operands: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === "--") {
@@ -94,16 +93,16 @@ export function getoptLong(argv: readonly string[], spec: string, longs: readonl
       const spelled = `--${long.name}`;
       if (long.arg === "none") {
         if (inline !== undefined) throw new LsnsUsageError(`option '${spelled}' doesn't allow an argument`, true);
-        options.push({ key: long.key, value: undefined, spelled });
+        yield { key: long.key, value: undefined, spelled };
       } else if (long.arg === "optional") {
-        options.push({ key: long.key, value: inline, spelled });
+        yield { key: long.key, value: inline, spelled };
       } else if (inline !== undefined) {
-        options.push({ key: long.key, value: inline, spelled });
+        yield { key: long.key, value: inline, spelled };
       } else {
         const next = argv[i + 1];
         if (next === undefined) throw new LsnsUsageError(`option '${spelled}' requires an argument`, true);
         i++;
-        options.push({ key: long.key, value: next, spelled });
+        yield { key: long.key, value: next, spelled };
       }
       continue;
     }
@@ -118,21 +117,20 @@ export function getoptLong(argv: readonly string[], spec: string, longs: readonl
       const spelled = `-${c}`;
       const rest = arg.slice(j + 1);
       if (kind === "none") {
-        options.push({ key: c, value: undefined, spelled });
+        yield { key: c, value: undefined, spelled };
         continue;
       }
       if (rest !== "") {
-        options.push({ key: c, value: rest, spelled });
+        yield { key: c, value: rest, spelled };
       } else if (kind === "optional") {
-        options.push({ key: c, value: undefined, spelled });
+        yield { key: c, value: undefined, spelled };
       } else {
         const next = argv[i + 1];
         if (next === undefined) throw new LsnsUsageError(`option requires an argument -- '${c}'`, true);
         i++;
-        options.push({ key: c, value: next, spelled });
+        yield { key: c, value: next, spelled };
       }
       break;
     }
   }
-  return { options, operands };
 }

@@ -105,7 +105,7 @@ export function applyColumnList(list: string, defaults: readonly number[]): numb
 
 /** Parses `nsatlas-agent lsns` arguments with lsns 2.38's grammar and checks. */
 export function parseLsnsArgs(argv: readonly string[]): LsnsOptions {
-  const { options, operands } = getoptLong(argv, SHORTS, LONGS);
+  const operands: string[] = [];
   const o: LsnsOptions = {
     json: false,
     raw: false,
@@ -125,7 +125,7 @@ export function parseLsnsArgs(argv: readonly string[]): LsnsOptions {
   let outputAll = false;
   let forceList = false;
   const seen = new Map<number, string>();
-  for (const opt of options) {
+  for (const opt of getoptLong(argv, SHORTS, LONGS, operands)) {
     EXCLUSIVE.forEach((pair, i) => {
       if (!pair.includes(opt.key)) return;
       const first = seen.get(i);
