@@ -1,5 +1,5 @@
 import { ProcRootError, scanNamespaces } from "@nsatlas/scanner/namespaces";
-import { renderNamespaceTable } from "./cli/ns-table.js";
+import { renderFindings, renderNamespaceTable } from "./cli/ns-table.js";
 import { parseScanArgs, SCAN_USAGE, type ScanCliOptions } from "./cli/scan-options.js";
 import { writeOut } from "./cli/write-out.js";
 
@@ -40,12 +40,12 @@ function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): nu
   const types = opts.types;
   if (types) inventory.namespaces = inventory.namespaces.filter((ns) => types.includes(ns.type));
   if (opts.json) {
-    writeOut(`${JSON.stringify(inventory)}\n`);
+    writeOut(`${opts.pretty ? JSON.stringify(inventory, null, 2) : JSON.stringify(inventory)}\n`);
   } else {
     writeOut(`${renderNamespaceTable(inventory, inventory.namespaces)}\n`);
     for (const w of inventory.warnings) process.stderr.write(`warning: ${w}\n`);
-    for (const f of inventory.findings)
-      process.stderr.write(`finding: ${f.code}${f.ns ? ` ${f.ns}` : ""}: ${f.message}\n`);
+    // For a person at a terminal only: piped output stays the table alone (--json has them all).
+    if (opts.findings && process.stdout.isTTY) writeOut(`\n${renderFindings(inventory, inventory.findings)}\n`);
   }
   return 0;
 }
