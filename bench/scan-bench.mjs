@@ -1,6 +1,7 @@
 // Scan speed against lsns -J on a world of >= 3,000 processes in >= 200 named stacks (joined
 // with setns, like `nsenter --net`), then on >= 500 processes each in its own mount namespace.
 import { readdirSync } from "node:fs";
+import { lsnsCompare } from "./lsns-bench.mjs";
 import { fmt, median, timeCommand } from "./measure.mjs";
 import { BenchWorld } from "./world-builder.mjs";
 
@@ -39,6 +40,7 @@ export async function scanBench() {
       `${10000 + i}`,
     ]);
     results.stacks = await compare("scan, 200 stacks");
+    results.lsns = await lsnsCompare("lsns, 200 stacks");
     await world.destroy();
     await world.startMany(500, (i) => ["unshare", "--mount", "--propagation", "private", "sleep", `${20000 + i}`]);
     results.mounts = await compare("scan, 500 mount namespaces");
