@@ -1,14 +1,7 @@
+import type { ScolsColumnSpec } from "./scols-print.js";
+
 /** One output column: lsns's header, width hint and flags (as it hands them to libsmartcols). */
-export interface LsnsColumn {
-  name: string;
-  /** Width hint: >= 1 an absolute minimum the column grows to, 0 none. */
-  whint: number;
-  right: boolean;
-  /** May be truncated to fit a terminal. */
-  trunc: boolean;
-  /** Multi-line cell (one line per value) unless --nowrap. */
-  wrap: boolean;
-  json: "number" | "string";
+export interface LsnsColumn extends ScolsColumnSpec {
   help: string;
   /** nsatlas's own column, not one of lsns's. */
   extra: boolean;
@@ -54,8 +47,6 @@ export const LSNS_COLUMNS: readonly LsnsColumn[] = [
   col("STATE", 0, { extra: true }, "process state of the PID (Z when only zombies hold it)"),
   col("FINDINGS", 0, { trunc: true, extra: true }, "codes of the findings about the namespace"),
 ];
-
-export type ColumnName = string;
 
 /** Index of a column name, matched without regard to case as lsns does; -1 if unknown. */
 export function columnIndex(name: string): number {

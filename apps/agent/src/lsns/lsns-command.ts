@@ -1,3 +1,4 @@
+import { walkProcesses } from "@nsatlas/native";
 import { ProcRootError, scanNamespaces } from "@nsatlas/scanner/namespaces";
 import { writeOut } from "../cli/write-out.js";
 import { LsnsUsageError } from "./getopt.js";
@@ -54,6 +55,10 @@ function list(o: LsnsOptions, term: LsnsTerminal): number {
       netnsDir: NETNS_DIR,
       euid: process.geteuid?.() ?? -1,
       ownPid: process.pid,
+      // /proc/<pid>/cgroup only says which container a process is in: read it only when asked.
+      ...(usesColumn(o, "CONTAINER") || usesColumn(o, "POD")
+        ? {}
+        : { walk: (root, options) => walkProcesses(root, { ...options, cgroup: false }) }),
     });
   } catch (err) {
     if (err instanceof ProcRootError) {

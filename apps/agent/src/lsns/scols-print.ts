@@ -2,14 +2,20 @@
 // tree drawing, truncation to the terminal), raw (-r) and JSON (-J).
 import { displayWidth, jsonQuote, rawEncode, safeEncode, truncateToWidth } from "./scols-text.js";
 
-export interface ScolsColumn {
+/** A column as libsmartcols takes it: header, width hint (>= 1: a minimum the column grows
+ * to; 0: none) and flags. */
+export interface ScolsColumnSpec {
   name: string;
   whint: number;
   right: boolean;
+  /** May be truncated to fit a terminal. */
   trunc: boolean;
   /** Multi-line cell: values separated by "\n" print one per output line. */
   wrap: boolean;
   json: "number" | "string";
+}
+
+export interface ScolsColumn extends ScolsColumnSpec {
   /** The column that draws the tree. */
   tree: boolean;
 }
