@@ -7,6 +7,8 @@ export interface LsnsData {
   /** Namespaces of the requested types, by inode (lsns's order). */
   namespaces: Namespace[];
   byId: Map<string, Namespace>;
+  /** Every namespace of the inventory, whatever its type: owners and parents outside -t. */
+  all: Map<string, Namespace>;
   procs: Map<number, Process>;
   /** Processes of each namespace id, by pid. */
   members: Map<string, Process[]>;
@@ -14,7 +16,7 @@ export interface LsnsData {
   findings: Map<string, Finding[]>;
   /** Stack inode -> nsid our stack gives it (-1 unassigned); null when not read. */
   netnsids: Map<number, number> | null;
-  /** " ," or "\n" between NSFS mount points. */
+  /** What separates NSFS mount points: "\n" (a multi-line cell) or "," with --nowrap. */
   nsfsSeparator: string;
 }
 
@@ -48,6 +50,7 @@ export function lsnsData(inv: Inventory, types: readonly NamespaceType[] | null)
   return {
     namespaces,
     byId: new Map(namespaces.map((ns) => [ns.id, ns])),
+    all: new Map(inv.namespaces.map((ns) => [ns.id, ns])),
     procs,
     members,
     users,

@@ -40,9 +40,11 @@ class LineBuilder {
     this.table = newTable(o);
   }
 
+  /** The owner or parent; one of a type -t left out still counts (lsns shows it as a row
+   * without processes, as it does for an ancestor no process is in). */
   #related(ns: Namespace, rel: "owner" | "parent"): Namespace | undefined {
     const id = rel === "owner" ? ns.owner : ns.parent;
-    return id ? this.d.byId.get(id) : undefined;
+    return id ? (this.d.byId.get(id) ?? this.d.all.get(id)) : undefined;
   }
 
   #passes(ns: Namespace, proc: Process | undefined): boolean {
@@ -111,12 +113,33 @@ class LineBuilder {
   }
 }
 
+/** Owners and parents (transitively) of the listed namespaces that -t left out. */
+function ghosts(d: LsnsData): Namespace[] {
+  const out = new Map<string, Namespace>();
+  const visit = (id: string | null | undefined) => {
+    if (!id || d.byId.has(id) || out.has(id)) return;
+    const ns = d.all.get(id);
+    if (!ns) return;
+    out.set(id, ns);
+    visit(ns.owner);
+    visit(ns.parent);
+  };
+  for (const ns of d.namespaces) {
+    visit(ns.owner);
+    visit(ns.parent);
+  }
+  return [...out.values()];
+}
+
 /** Lines of `lsns [options]`: every namespace that passes -p, -P and -Q. */
 export function namespacesTable(d: LsnsData, o: LsnsOptions): ScolsTable {
   const b = new LineBuilder(d, o);
-  for (const ns of d.namespaces) {
-    if (o.taskPid !== 0 && !ns.pids.includes(o.taskPid)) continue;
-    if (o.persistent && (d.members.get(ns.id)?.length ?? 0) !== 0) continue;
+  const byTree = o.tree === "owner" || o.tree === "parent";
+  const list = byTree ? [...d.namespaces, ...ghosts(d)].sort((x, y) => x.inode - y.inode) : d.namespaces;
+  for (const ns of list) {
+    const members = d.members.get(ns.id) ?? [];
+    if (o.taskPid !== 0 && !members.some((p) => p.pid === o.taskPid)) continue;
+    if (o.persistent && members.length !== 0) continue;
     if (!b.hasNsLine(ns)) b.showNamespace(ns);
   }
   return b.table;
