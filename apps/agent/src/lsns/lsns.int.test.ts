@@ -328,6 +328,17 @@ describe("nsatlas-agent lsns against util-linux lsns", () => {
     },
   );
 
+  it("takes the width from COLUMNS when the terminal reports none, as libsmartcols does", () => {
+    const tty = (cmd: string) =>
+      run("script", ["-qec", `stty cols 0 rows 0; COLUMNS=70 ${cmd} -p ${userOwned}`, "/dev/null"]).out;
+    const a = tty(`${AGENT} lsns`).split("\r\n");
+    const b = tty("lsns").split("\r\n");
+    const ns = String(inode(userOwned, "user"));
+    const row = (lines: string[]) => lines.find((l) => l.startsWith(ns));
+    expect(row(a)).toBe(row(b));
+    expect(row(a)?.length).toBe(70);
+  });
+
   it("fails like lsns on bad input: message on stderr, exit 1, no stack trace", () => {
     for (const args of [
       ["--foo"],
