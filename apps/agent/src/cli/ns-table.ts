@@ -31,7 +31,7 @@ export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namesp
       String(ns.pids.length),
       first ? String(first.pid) : "-",
       first ? (first.user ?? String(first.uid)) : "-",
-      ns.initial ? "initial" : namespaceName(ns, first),
+      namespaceName(ns, first),
       holdersSummary(ns) || "-",
       commandOf(ns, first),
     ]);
@@ -51,8 +51,7 @@ export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namesp
 /** The name people know a namespace by, for a finding's `ns`. */
 function nameOf(id: string, inv: Inventory, byPid: ReadonlyMap<number, Process>): string {
   const ns = inv.namespaces.find((n) => n.id === id);
-  if (!ns) return id;
-  return ns.initial ? `initial ${ns.type}` : namespaceName(ns, byPid.get(ns.pids[0] ?? 0));
+  return ns ? namespaceName(ns, byPid.get(ns.pids[0] ?? 0)) : id;
 }
 
 /** Names shown per finding code before "…". */

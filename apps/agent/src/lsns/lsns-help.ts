@@ -51,6 +51,7 @@ export function listColumns(raw: boolean, json: boolean): string {
     );
     return `{\n   "lsns-columns": [\n${rows.join(",").replace(/},\n {6}{/g, "},{")}\n   ]\n}\n`;
   }
-  if (raw) return `${LSNS_COLUMNS.map((c) => `${c.name} ${rawEncode(c.help)}`).join("\n")}\n`;
-  return `${columnLines()}\n`;
+  const type = (c: (typeof LSNS_COLUMNS)[number]) => (c.json === "number" ? "<integer>" : "<string>");
+  if (raw) return `${LSNS_COLUMNS.map((c) => `${c.name} ${type(c)} ${rawEncode(c.help)}`).join("\n")}\n`;
+  return `${LSNS_COLUMNS.map((c) => `${c.name.padStart(NAME_WIDTH)}  ${type(c).padEnd(9)}  ${c.help}`).join("\n")}\n`;
 }

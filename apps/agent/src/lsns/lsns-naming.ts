@@ -18,10 +18,12 @@ export function holderText(h: Holder): string {
   }
 }
 
-/** The name a person would call a namespace by: its netns name, else its pin path, else
- * `unnamed (pid N command)` after its first process (or what else holds it). The one place
- * the CLI names namespaces; the shared resolver in @nsatlas/protocol replaces it when it lands. */
+/** The name a person would call a namespace by: `initial`, else its netns name, else its pin
+ * path, else `unnamed (pid N command)` after its first process (or what else holds it). The one
+ * place the CLI names namespaces; the shared resolver in @nsatlas/protocol replaces it when it
+ * lands. */
 export function namespaceName(ns: Namespace, first: Process | undefined): string {
+  if (ns.initial) return "initial";
   if (ns.names.length > 0) return ns.names.join(",");
   const pin = ns.holders.find((h) => h.kind === "bindmount");
   if (pin?.kind === "bindmount") return pin.path;
