@@ -1,20 +1,9 @@
-import type { Inventory, Namespace, Process } from "@nsatlas/protocol";
+import type { Namespace } from "@nsatlas/protocol";
 import { describe, expect, it } from "vitest";
+import { fixtureInventory, fixtureProcess } from "../__fixtures__/inventory.js";
 import { renderFindings, renderNamespaceTable } from "./ns-table.js";
 
-const proc = (pid: number, comm: string, net: number): Process => ({
-  pid,
-  ppid: 1,
-  comm,
-  cmdline: [comm, "1000"],
-  uid: 0,
-  user: "root",
-  startTime: 1,
-  nspid: [pid],
-  container: null,
-  ns: { cgroup: 1, ipc: 2, mnt: 3, net, pid: 5, time: 6, user: 7, uts: 8 },
-  nsForChildren: { pid: 5, time: 6 },
-});
+const proc = (pid: number, comm: string, net: number) => fixtureProcess(pid, 1, [comm, "1000"], { net });
 const ns = (type: Namespace["type"], inode: number, o: Partial<Namespace> = {}): Namespace => ({
   id: `${type}:${inode}`,
   type,
@@ -26,17 +15,8 @@ const ns = (type: Namespace["type"], inode: number, o: Partial<Namespace> = {}):
   owner: null,
   ...o,
 });
-const inv: Inventory = {
-  schema: "nsatlas.inventory/v1",
-  host: {
-    hostname: "h",
-    bootId: "b",
-    kernel: "k",
-    scannedAt: new Date(0).toISOString(),
-    initialFrom: "pid1",
-    privileged: true,
-  },
-  namespaces: [
+const inv = fixtureInventory(
+  [
     ns("net", 4026532100, {
       names: ["blue"],
       pids: [10, 11],
@@ -50,18 +30,17 @@ const inv: Inventory = {
     ns("net", 4026531840, { initial: true, pids: [1], holders: [{ kind: "process", pid: 1 }] }),
     ns("uts", 4026532300, { pids: [13], holders: [{ kind: "process", pid: 13 }] }),
   ],
-  processes: [
+  [
     proc(1, "init", 4026531840),
     proc(10, "sleep", 4026532100),
     proc(11, "sleep", 4026532100),
     proc(13, "sh", 4026531840),
   ],
-  warnings: [],
-  findings: [
+  [
     { code: "leaked-stack", ns: "net:4026532200", message: "kept by fd 3 of pid 12 only", refs: [] },
     { code: "leaked-stack", ns: "net:4026532100", message: "x", refs: [] },
   ],
-};
+);
 
 describe("the scan table", () => {
   it("groups by type, names each namespace, sums its holders and shows its first process", () => {

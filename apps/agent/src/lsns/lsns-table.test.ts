@@ -1,24 +1,14 @@
-import type { Inventory, Namespace, Process } from "@nsatlas/protocol";
+import type { Namespace } from "@nsatlas/protocol";
 import { describe, expect, it } from "vitest";
+import { fixtureInventory, fixtureProcess } from "../__fixtures__/inventory.js";
 import { lsnsData } from "./lsns-cells.js";
 import { parseLsnsArgs } from "./lsns-options.js";
 import { namespacesTable, processesTable } from "./lsns-table.js";
 import { printScols } from "./scols-print.js";
 
 const INIT = { cgroup: 10, ipc: 11, mnt: 12, net: 13, pid: 14, time: 15, user: 16, uts: 17 };
-const proc = (pid: number, ppid: number, comm: string, ns: Partial<typeof INIT> = {}): Process => ({
-  pid,
-  ppid,
-  comm,
-  cmdline: pid === 2 ? [] : [comm],
-  uid: 0,
-  user: "root",
-  startTime: pid,
-  nspid: [pid],
-  container: null,
-  ns: { ...INIT, ...ns },
-  nsForChildren: { pid: ns.pid ?? INIT.pid, time: INIT.time },
-});
+const proc = (pid: number, ppid: number, comm: string, ns: Partial<typeof INIT> = {}) =>
+  fixtureProcess(pid, ppid, pid === 2 ? [] : [comm], ns);
 const processes = [
   proc(1, 0, "init"),
   proc(2, 0, "kthreadd"),
@@ -45,21 +35,7 @@ const namespaces = [
   ns("pid", 21, { owner: "user:20", parent: "pid:14" }),
   ns("net", 22, { names: ["blue"], holders: [{ kind: "bindmount", path: "/run/netns/blue" }] }),
 ];
-const inv: Inventory = {
-  schema: "nsatlas.inventory/v1",
-  host: {
-    hostname: "h",
-    bootId: "b",
-    kernel: "k",
-    scannedAt: new Date(0).toISOString(),
-    initialFrom: "pid1",
-    privileged: true,
-  },
-  namespaces,
-  processes,
-  warnings: [],
-  findings: [],
-};
+const inv = fixtureInventory(namespaces, processes);
 function lsns(...args: string[]): string {
   const o = parseLsnsArgs(args);
   const d = lsnsData(inv, o.types);
