@@ -5,6 +5,7 @@
 // sandboxes (see scan-bench-containers.mjs). The ratio is the median of the pairwise
 // ratios of runs made one after the other, so a noisy moment hits both sides of a pair.
 import { readdirSync } from "node:fs";
+import { lsnsCompare } from "./lsns-bench.mjs";
 import { fmt, median, timeCommand } from "./measure.mjs";
 import { startContainerWorld } from "./scan-bench-containers.mjs";
 import { BenchWorld } from "./world-builder.mjs";
@@ -84,6 +85,7 @@ export async function scanBench() {
       `${10000 + i}`,
     ]);
     results.stacks = await compare("scan, 200 stacks", 0.5);
+    results.lsns = await lsnsCompare("lsns, 200 stacks");
     await world.destroy();
     await world.startMany(500, (i) => ["unshare", "--mount", "--propagation", "private", "sleep", `${20000 + i}`]);
     results.mounts = await compare("scan, 500 mount namespaces", 1.0);

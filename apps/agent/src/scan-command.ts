@@ -1,27 +1,8 @@
-import { writeSync } from "node:fs";
 import { ProcRootError, scanNamespaces } from "@nsatlas/scanner/namespaces";
-import { renderNamespaceTable } from "./cli/ns-table.js";
+import { renderFindings, renderNamespaceTable } from "./cli/ns-table.js";
 import { parseScanArgs, SCAN_USAGE, type ScanCliOptions } from "./cli/scan-options.js";
 import { filterInventory } from "./cli/type-filter.js";
-
-/** Writes all of text to fd 1 even when stdout is a pipe (process.stdout may be async).
- * Returns false when the reader went away (EPIPE, as with `| head -c 100`): like other Unix
- * tools the command then stops quietly and exits 0. */
-function writeOut(text: string): boolean {
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(1, buf, off);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "EPIPE") return false;
-      // EAGAIN on a non-blocking pipe: the reader is slow; try again.
-      if (code !== "EAGAIN") throw err;
-    }
-  }
-  return true;
-}
+import { writeOut } from "./cli/write-out.js";
 
 /** `nsatlas-agent scan`: one scan, printed as JSON or as a table (or, with --watch, the
  * inventory and then every delta as NDJSON). Returns the exit code. */
@@ -59,12 +40,12 @@ function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): nu
   if (opts.watch) return import("./watch-command.js").then((w) => w.watchScan(opts, scanOnce, inventory));
   inventory = filterInventory(inventory, opts.types);
   if (opts.json) {
-    writeOut(`${JSON.stringify(inventory)}\n`);
+    writeOut(`${opts.pretty ? JSON.stringify(inventory, null, 2) : JSON.stringify(inventory)}\n`);
   } else {
     if (!writeOut(`${renderNamespaceTable(inventory, inventory.namespaces)}\n`)) return 0;
     for (const w of inventory.warnings) process.stderr.write(`warning: ${w}\n`);
-    for (const f of inventory.findings)
-      process.stderr.write(`finding: ${f.code}${f.ns ? ` ${f.ns}` : ""}: ${f.message}\n`);
+    // For a person at a terminal only: piped output stays the table alone (--json has them all).
+    if (opts.findings && process.stdout.isTTY) writeOut(`\n${renderFindings(inventory, inventory.findings)}\n`);
   }
   return 0;
 }

@@ -14,6 +14,8 @@ const DEFAULTS = {
   watch: false,
   intervalMs: 1_000,
   fullEveryMs: 30_000,
+  pretty: false,
+  findings: true,
 };
 const FLAGS = [
   "--json",
@@ -27,6 +29,8 @@ const FLAGS = [
   "--netns-dir",
   "--interval",
   "--full-every",
+  "--pretty",
+  "--no-findings",
 ];
 
 /** The UsageError that parsing argv throws; fails the test if it throws nothing or something else. */
@@ -49,6 +53,12 @@ describe("parseScanArgs", () => {
     expect(parseScanArgs(["--json", "--no-netstacks"])).toEqual({ ...DEFAULTS, json: true, netstacks: false });
     expect(parseScanArgs(["-h"]).help).toBe(true);
     expect(parseScanArgs(["--help"]).help).toBe(true);
+    expect(parseScanArgs(["--json", "--pretty", "--no-findings"])).toEqual({
+      ...DEFAULTS,
+      json: true,
+      pretty: true,
+      findings: false,
+    });
   });
 
   it("accumulates types over repeated --type, comma lists and the --type= form", () => {

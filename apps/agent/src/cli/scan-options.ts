@@ -15,11 +15,18 @@ export interface ScanCliOptions {
   watch: boolean;
   intervalMs: number;
   fullEveryMs: number;
+  /** --pretty: indent the --json document. */
+  pretty: boolean;
+  /** --no-findings: no findings summary under the table. */
+  findings: boolean;
 }
 
 export const SCAN_USAGE = `usage: nsatlas-agent scan [--json] [--type TYPE[,TYPE]]... [--proc-root DIR] [--netns-dir DIR] [--no-netstacks] [--watch]
+       [--pretty] [--no-findings]
 
   --json            print the inventory (schema nsatlas.inventory/v1) as one JSON document
+  --pretty          with --json: indent the document
+  --no-findings     no findings summary under the table (it is shown only on a terminal)
   --type TYPE       only namespaces of these types (${NAMESPACE_TYPES.join(", ")}); repeatable
   --proc-root DIR   procfs to scan (default /proc)
   --netns-dir DIR   directory of named network namespaces (default /run/netns)
@@ -41,6 +48,8 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
     watch: false,
     intervalMs: 1_000,
     fullEveryMs: 30_000,
+    pretty: false,
+    findings: true,
   };
   const r = new ArgReader(argv);
   for (let flag = r.next(); flag !== null; flag = r.next()) {
@@ -53,6 +62,14 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
       case "--no-netstacks":
         r.noValue(flag);
         opts.netstacks = false;
+        break;
+      case "--pretty":
+        r.noValue(flag);
+        opts.pretty = true;
+        break;
+      case "--no-findings":
+        r.noValue(flag);
+        opts.findings = false;
         break;
       case "--watch":
         r.noValue(flag);
