@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HubFrameError } from "./errors.js";
 import { FleetStore } from "./fleet-store.js";
-import { testInventory } from "./test-inventory.js";
+import { testInventory, testNewerInventory } from "./test-inventory.js";
 
 /** Frames shaped like the protocol's, with hostile values mixed in. */
 const frameLike = fc.oneof(
@@ -21,7 +21,7 @@ const frameLike = fc.oneof(
     type: fc.constant("snapshot"),
     epoch: fc.oneof(fc.constant("e1"), fc.string()),
     seq: fc.oneof(fc.nat(), fc.integer()),
-    inventory: fc.oneof(fc.constant(testInventory([1, 2])), fc.object()),
+    inventory: fc.oneof(fc.constant(testInventory([1, 2])), fc.constant(testNewerInventory()), fc.object()),
   }),
   fc.record({
     type: fc.constant("delta"),

@@ -1,25 +1,10 @@
 import { AgentFrame } from "@nsatlas/protocol";
 import { describe, expect, it } from "vitest";
 import { FleetStore } from "./fleet-store.js";
-import { testInventory, testProcess } from "./test-inventory.js";
+import { testInventory, testNewerInventory } from "./test-inventory.js";
 
 // A newer agent's snapshot, as the /agent socket receives it: JSON text, parsed at the edge.
-function newerSnapshot() {
-  const inventory = testInventory([1, 2]);
-  const zombie = { ...testProcess(2), state: "Z", nsForChildren: { pid: null, time: null } };
-  zombie.ns = { ...zombie.ns, cgroup: null, ipc: null, mnt: null, net: null, time: null, uts: null };
-  const wrapped = { ...testProcess(1), state: "S", container: { runtime: "kata-qemu", id: "c1", podUid: null } };
-  return {
-    type: "snapshot",
-    epoch: "e1",
-    seq: 1,
-    inventory: {
-      ...inventory,
-      processes: [wrapped, zombie],
-      findings: [{ code: "some-future-code", message: "a code this hub does not know", refs: [] }],
-    },
-  };
-}
+const newerSnapshot = () => ({ type: "snapshot", epoch: "e1", seq: 1, inventory: testNewerInventory() });
 
 describe("an older hub and a newer agent", () => {
   it("accepts unknown finding codes and container runtimes as strings, and null links", () => {

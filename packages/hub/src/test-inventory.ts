@@ -59,3 +59,17 @@ export function testInventory(unsorted: number[] = [1, 2], extraStacks: Namespac
     findings: [],
   } as Inventory;
 }
+
+/** What a newer agent may send: a zombie (state, null links), a container runtime and a
+ * finding code this version does not know. Plain JSON, as it arrives before parsing. */
+export function testNewerInventory(): unknown {
+  const inv = testInventory([1, 2]);
+  const zombie = { ...testProcess(2), state: "Z", nsForChildren: { pid: null, time: null } };
+  zombie.ns = { ...zombie.ns, cgroup: null, ipc: null, mnt: null, net: null, time: null, uts: null };
+  const wrapped = { ...testProcess(1), state: "S", container: { runtime: "kata-qemu", id: "c1", podUid: null } };
+  return {
+    ...inv,
+    processes: [wrapped, zombie],
+    findings: [{ code: "some-future-code", message: "a code this hub does not know", refs: [] }],
+  };
+}

@@ -148,6 +148,14 @@ describe("ActionExecutor", () => {
     }
     expect(ran).toEqual([]);
     expect(existsSync(join(dir, "etc-netns"))).toBe(false);
+    const setState = { type: "link.setState", params: { ns: "blue", link: "lo", up: true } };
+    const noInode = await executor.handle(
+      frame(setState, ["ip", "-n", "blue", "link", "set", "dev", "lo", "up"], {
+        targets: { ns: { via: "name", name: "blue" } },
+      }),
+    );
+    expect(noInode).toMatchObject({ status: "refused", error: { code: "TARGET_CHANGED" } });
+    expect(ran).toEqual([]);
     const ok = await executor.handle(frame(del, ["ip", "netns", "del", "blue"], { targets: nameTarget("blue") }));
     expect(ok.status).toBe("succeeded");
     expect(ran).toEqual([["ip", "netns", "del", "blue"]]);

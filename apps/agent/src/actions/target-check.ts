@@ -59,7 +59,10 @@ export function checkTargets(a: Action, targets: ActionTargets, o: TargetCheckOp
   requireNameTarget(a, targets);
   const runsIn = new Set(["ns", "a"]);
   for (const [role, t] of Object.entries(targets)) {
-    if (t) check(t, role, runsIn.has(role), o);
+    if (!t) continue;
+    // The hub always sends the inode it planned with; without it a name would be trusted blindly.
+    if (t.inode === undefined) throw new TargetRefusedError(`${role}: the target carries no inode`);
+    check(t, role, runsIn.has(role), o);
   }
   const usesPid1 =
     (a.type === "link.move" && targets.to?.via === "initial") ||
