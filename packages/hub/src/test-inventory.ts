@@ -57,5 +57,6 @@ export function testInventory(unsorted: number[] = [1, 2], extraStacks: Namespac
     processes: pids.map((p) => testProcess(p)),
     warnings: [],
     findings: [],
+    containers: [],
   } as Inventory;
 }

@@ -181,5 +181,7 @@ export function scanCore(options: ScanOptions, collect: typeof collectNetstacks 
     warnings,
     ...(stacks ? { netstacks: stacks.netstacks } : {}),
     findings: sortFindings(findings),
+    // The kernel knows no container names: the agent's engine watchers fill this in.
+    containers: [],
   };
 }
