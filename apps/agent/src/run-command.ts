@@ -7,6 +7,7 @@ import { ActionExecutor } from "./actions/action-executor.js";
 import { execFileRunner } from "./actions/command-runner.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "./cli/run-options.js";
 import { UsageError } from "./cli/usage-error.js";
+import { AgentEngines } from "./engines/agent-engines.js";
 import type { AgentMetrics } from "./run/agent-metrics.js";
 import { Backoff } from "./run/backoff.js";
 import { kernelProcessEvents } from "./run/kernel-process-events.js";
@@ -76,16 +77,22 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       }),
     });
   }
+  // Engines are watched (events, relist on reconnect); a change of theirs rescans soon.
+  const engines = new AgentEngines(o, () => live.loop?.requestScan(), true);
+  // The first scan names containers only if the engines answered by then (bounded wait).
+  await engines.settled(2_500);
   const scanOnce = (reuse?: Inventory["processes"]): Inventory => {
     const started = performance.now();
-    const inv = scan({
-      procRoot: o.procRoot,
-      netnsDir: o.netnsDir,
-      etcNetnsDir: o.etcNetnsDir,
-      euid: process.geteuid?.() ?? -1,
-      ownPid: process.pid,
-      ...(reuse ? { reuse } : {}),
-    });
+    const inv = engines.join(
+      scan({
+        procRoot: o.procRoot,
+        netnsDir: o.netnsDir,
+        etcNetnsDir: o.etcNetnsDir,
+        euid: process.geteuid?.() ?? -1,
+        ownPid: process.pid,
+        ...(reuse ? { reuse } : {}),
+      }),
+    );
     if (o.hostname) inv.host.hostname = o.hostname;
     metrics?.observeScan((performance.now() - started) / 1000);
     return inv;
@@ -174,6 +181,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     live.uplink = uplink;
     const stop = (code: number) => {
       loop.stop();
+      engines.stop();
       uplink.stop();
       metricsServer?.close().catch(() => {}); // the process exits right after: nothing to wait for
       resolve(code);

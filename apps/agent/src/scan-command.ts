@@ -30,8 +30,12 @@ export function runScan(argv: readonly string[]): number | Promise<number> {
   return import("@nsatlas/scanner").then(({ scan }) => scanAndPrint(opts, scan));
 }
 
-function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): number | Promise<number> {
-  const scanOnce = () =>
+async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): Promise<number> {
+  // Engines are asked while the kernel scan runs; their clients load only for sockets that exist.
+  const { AgentEngines, SCAN_ENGINE_TIMING } = await import("./engines/agent-engines.js");
+  const engineChanged = { listener: () => {} };
+  const engines = new AgentEngines(opts, () => engineChanged.listener(), opts.watch, SCAN_ENGINE_TIMING);
+  const kernel = () =>
     scanWith({
       procRoot: opts.procRoot,
       netnsDir: opts.netnsDir,
@@ -39,10 +43,14 @@ function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): nu
       ownPid: process.pid,
       netstacks: opts.netstacks,
     });
+  const scanOnce = () => engines.join(kernel());
   let inventory: ReturnType<typeof scanWith>;
   try {
-    inventory = scanOnce();
+    const scanned = kernel();
+    await engines.settled(SCAN_ENGINE_TIMING.timeoutMs + 200);
+    inventory = engines.join(scanned);
   } catch (err) {
+    engines.stop();
     if (err instanceof ProcRootError) {
       process.stderr.write(`nsatlas-agent: ${err.message}\n`);
       return 1;
@@ -50,7 +58,13 @@ function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): nu
     throw err;
   }
   // --watch needs the diff and the scan loop: loaded only then, like stack detail.
-  if (opts.watch) return import("./watch-command.js").then((w) => w.watchScan(opts, scanOnce, inventory));
+  if (opts.watch)
+    return import("./watch-command.js").then((w) =>
+      w.watchScan(opts, scanOnce, inventory, (listener) => {
+        engineChanged.listener = listener;
+      }),
+    );
+  engines.stop();
   const types = opts.types;
   if (types) inventory.namespaces = inventory.namespaces.filter((ns) => types.includes(ns.type));
   if (opts.json) {

@@ -4,7 +4,12 @@ import { kernelProcessEvents } from "./run/kernel-process-events.js";
 import { ScanLoop } from "./run/scan-loop.js";
 
 /** `nsatlas-agent scan --watch`: the inventory, then every delta, as NDJSON on stdout. */
-export function watchScan(opts: ScanCliOptions, scanOnce: () => Inventory, first: Inventory): Promise<number> {
+export function watchScan(
+  opts: ScanCliOptions,
+  scanOnce: () => Inventory,
+  first: Inventory,
+  onEngineChange: (listener: () => void) => void,
+): Promise<number> {
   return new Promise((resolve) => {
     let seq = 0;
     const print = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -28,6 +33,7 @@ export function watchScan(opts: ScanCliOptions, scanOnce: () => Inventory, first
       processEvents: kernelProcessEvents,
     });
     print({ type: "snapshot", seq, inventory: loop.current() });
+    onEngineChange(() => loop.requestScan());
     loop.start();
     const stop = () => {
       loop.stop();

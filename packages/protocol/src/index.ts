@@ -10,3 +10,4 @@ export * from "./inventory.js";
 export * from "./namespace-types.js";
 export * from "./netstack.js";
 export * from "./rest.js";
+export * from "./stack-name.js";

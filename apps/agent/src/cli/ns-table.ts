@@ -1,4 +1,5 @@
 import type { Holder, Inventory, Namespace } from "@nsatlas/protocol";
+import { resolveNamespaceName } from "@nsatlas/protocol/stack-name";
 
 function holderText(h: Holder): string {
   switch (h.kind) {
@@ -20,11 +21,13 @@ function holderText(h: Holder): string {
 /** Renders namespaces as an lsns-like table: NS TYPE NPROCS PID USER NAME COMMAND. */
 export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namespace[]): string {
   const byPid = new Map(inv.processes.map((p) => [p.pid, p]));
+  const sandboxes = new Map((inv.netstacks ?? []).map((s) => [s.ns, s.sandbox ?? null]));
   const rows = [["NS", "TYPE", "NPROCS", "PID", "USER", "NAME", "COMMAND"]];
   for (const ns of namespaces) {
     const first = ns.pids[0] === undefined ? undefined : byPid.get(ns.pids[0]);
-    const pin = ns.holders.find((h) => h.kind === "bindmount");
-    const name = ns.names.join(",") || (pin?.kind === "bindmount" ? pin.path : "");
+    // Like lsns's NAME: the netns name, else the pod or container it belongs to, else its pin.
+    const resolved = resolveNamespaceName(ns, (pid) => byPid.get(pid), sandboxes.get(ns.id));
+    const name = resolved.source === "initial" || resolved.source === "unnamed" ? "" : resolved.name;
     const command = first
       ? first.cmdline.join(" ") || `[${first.comm}]`
       : `(${ns.holders.slice(0, 2).map(holderText).join(", ") || "kept by child namespaces"})`;
