@@ -15,17 +15,17 @@ export function capLabels(
   labels: Record<string, string> | null | undefined,
   annotations: Record<string, string> | null | undefined = {},
 ): Record<string, string> {
-  const out: Record<string, string> = {};
-  let n = 0;
+  // Entries, not assignments: a label named `__proto__` stays a label.
+  const kept = new Map<string, string>();
   const add = (k: string, v: unknown) => {
-    if (n >= CONTAINER_LABEL_LIMITS.count || typeof v !== "string") return;
-    if (NEVER.test(k) || bytes(k) > CONTAINER_LABEL_LIMITS.keyBytes || Object.hasOwn(out, k)) return;
-    out[k] = cutToBytes(v, CONTAINER_LABEL_LIMITS.valueBytes);
-    n += 1;
+    if (kept.size >= CONTAINER_LABEL_LIMITS.count || typeof v !== "string") return;
+    if (NEVER.test(k) || bytes(k) > CONTAINER_LABEL_LIMITS.keyBytes || kept.has(k)) return;
+    kept.set(k, cutToBytes(v, CONTAINER_LABEL_LIMITS.valueBytes));
   };
-  for (const k of Object.keys(labels ?? {}).sort()) add(k, labels?.[k]);
-  for (const k of Object.keys(annotations ?? {}).sort()) if (k.startsWith(KUBERNETES)) add(k, annotations?.[k]);
-  return out;
+  for (const [k, v] of Object.entries(labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) add(k, v);
+  for (const [k, v] of Object.entries(annotations ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (k.startsWith(KUBERNETES)) add(k, v);
+  return Object.fromEntries(kept);
 }
 
 function cutToBytes(s: string, max: number): string {
