@@ -1,3 +1,10 @@
+export {
+  busyboxImageArchive,
+  busyboxRootfs,
+  type EngineDaemon,
+  startContainerd,
+  startDockerd,
+} from "./engine-daemons.js";
 export { buildNsHolder } from "./ns-holder.js";
 export { defaultAgentMain, SimulatedHost, type SimulatedHostOptions } from "./simulated-host.js";
 export { makeTestCertificates, type TestCertificates } from "./test-certificates.js";
