@@ -19,7 +19,8 @@ const NS_HEADER = "containerd-namespace";
 
 /** Containers of one containerd namespace, with the pid and status of their tasks. */
 export function fromContainerd(namespace: string, containers: Containers, tasks: Tasks): EngineContainer[] {
-  const byId = new Map(tasks.tasks.filter((t) => t.id === "" || t.id === t.containerId).map((t) => [t.containerId, t]));
+  // A task's init process carries the container's id in `id` (container_id stays empty there).
+  const byId = new Map(tasks.tasks.map((t) => [t.containerId || t.id, t]));
   return containers.containers.map((c) => {
     const labels = c.labels ?? {};
     const task = byId.get(c.id);
