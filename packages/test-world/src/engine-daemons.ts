@@ -244,3 +244,49 @@ export async function startContainerd(prefix: string): Promise<EngineDaemon> {
     },
   };
 }
+
+/** podman's API service on a socket of its own (cgroupfs, file events, vfs storage). The
+ * sandbox's hard limits are below podman's defaults: containers need explicit ulimits. */
+export async function startPodman(prefix: string): Promise<EngineDaemon & { runArgs: string[] }> {
+  const dir = daemonDir(prefix, "podman");
+  const socket = join(dir, "podman.sock");
+  const global = [
+    "--root",
+    join(dir, "root"),
+    "--runroot",
+    join(dir, "run"),
+    "--tmpdir",
+    join(dir, "tmp"),
+    "--cgroup-manager=cgroupfs",
+    "--events-backend=file",
+    "--storage-driver=vfs",
+  ];
+  const cli = (args: readonly string[]) => run("podman", [...global, ...args]);
+  const log = join(dir, "podman.log");
+  const out = appendFd(log);
+  const child = spawn("podman", [...global, "system", "service", "--time=0", `unix://${socket}`], {
+    stdio: ["ignore", out, out],
+  });
+  try {
+    await waitForSocket(socket, child, log, 30_000);
+  } catch (err) {
+    await stopChild(child, 5_000);
+    releaseDir(dir);
+    throw err;
+  }
+  return {
+    socket,
+    dir,
+    cli,
+    runArgs: ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"],
+    stop: async () => {
+      try {
+        cli(["rm", "-a", "-f", "-t", "0"]);
+      } catch {
+        // Nothing left to remove.
+      }
+      await stopChild(child, 15_000);
+      releaseDir(dir);
+    },
+  };
+}

@@ -4,6 +4,7 @@ export {
   type EngineDaemon,
   startContainerd,
   startDockerd,
+  startPodman,
 } from "./engine-daemons.js";
 export { buildNsHolder } from "./ns-holder.js";
 export { defaultAgentMain, SimulatedHost, type SimulatedHostOptions } from "./simulated-host.js";
