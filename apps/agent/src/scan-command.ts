@@ -47,7 +47,8 @@ async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespace
   let inventory: ReturnType<typeof scanWith>;
   try {
     const scanned = kernel();
-    await engines.settled(SCAN_ENGINE_TIMING.timeoutMs + 200);
+    // Engines settle by their own timeouts; the cap also covers loading their clients.
+    await engines.settled(SCAN_ENGINE_TIMING.timeoutMs + 1_500);
     inventory = engines.join(scanned);
   } catch (err) {
     engines.stop();

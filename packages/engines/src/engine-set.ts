@@ -40,9 +40,10 @@ async function makeEngine(engine: ContainerEngine, socket: string, timing?: Engi
 
 /** Every engine socket of the host, watched; read-only. */
 export class EngineSet {
+  // Keyed by engine and socket: one path may be given for two engines (a test, a mistake).
   readonly #engines = new Map<string, WatchedEngine>();
   readonly #starting = new Map<string, Promise<void>>();
-  readonly #absent = new Map<string, ContainerEngine>();
+  readonly #absent = new Map<string, { engine: ContainerEngine; socket: string }>();
   #onChange: () => void = () => {};
   #watch = true;
   #poll: NodeJS.Timeout | null = null;
@@ -62,27 +63,28 @@ export class EngineSet {
     if (watchEvents) {
       // A stat per absent socket every few seconds: no engine is asked anything.
       this.#poll = setInterval(() => {
-        for (const [socket, engine] of this.#absent) this.#add(engine, socket);
+        for (const { engine, socket } of [...this.#absent.values()]) this.#add(engine, socket);
       }, 2_000);
       this.#poll.unref?.();
     }
   }
 
   #add(engine: ContainerEngine, socket: string): void {
-    if (this.#stopped || this.#engines.has(socket) || this.#starting.has(socket)) return;
+    const key = `${engine} ${socket}`;
+    if (this.#stopped || this.#engines.has(key) || this.#starting.has(key)) return;
     if (!existsSync(socket)) {
-      this.#absent.set(socket, engine);
+      this.#absent.set(key, { engine, socket });
       return;
     }
-    this.#absent.delete(socket);
+    this.#absent.delete(key);
     const starting = makeEngine(engine, socket, this.timing).then((e) => {
-      this.#starting.delete(socket);
+      this.#starting.delete(key);
       if (this.#stopped) return;
-      this.#engines.set(socket, e);
+      this.#engines.set(key, e);
       e.start(() => this.#onChange(), this.#watch);
       return e.settled();
     });
-    this.#starting.set(socket, starting);
+    this.#starting.set(key, starting);
   }
 
   /** Resolves when every engine has answered or failed once, or after `ms`. */
@@ -103,14 +105,15 @@ export class EngineSet {
     const containers: EngineContainer[] = [];
     const connected = new Set<ContainerEngine>();
     const unreachable: UnreachableEngine[] = [];
-    for (const [socket, e] of this.#engines) {
+    for (const e of this.#engines.values()) {
+      const socket = e.socket;
       if (e.state === "connected") {
         connected.add(e.engine);
         containers.push(...e.containers());
       } else if (e.state === "unreachable") unreachable.push({ engine: e.engine, socket, error: e.error ?? "unknown" });
       else unreachable.push({ engine: e.engine, socket, error: "no answer yet" });
     }
-    for (const [socket, engine] of this.#absent) {
+    for (const { engine, socket } of this.#absent.values()) {
       if (this.sockets.explicit.has(socket)) unreachable.push({ engine, socket, error: "no such socket" });
     }
     return { containers, connected, unreachable };

@@ -1,11 +1,12 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import type { Inventory } from "@nsatlas/protocol";
 import { resolveNamespaceName } from "@nsatlas/protocol/stack-name";
 import { busyboxRootfs, type EngineDaemon, startDockerd, World } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scanJson } from "./agent-cli.js";
+import { AGENT_BIN, scanJson } from "./agent-cli.js";
 
 // A dockerd of our own (temporary roots and socket, no bridge, no iptables), an image made
 // from busybox-static, and the agent's scan asked to read it.
@@ -93,5 +94,30 @@ describe("Docker Engine, for real", () => {
     expect(db?.labels["com.docker.compose.service"]).toBe("db");
     const proc = inv.processes.find((p) => p.pid === db?.pid);
     expect(proc?.container?.compose).toEqual({ project, service: "db" });
+  });
+
+  it("follows Docker's events: a container started after the agent is named, and gone once removed", async () => {
+    const name = `${world.prefix}late`;
+    const watch = spawn(process.execPath, [AGENT_BIN, "scan", "--watch", "--no-netstacks", ...onlyDocker()], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    world.defer(() => watch.kill("SIGKILL"));
+    const frames: Array<{
+      type: string;
+      changes?: { containers?: { upsert?: Array<{ name: string }>; remove?: string[] } };
+    }> = [];
+    const lines = createInterface({ input: watch.stdout });
+    const next = (check: (f: (typeof frames)[number]) => boolean) =>
+      new Promise<void>((resolve) => {
+        if (frames.some(check)) return resolve();
+        lines.on("line", () => frames.some(check) && resolve());
+      });
+    lines.on("line", (l) => frames.push(JSON.parse(l)));
+    await next((f) => f.type === "snapshot");
+    const id = dockerd.cli(["run", "-d", "--name", name, IMAGE, "sleep", "1000"]).trim();
+    await next((f) => f.changes?.containers?.upsert?.some((c) => c.name === name) ?? false);
+    dockerd.cli(["rm", "-f", name]);
+    await next((f) => f.changes?.containers?.remove?.includes(id) ?? false);
+    watch.kill("SIGTERM");
   });
 });
