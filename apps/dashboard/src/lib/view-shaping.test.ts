@@ -20,9 +20,37 @@ describe("stack cards", () => {
 
   it("groups processes by container, and kernel threads together", () => {
     expect(cards[1]?.groups).toEqual([
-      { label: "docker aaaaaaaaaaaa", container: true, pids: [20, 21], commands: ["nginx 20", "nginx 21"] },
+      {
+        label: "docker aaaaaaaaaaaa",
+        container: true,
+        kind: "container",
+        pids: [20, 21],
+        commands: ["nginx 20", "nginx 21"],
+      },
     ]);
     expect(cards[0]?.groups.map((g) => g.label)).toEqual(["kernel threads", "sshd"]);
+  });
+
+  it("names a stack after its pod and groups by pod, then container; URL facets filter", () => {
+    const inv = smallInventory();
+    const pod = { name: "web-0", namespace: "shop", uid: "u1" };
+    inv.processes = inv.processes.map((p) =>
+      p.pid === 20
+        ? { ...p, container: { ...(p.container ?? DOCKER_NONE), name: "web", image: "nginx:1", pod } }
+        : p.pid === 21
+          ? { ...p, container: { ...(p.container ?? DOCKER_NONE), id: "b".repeat(64), name: "side", image: "envoy:1" } }
+          : p,
+    );
+    const named = buildStackCards(inv);
+    const blue = named.find((c) => c.id === "net:200");
+    expect(blue?.title).toBe("blue"); // a netns name comes first
+    expect(blue?.groups.map((g) => [g.kind, g.label])).toEqual([
+      ["pod", "pod shop/web-0"],
+      ["container", "container side"],
+    ]);
+    expect(filterCards(named, "", { image: "envoy" }).map((c) => c.id)).toEqual(["net:200"]);
+    expect(filterCards(named, "", { pod: "shop/web" }).map((c) => c.id)).toEqual(["net:200"]);
+    expect(filterCards(named, "", { container: "nope" })).toEqual([]);
   });
 
   it("filters on names, processes, addresses and ports", () => {
@@ -32,6 +60,17 @@ describe("stack cards", () => {
     expect(filterCards(cards, "")).toHaveLength(3);
   });
 });
+
+const DOCKER_NONE = {
+  runtime: "docker",
+  id: "a".repeat(64),
+  podUid: null,
+  engine: null,
+  name: null,
+  image: null,
+  pod: null,
+  compose: null,
+} as const;
 
 describe("namespace table and trees", () => {
   it("counts processes and other holders per namespace", () => {
