@@ -55,6 +55,9 @@ export class DockerEngine extends WatchedEngine {
   readonly #api: Docker;
   readonly #events: Docker;
   #stream: NodeJS.ReadableStream | null = null;
+  /** Events seen per container: an inspect answer older than the latest event is dropped
+   * (`rm -f` is die then destroy; the die's inspect may answer after the destroy). */
+  readonly #eventCount = new Map<string, number>();
 
   constructor(
     readonly engine: "docker" | "podman",
@@ -110,14 +113,21 @@ export class DockerEngine extends WatchedEngine {
   #onEvent(e: DockerEvent): void {
     const id = e.Actor?.ID ?? e.id;
     if (e.Type !== "container" || !id) return;
-    if (e.Action === "destroy") {
+    const action = (e.Action ?? "").split(":")[0] ?? "";
+    if (action !== "destroy" && !CONTAINER_ACTIONS.has(action)) return; // exec_*, attach, top, …
+    const seen = (this.#eventCount.get(id) ?? 0) + 1;
+    this.#eventCount.set(id, seen);
+    if (action === "destroy") {
+      this.#eventCount.delete(id);
       this.remove(id);
       return;
     }
-    const action = (e.Action ?? "").split(":")[0] ?? "";
-    if (!CONTAINER_ACTIONS.has(action)) return; // exec_*, attach, top, …: nothing we show changed
     void withTimeout(this.#inspect(id), this.timing.timeoutMs, "inspect")
-      .then((c) => (c ? this.upsert(c) : this.remove(id)))
+      .then((c) => {
+        if (this.#eventCount.get(id) !== seen) return; // a later event (or the destroy) decides
+        if (c) this.upsert(c);
+        else this.remove(id);
+      })
       .catch(() => this.relist());
   }
 }
