@@ -77,23 +77,35 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       }),
     });
   }
-  // Engines are watched (events, relist on reconnect); a change of theirs rescans soon.
-  const engines = new AgentEngines(o, () => live.loop?.requestScan(), true);
+  // Engines are watched (events, relist on reconnect); a change of theirs re-joins the last
+  // kernel scan at once (coalesced), without scanning the kernel again.
+  let raw: Inventory | null = null;
+  let rejoin: NodeJS.Immediate | null = null;
+  const engines = new AgentEngines(
+    o,
+    () => {
+      rejoin ??= setImmediate(() => {
+        rejoin = null;
+        if (raw) live.loop?.replace(engines.joinCopy(raw));
+      });
+    },
+    true,
+  );
   // The first scan names containers only if the engines answered by then (bounded wait).
   await engines.settled(2_500);
   const scanOnce = (reuse?: Inventory["processes"]): Inventory => {
     const started = performance.now();
-    const inv = engines.join(
-      scan({
-        procRoot: o.procRoot,
-        netnsDir: o.netnsDir,
-        etcNetnsDir: o.etcNetnsDir,
-        euid: process.geteuid?.() ?? -1,
-        ownPid: process.pid,
-        ...(reuse ? { reuse } : {}),
-      }),
-    );
-    if (o.hostname) inv.host.hostname = o.hostname;
+    const kernel = scan({
+      procRoot: o.procRoot,
+      netnsDir: o.netnsDir,
+      etcNetnsDir: o.etcNetnsDir,
+      euid: process.geteuid?.() ?? -1,
+      ownPid: process.pid,
+      ...(reuse ? { reuse } : {}),
+    });
+    if (o.hostname) kernel.host.hostname = o.hostname;
+    raw = kernel;
+    const inv = engines.joinCopy(kernel);
     metrics?.observeScan((performance.now() - started) / 1000);
     return inv;
   };

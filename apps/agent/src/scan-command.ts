@@ -43,13 +43,18 @@ async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespace
       ownPid: process.pid,
       netstacks: opts.netstacks,
     });
-  const scanOnce = () => engines.join(kernel());
+  // The last kernel scan, kept unjoined: an engine event re-joins it without a rescan.
+  let raw: ReturnType<typeof scanWith> | null = null;
+  const scanOnce = () => {
+    raw = kernel();
+    return engines.joinCopy(raw);
+  };
   let inventory: ReturnType<typeof scanWith>;
   try {
-    const scanned = kernel();
+    raw = kernel();
     // Engines settle by their own timeouts; the cap also covers loading their clients.
     await engines.settled(SCAN_ENGINE_TIMING.timeoutMs + 1_500);
-    inventory = engines.join(scanned);
+    inventory = engines.joinCopy(raw);
   } catch (err) {
     engines.stop();
     if (err instanceof ProcRootError) {
@@ -61,8 +66,10 @@ async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespace
   // --watch needs the diff and the scan loop: loaded only then, like stack detail.
   if (opts.watch)
     return import("./watch-command.js").then((w) =>
-      w.watchScan(opts, scanOnce, inventory, (listener) => {
-        engineChanged.listener = listener;
+      w.watchScan(opts, scanOnce, inventory, (replace) => {
+        engineChanged.listener = () => {
+          if (raw) replace(engines.joinCopy(raw));
+        };
       }),
     );
   engines.stop();

@@ -8,7 +8,8 @@ export function watchScan(
   opts: ScanCliOptions,
   scanOnce: () => Inventory,
   first: Inventory,
-  onEngineChange: (listener: () => void) => void,
+  /** Receives the function that takes an inventory re-joined after an engine event. */
+  onEngineChange: (replace: (next: Inventory) => void) => void,
 ): Promise<number> {
   return new Promise((resolve) => {
     let seq = 0;
@@ -33,7 +34,7 @@ export function watchScan(
       processEvents: kernelProcessEvents,
     });
     print({ type: "snapshot", seq, inventory: loop.current() });
-    onEngineChange(() => loop.requestScan());
+    onEngineChange((next) => loop.replace(next));
     loop.start();
     const stop = () => {
       loop.stop();

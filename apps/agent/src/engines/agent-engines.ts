@@ -26,6 +26,18 @@ export class AgentEngines {
     return joinContainers(inv, this.#set?.view() ?? null);
   }
 
+  /** A joined copy of a kernel scan, which is left as it was: an engine event renames
+   * containers without a new kernel scan (the kernel did not change; the names did). */
+  joinCopy(raw: Inventory): Inventory {
+    return this.join({
+      ...raw,
+      processes: raw.processes.map((p) => ({ ...p })),
+      warnings: [...raw.warnings],
+      findings: [...raw.findings],
+      ...(raw.netstacks ? { netstacks: raw.netstacks.map((s) => ({ ...s })) } : {}),
+    });
+  }
+
   stop(): void {
     this.#set?.stop();
   }

@@ -80,6 +80,14 @@ export class ScanLoop {
     this.#scan();
   }
 
+  /** Replaces the inventory with one derived without a kernel scan (containers renamed by an
+   * engine event), reporting the changes. */
+  replace(next: Inventory): void {
+    const changes = diffInventory(this.#inventory, next);
+    this.#inventory = next;
+    if (changes) this.o.onChange(changes, next);
+  }
+
   /** Schedules a scan soon (coalescing bursts of triggers into one scan). */
   requestScan(): void {
     if (this.#pending) return;
