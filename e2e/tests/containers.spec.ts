@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import {
   busyboxImageArchive,
   busyboxRootfs,
   type EngineDaemon,
+  runKubeletPod,
   startContainerd,
   startDockerd,
   World,
@@ -33,42 +33,8 @@ test.beforeAll(async () => {
   dockerd.cli(["run", "-d", "--name", web2, "--network", `container:${web1}`, image, "sleep", "1000"]);
   const ref = `docker.io/library/${world.prefix}-busybox:1`;
   containerd.cli(["-n", "k8s.io", "images", "import", busyboxImageArchive(containerd.dir, ref)]);
-  const labels = (extra: Record<string, string>) =>
-    Object.entries({
-      "io.kubernetes.pod.name": podName,
-      "io.kubernetes.pod.namespace": "shop",
-      "io.kubernetes.pod.uid": "6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f",
-      ...extra,
-    }).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
-  const sandbox = randomBytes(32).toString("hex");
-  containerd.cli([
-    "-n",
-    "k8s.io",
-    "run",
-    "-d",
-    ...labels({ "io.cri-containerd.kind": "sandbox" }),
-    ref,
-    sandbox,
-    "sleep",
-    "1000",
-  ]);
-  const pid = containerd
-    .cli(["-n", "k8s.io", "tasks", "ls"])
-    .split("\n")
-    .find((l) => l.startsWith(sandbox))
-    ?.split(/\s+/)[1];
-  containerd.cli([
-    "-n",
-    "k8s.io",
-    "run",
-    "-d",
-    "--with-ns",
-    `network:/proc/${pid}/ns/net`,
-    ...labels({ "io.cri-containerd.kind": "container", "io.kubernetes.container.name": "web" }),
-    ref,
-    randomBytes(32).toString("hex"),
-    "sleep",
-    "1000",
+  runKubeletPod(containerd, ref, { name: podName, namespace: "shop", uid: "6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f" }, [
+    "web",
   ]);
   server = await startE2eServer({
     NSATLAS_LOCAL_AGENT_ARGS: `--interval 250ms --docker-socket ${dockerd.socket} --containerd-socket ${containerd.socket}`,
@@ -118,7 +84,8 @@ test("stacks are named after their containers and their pod, grouped and filtere
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
     for (const theme of ["light", "dark"]) {
-      await page.evaluate((t) => document.documentElement.classList.toggle("dark", t === "dark"), theme);
+      const dark = /\bdark\b/.test((await page.locator("html").getAttribute("class")) ?? "");
+      if (dark !== (theme === "dark")) await page.getByRole("button", { name: "Toggle dark theme" }).click();
       await shot(page, `containers-${w}x${h}-${theme}`);
     }
   }

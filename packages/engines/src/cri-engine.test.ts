@@ -2,7 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CriEngine } from "./cri-engine.js";
 import { loadService } from "./grpc-services.js";
-import { type TestSocketDir, testSocketDir } from "./test-servers.js";
+import { eventually, type TestSocketDir, testSocketDir } from "./test-servers.js";
 
 // CRI-O cannot run here: a gRPC server speaking the CRI messages nsatlas reads stands in.
 const SANDBOX = "a".repeat(64);
@@ -64,12 +64,6 @@ function criContainer(id: string, name: string) {
     annotations: {},
   };
 }
-
-const eventually = (check: () => boolean) =>
-  new Promise<void>((resolve) => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 10));
-    poll();
-  });
 
 describe("CriEngine against a CRI test server", () => {
   let dir: TestSocketDir;

@@ -1,18 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DockerEngine } from "./docker-engine.js";
-import { dockerInspect, type FakeDocker, fakeDocker, type TestSocketDir, testSocketDir } from "./test-servers.js";
+import {
+  dockerInspect,
+  eventually,
+  type FakeDocker,
+  fakeDocker,
+  type TestSocketDir,
+  testSocketDir,
+} from "./test-servers.js";
 
 const ID1 = "1".repeat(64);
 const ID2 = "2".repeat(64);
 const TIMING = { timeoutMs: 1_000, retryMs: 50, maxRetryMs: 200 };
-
-/** Resolves once `check` holds (the engine updates itself from its event stream). */
-function eventually(check: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 10));
-    poll();
-  });
-}
 
 describe("DockerEngine against a fake Docker API", () => {
   let dir: TestSocketDir;

@@ -101,3 +101,11 @@ export function dockerInspect(id: string, name: string, pid: number, extra: { la
     NetworkSettings: { SandboxKey: "" },
   };
 }
+
+/** Resolves once `check` holds (engines update themselves from their event streams). */
+export function eventually(check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = () => (check() ? resolve() : setTimeout(poll, 10));
+    poll();
+  });
+}

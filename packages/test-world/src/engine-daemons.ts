@@ -2,7 +2,7 @@
 // roots under one directory, no bridge and no iptables; stopped (and their mounts released)
 // also when a test fails. Images are made locally from busybox-static: no registry is used.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -289,4 +289,51 @@ export async function startPodman(prefix: string): Promise<EngineDaemon & { runA
       releaseDir(dir);
     },
   };
+}
+
+export interface KubeletPod {
+  sandbox: string;
+  sandboxPid: number;
+  /** Container name -> id (64 hex digits, as kubelet's ids are). */
+  containers: Record<string, string>;
+}
+
+/** The pid of a running containerd task. */
+export function containerdTaskPid(containerd: EngineDaemon, ns: string, id: string): number {
+  const line = containerd
+    .cli(["-n", ns, "tasks", "ls"])
+    .split("\n")
+    .find((l) => l.startsWith(id));
+  return Number(line?.split(/\s+/)[1]);
+}
+
+/** A pod as kubelet's CRI plugin makes one in containerd's k8s.io namespace: a sandbox, then
+ * containers joining its network, all labelled as the CRI plugin labels them. */
+export function runKubeletPod(
+  containerd: EngineDaemon,
+  image: string,
+  pod: { name: string; namespace: string; uid: string },
+  containerNames: readonly string[],
+): KubeletPod {
+  const podLabels = {
+    "io.kubernetes.pod.name": pod.name,
+    "io.kubernetes.pod.namespace": pod.namespace,
+    "io.kubernetes.pod.uid": pod.uid,
+  };
+  const labels = (extra: Record<string, string>) =>
+    Object.entries({ ...podLabels, ...extra }).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+  const hexId = () => randomBytes(32).toString("hex");
+  const sandbox = hexId();
+  const sandboxLabels = labels({ "io.cri-containerd.kind": "sandbox" });
+  containerd.cli(["-n", "k8s.io", "run", "-d", ...sandboxLabels, image, sandbox, "sleep", "1000"]);
+  const sandboxPid = containerdTaskPid(containerd, "k8s.io", sandbox);
+  const containers: Record<string, string> = {};
+  for (const name of containerNames) {
+    const id = hexId();
+    const own = labels({ "io.cri-containerd.kind": "container", "io.kubernetes.container.name": name });
+    const netns = `network:/proc/${sandboxPid}/ns/net`;
+    containerd.cli(["-n", "k8s.io", "run", "-d", "--with-ns", netns, ...own, image, id, "sleep", "1000"]);
+    containers[name] = id;
+  }
+  return { sandbox, sandboxPid, containers };
 }

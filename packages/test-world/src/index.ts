@@ -1,7 +1,10 @@
 export {
   busyboxImageArchive,
   busyboxRootfs,
+  containerdTaskPid,
   type EngineDaemon,
+  type KubeletPod,
+  runKubeletPod,
   startContainerd,
   startDockerd,
   startPodman,

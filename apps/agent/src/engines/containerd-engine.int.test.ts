@@ -1,8 +1,14 @@
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Inventory } from "@nsatlas/protocol";
 import { resolveNamespaceName } from "@nsatlas/protocol/stack-name";
-import { busyboxImageArchive, type EngineDaemon, startContainerd, World } from "@nsatlas/test-world";
+import {
+  busyboxImageArchive,
+  containerdTaskPid,
+  type EngineDaemon,
+  runKubeletPod,
+  startContainerd,
+  World,
+} from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanJson } from "./agent-cli.js";
 
@@ -11,15 +17,6 @@ import { scanJson } from "./agent-cli.js";
 const world = new World();
 let containerd: EngineDaemon;
 const IMAGE = `docker.io/library/${world.prefix}-busybox:1`;
-const hexId = () => randomBytes(32).toString("hex");
-
-function pidOf(ns: string, id: string): number {
-  const line = containerd
-    .cli(["-n", ns, "tasks", "ls"])
-    .split("\n")
-    .find((l) => l.startsWith(id));
-  return Number(line?.split(/\s+/)[1]);
-}
 
 function stackName(inv: Inventory, net: number): string {
   const ns = inv.namespaces.find((n) => n.type === "net" && n.inode === net);
@@ -41,47 +38,11 @@ afterAll(async () => {
 
 describe("containerd, for real", () => {
   it("names a kubelet pod in namespace k8s.io on the stack its sandbox and two containers share", async () => {
-    const pod = {
-      "io.kubernetes.pod.name": `${world.prefix}-web-0`,
-      "io.kubernetes.pod.namespace": "shop",
-      "io.kubernetes.pod.uid": "3f1c2b9a-5d6e-4f70-8a91-b2c3d4e5f607",
-    };
-    const labels = (extra: Record<string, string>) =>
-      Object.entries({ ...pod, ...extra }).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
-    const sandbox = hexId();
-    const web = hexId();
-    const sidecar = hexId();
-    containerd.cli([
-      "-n",
-      "k8s.io",
-      "run",
-      "-d",
-      ...labels({ "io.cri-containerd.kind": "sandbox" }),
-      IMAGE,
-      sandbox,
-      "sleep",
-      "1000",
-    ]);
-    const sandboxPid = pidOf("k8s.io", sandbox);
-    const netns = `network:/proc/${sandboxPid}/ns/net`;
-    for (const [id, name] of [
-      [web, "web"],
-      [sidecar, "sidecar"],
-    ] as const) {
-      containerd.cli([
-        "-n",
-        "k8s.io",
-        "run",
-        "-d",
-        "--with-ns",
-        netns,
-        ...labels({ "io.cri-containerd.kind": "container", "io.kubernetes.container.name": name }),
-        IMAGE,
-        id,
-        "sleep",
-        "1000",
-      ]);
-    }
+    const podRef = { name: `${world.prefix}-web-0`, namespace: "shop", uid: "3f1c2b9a-5d6e-4f70-8a91-b2c3d4e5f607" };
+    const made = runKubeletPod(containerd, IMAGE, podRef, ["web", "sidecar"]);
+    const { sandbox, sandboxPid } = made;
+    const web = made.containers.web ?? "";
+    const sidecar = made.containers.sidecar ?? "";
     const plain = `${world.prefix}-plain`;
     containerd.cli(["-n", "default", "run", "-d", IMAGE, plain, "sleep", "1000"]);
 
@@ -98,12 +59,11 @@ describe("containerd, for real", () => {
     ]);
     const sandboxProc = inv.processes.find((p) => p.pid === sandboxPid);
     const net = sandboxProc?.ns.net ?? 0;
-    const podRef = { name: pod["io.kubernetes.pod.name"], namespace: "shop", uid: pod["io.kubernetes.pod.uid"] };
     expect(stackName(inv, net)).toBe(`shop/${podRef.name}`);
     const stack = inv.netstacks?.find((s) => s.ns === `net:${net}`);
     expect(stack?.containers).toEqual([sandbox, web, sidecar].sort());
     expect(stack?.sandbox).toEqual({ engine: "containerd", containerId: sandbox, pod: podRef });
-    const webProc = inv.processes.find((p) => p.pid === pidOf("k8s.io", web));
+    const webProc = inv.processes.find((p) => p.pid === containerdTaskPid(containerd, "k8s.io", web));
     expect(webProc?.container).toMatchObject({
       runtime: "containerd",
       id: web,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { smallInventory } from "./__fixtures__/small-inventory";
+import { DOCKER_A, smallInventory } from "./__fixtures__/small-inventory";
 import { namespaceRows, namespaceTree } from "./namespace-rows";
 import { shareMatrix, sharers } from "./share-matrix";
 import { buildStackCards, filterCards } from "./stack-cards";
@@ -36,9 +36,9 @@ describe("stack cards", () => {
     const pod = { name: "web-0", namespace: "shop", uid: "u1" };
     inv.processes = inv.processes.map((p) =>
       p.pid === 20
-        ? { ...p, container: { ...(p.container ?? DOCKER_NONE), name: "web", image: "nginx:1", pod } }
+        ? { ...p, container: { ...(p.container ?? DOCKER_A), name: "web", image: "nginx:1", pod } }
         : p.pid === 21
-          ? { ...p, container: { ...(p.container ?? DOCKER_NONE), id: "b".repeat(64), name: "side", image: "envoy:1" } }
+          ? { ...p, container: { ...(p.container ?? DOCKER_A), id: "b".repeat(64), name: "side", image: "envoy:1" } }
           : p,
     );
     const named = buildStackCards(inv);
@@ -60,17 +60,6 @@ describe("stack cards", () => {
     expect(filterCards(cards, "")).toHaveLength(3);
   });
 });
-
-const DOCKER_NONE = {
-  runtime: "docker",
-  id: "a".repeat(64),
-  podUid: null,
-  engine: null,
-  name: null,
-  image: null,
-  pod: null,
-  compose: null,
-} as const;
 
 describe("namespace table and trees", () => {
   it("counts processes and other holders per namespace", () => {

@@ -51,7 +51,7 @@ const link = (ifindex: number, name: string, kind: string, extra = {}) => ({
 
 /** Initial stack (pids 2, 10, 11), "blue" (20, 21, kept also by a pin), an unnamed one held
  * by an fd; a veth initial<->blue, a bridge in blue, a tun owned by 21; a user ns tree. */
-const DOCKER_A = {
+export const DOCKER_A = {
   runtime: "docker",
   id: "a".repeat(64),
   podUid: null,
