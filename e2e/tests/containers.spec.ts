@@ -57,6 +57,8 @@ test("stacks are named after their containers and their pod, grouped and filtere
     await browser.newContext({ baseURL: server.url, viewport: { width: 1440, height: 900 } })
   ).newPage();
   await logIn(page);
+  // Our server has just started: its local agent connects after its first scan.
+  await expect.poll(() => localHostId(page).catch(() => null), { timeout: 60_000 }).not.toBeNull();
   const base = `/hosts/${encodeURIComponent(await localHostId(page))}`;
   await page.goto(`${base}/stacks`);
 
@@ -76,7 +78,7 @@ test("stacks are named after their containers and their pod, grouped and filtere
   await expect(page.getByTestId("stack-card")).toHaveCount(1);
   await expect(card(page, `${web1}, ${web2}`)).toBeVisible();
 
-  await page.goto(`${base}/stacks?filter=${world.prefix}`);
+  await page.goto(`${base}/stacks?image=${world.prefix}-busybox`);
   await expect(page.getByTestId("stack-card")).toHaveCount(2);
   for (const [w, h] of [
     [1440, 900],
