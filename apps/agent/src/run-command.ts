@@ -84,7 +84,8 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   const engines = new AgentEngines(
     o,
     () => {
-      rejoin ??= setImmediate(() => {
+      if (rejoin) return;
+      rejoin = setImmediate(() => {
         rejoin = null;
         if (raw) live.loop?.replace(engines.joinCopy(raw));
       });

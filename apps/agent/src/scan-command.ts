@@ -53,7 +53,7 @@ async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespace
   try {
     raw = kernel();
     // Engines settle by their own timeouts; the cap also covers loading their clients.
-    await engines.settled(SCAN_ENGINE_TIMING.timeoutMs + 1_500);
+    await engines.settled(2 * SCAN_ENGINE_TIMING.timeoutMs + 2_000);
     inventory = engines.joinCopy(raw);
   } catch (err) {
     engines.stop();

@@ -11,7 +11,7 @@ describe("EngineSet", () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  it("reports hanging, refusing and absent sockets as unreachable, without waiting past its timeout", async () => {
+  it("reports hanging and absent sockets as unreachable, each bounded by its own timeout", async () => {
     const dir = testSocketDir();
     cleanups.push(() => dir.remove());
     const dockerHang = await hangingSocket(dir.path("docker.sock"));

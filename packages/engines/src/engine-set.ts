@@ -111,7 +111,7 @@ export class EngineSet {
         connected.add(e.engine);
         containers.push(...e.containers());
       } else if (e.state === "unreachable") unreachable.push({ engine: e.engine, socket, error: e.error ?? "unknown" });
-      else unreachable.push({ engine: e.engine, socket, error: "no answer yet" });
+      else unreachable.push({ engine: e.engine, socket, error: "no answer in the time the scan waits" });
     }
     for (const { engine, socket } of this.#absent.values()) {
       if (this.sockets.explicit.has(socket)) unreachable.push({ engine, socket, error: "no such socket" });
