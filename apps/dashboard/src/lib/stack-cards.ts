@@ -64,7 +64,8 @@ function reasonText(h: Holder, comm: (pid: number) => string): string {
 /** Kernel threads: kthreadd (pid 2) and its children have no argv. */
 export const isKernelThread = (p: Process) => p.cmdline.length === 0 && (p.pid === 2 || p.ppid === 2);
 
-function groupOf(p: Process): { key: string; kind: ProcessGroup["kind"] } {
+/** The group a process belongs to: its pod, else its container, else its command. */
+export function groupOf(p: Process): { key: string; kind: ProcessGroup["kind"] } {
   if (isKernelThread(p)) return { key: "kernel threads", kind: "command" };
   const c = p.container;
   if (!c) return { key: p.comm, kind: "command" };
@@ -73,7 +74,7 @@ function groupOf(p: Process): { key: string; kind: ProcessGroup["kind"] } {
   return { key: `${c.runtime} ${shortId(c.id) || c.podUid}`, kind: "container" };
 }
 
-const KIND_RANK: Record<ProcessGroup["kind"], number> = { pod: 0, container: 1, command: 2 };
+export const KIND_RANK: Record<ProcessGroup["kind"], number> = { pod: 0, container: 1, command: 2 };
 
 /** Groups processes by pod, then container, then command name; kernel threads (dozens of
  * kworkers in the initial namespaces) form one group. */
@@ -97,7 +98,7 @@ export function groupProcesses(procs: readonly Process[]): ProcessGroup[] {
 
 const uniq = (xs: Array<string | null | undefined>) => [...new Set(xs.filter((x): x is string => !!x))];
 
-function facetsOf(procs: readonly Process[]): StackFacets {
+export function facetsOf(procs: readonly Process[]): StackFacets {
   const hints = procs.map((p) => p.container).filter((c) => c !== null);
   return {
     container: uniq(hints.map((c) => c.name)),
@@ -169,10 +170,32 @@ export const FACET_KEYS = ["container", "pod", "compose", "image"] as const sati
  * filter (a value matches when it contains the filter, case-insensitively). */
 export function filterCards(cards: readonly StackCard[], filter: string, facets: FacetFilter = {}): StackCard[] {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  const wanted = FACET_KEYS.flatMap((k) => (facets[k] ? [[k, facets[k].toLowerCase()] as const] : []));
-  return cards.filter(
-    (c) =>
-      words.every((w) => c.haystack.includes(w)) &&
-      wanted.every(([k, v]) => c.facets[k].some((x) => x.toLowerCase().includes(v))),
+  return cards.filter((c) => words.every((w) => c.haystack.includes(w)) && matchesFacets(c.facets, facets));
+}
+
+/** Whether facets match every facet filter (a value matches when it contains it, any case). */
+export function matchesFacets(have: StackFacets, want: FacetFilter): boolean {
+  return FACET_KEYS.every((k) => {
+    const v = want[k]?.toLowerCase();
+    return !v || have[k].some((x) => x.toLowerCase().includes(v));
+  });
+}
+
+/** The URL's facet filters (?container=, ?pod=, ?compose=, ?image=). */
+export function facetFilterFrom(params: { get(key: string): string | null }): FacetFilter {
+  const out: FacetFilter = {};
+  for (const k of FACET_KEYS) {
+    const v = params.get(k);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+/** Processes grouped as stack cards group them: pods, then containers, then commands. */
+export function sortByGroup(procs: readonly Process[]): Process[] {
+  const keyed = procs.map((p) => ({ p, g: groupOf(p) }));
+  keyed.sort(
+    (a, b) => KIND_RANK[a.g.kind] - KIND_RANK[b.g.kind] || a.g.key.localeCompare(b.g.key) || a.p.pid - b.p.pid,
   );
+  return keyed.map((k) => k.p);
 }

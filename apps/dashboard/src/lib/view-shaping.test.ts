@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DOCKER_A, smallInventory } from "./__fixtures__/small-inventory";
 import { namespaceRows, namespaceTree } from "./namespace-rows";
 import { shareMatrix, sharers } from "./share-matrix";
-import { buildStackCards, filterCards } from "./stack-cards";
+import { buildStackCards, facetsOf, filterCards, matchesFacets, sortByGroup } from "./stack-cards";
 import { buildTopology } from "./topology-graph";
 
 describe("stack cards", () => {
@@ -51,6 +51,11 @@ describe("stack cards", () => {
     expect(filterCards(named, "", { image: "envoy" }).map((c) => c.id)).toEqual(["net:200"]);
     expect(filterCards(named, "", { pod: "shop/web" }).map((c) => c.id)).toEqual(["net:200"]);
     expect(filterCards(named, "", { container: "nope" })).toEqual([]);
+    // The processes view: the same groups, in the same order, and the same facets.
+    expect(sortByGroup(inv.processes).map((p) => p.pid)).toEqual([20, 21, 2, 11, 10]);
+    expect(inv.processes.filter((p) => matchesFacets(facetsOf([p]), { image: "nginx" })).map((p) => p.pid)).toEqual([
+      20,
+    ]);
   });
 
   it("filters on names, processes, addresses and ports", () => {

@@ -5,7 +5,7 @@ import { downloadJson } from "../../../../../src/client/export";
 import { StackCardView } from "../../../../../src/client/stacks/stack-card";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
-import { buildStackCards, FACET_KEYS, type FacetFilter, filterCards } from "../../../../../src/lib/stack-cards";
+import { buildStackCards, FACET_KEYS, facetFilterFrom, filterCards } from "../../../../../src/lib/stack-cards";
 import { stackTitles } from "../../../../../src/lib/stack-names";
 
 function StacksView() {
@@ -15,15 +15,9 @@ function StacksView() {
   const path = usePathname();
   const filter = params.get("filter") ?? "";
   const cards = useMemo(() => (inventory ? buildStackCards(inventory) : []), [inventory]);
-  const facetText = FACET_KEYS.map((k) => params.get(k) ?? "").join("\n");
-  const facets = useMemo(() => {
-    const values = facetText.split("\n");
-    const out: FacetFilter = {};
-    FACET_KEYS.forEach((k, i) => {
-      if (values[i]) out[k] = values[i];
-    });
-    return out;
-  }, [facetText]);
+  const facetText = FACET_KEYS.map((k) => `${k}=${params.get(k) ?? ""}`).join("&");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: facetText is what facets depend on
+  const facets = useMemo(() => facetFilterFrom(params), [facetText]);
   const shown = useMemo(() => filterCards(cards, filter, facets), [cards, filter, facets]);
   const titles = useMemo(() => (inventory ? stackTitles(inventory) : new Map<string, string>()), [inventory]);
   if (query.isPending) return <Loading what="stacks" />;
