@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EngineSet } from "./engine-set.js";
 import { engineSockets } from "./engine-sockets.js";
-import { hangingSocket, testSocketDir } from "./test-servers.js";
+import { dockerInspect, eventually, fakeDocker, hangingSocket, testSocketDir } from "./test-servers.js";
 
 const NONE = { docker: [], containerd: [], podman: [], "cri-o": [], explicit: new Set<string>() };
 
@@ -55,5 +55,26 @@ describe("EngineSet", () => {
     set.start(() => {}, false);
     await set.settled(500);
     expect(set.view().unreachable).toEqual([]);
+  });
+
+  it("finds an engine whose socket appears after it started watching", async () => {
+    const dir = testSocketDir();
+    cleanups.push(() => dir.remove());
+    const socket = dir.path("docker.sock");
+    const set = new EngineSet({ ...NONE, docker: [socket] }, { timeoutMs: 1_000, retryMs: 100, maxRetryMs: 200 });
+    cleanups.push(() => set.stop());
+    let changes = 0;
+    set.start(() => {
+      changes += 1;
+    });
+    await set.settled(500);
+    expect(set.view().containers).toEqual([]);
+    const docker = await fakeDocker(socket);
+    cleanups.push(() => docker.close());
+    const id = "9".repeat(64);
+    docker.containers.set(id, dockerInspect(id, "late", 777));
+    await eventually(() => set.view().containers.some((c) => c.name === "late"));
+    expect(changes).toBeGreaterThan(0);
+    expect(set.view().connected).toEqual(new Set(["docker"]));
   });
 });
