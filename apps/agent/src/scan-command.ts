@@ -32,9 +32,14 @@ export function runScan(argv: readonly string[]): number | Promise<number> {
 
 async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): Promise<number> {
   // Engines are asked while the kernel scan runs; their clients load only for sockets that exist.
-  const { AgentEngines, SCAN_ENGINE_TIMING } = await import("./engines/agent-engines.js");
+  const { AgentEngines, DEFAULT_TIMING, SCAN_ENGINE_TIMING } = await import("./engines/agent-engines.js");
   const engineChanged = { listener: () => {} };
-  const engines = new AgentEngines(opts, () => engineChanged.listener(), opts.watch, SCAN_ENGINE_TIMING);
+  const engines = new AgentEngines(
+    opts,
+    () => engineChanged.listener(),
+    opts.watch,
+    opts.watch ? DEFAULT_TIMING : SCAN_ENGINE_TIMING,
+  );
   const kernel = () =>
     scanWith({
       procRoot: opts.procRoot,
@@ -53,7 +58,7 @@ async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespace
   try {
     raw = kernel();
     // Engines settle by their own timeouts; the cap also covers loading their clients.
-    await engines.settled(2 * SCAN_ENGINE_TIMING.timeoutMs + 2_000);
+    await engines.settled(SCAN_ENGINE_TIMING.timeoutMs + 2_000);
     inventory = engines.joinCopy(raw);
   } catch (err) {
     engines.stop();

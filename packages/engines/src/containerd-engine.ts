@@ -30,8 +30,9 @@ export function fromContainerd(namespace: string, containers: Containers, tasks:
     return {
       id: c.id,
       engine: "containerd",
-      // Outside CRI a containerd id is the name its user chose (`ctr run IMAGE web1`).
-      name: criContainerName(labels) ?? (sandbox && pod ? pod.name : c.id),
+      // Outside CRI a containerd id is the name its user chose (`ctr run IMAGE web1`); in
+      // Docker's `moby` namespace it is Docker's id, and the name is Docker's to tell.
+      name: criContainerName(labels) ?? (sandbox && pod ? pod.name : namespace === "moby" ? null : c.id),
       image: c.image || null,
       state: task ? task.status.toLowerCase() : "created",
       pid: running ? task.pid : null,

@@ -112,6 +112,21 @@ async function stopChild(child: ChildProcess, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Starts a daemon logging to dir; resolves once its socket exists (else stops it, removes dir). */
+async function spawnDaemon(dir: string, cmd: string, args: readonly string[], socket: string): Promise<ChildProcess> {
+  const log = join(dir, `${cmd}.log`);
+  const out = appendFd(log);
+  const child = spawn(cmd, args, { stdio: ["ignore", out, out] });
+  try {
+    await waitForSocket(socket, child, log, 30_000);
+    return child;
+  } catch (err) {
+    await stopChild(child, 5_000);
+    releaseDir(dir);
+    throw err;
+  }
+}
+
 function daemonDir(prefix: string, kind: string): string {
   return mkdtempSync(join(tmpdir(), `${prefix}-${kind}-`));
 }
@@ -200,16 +215,7 @@ export async function startContainerd(prefix: string): Promise<EngineDaemon> {
       "",
     ].join("\n"),
   );
-  const log = join(dir, "containerd.log");
-  const out = appendFd(log);
-  const child = spawn("containerd", ["--config", config], { stdio: ["ignore", out, out] });
-  try {
-    await waitForSocket(socket, child, log, 30_000);
-  } catch (err) {
-    await stopChild(child, 5_000);
-    releaseDir(dir);
-    throw err;
-  }
+  const child = await spawnDaemon(dir, "containerd", ["--config", config], socket);
   // ctr waits ~10 s on a socket nobody serves: its connect timeout keeps a failure short.
   const cli = (args: readonly string[]) => run("ctr", ["--address", socket, "--connect-timeout", "3s", ...args]);
   return {
@@ -262,18 +268,12 @@ export async function startPodman(prefix: string): Promise<EngineDaemon & { runA
     "--storage-driver=vfs",
   ];
   const cli = (args: readonly string[]) => run("podman", [...global, ...args]);
-  const log = join(dir, "podman.log");
-  const out = appendFd(log);
-  const child = spawn("podman", [...global, "system", "service", "--time=0", `unix://${socket}`], {
-    stdio: ["ignore", out, out],
-  });
-  try {
-    await waitForSocket(socket, child, log, 30_000);
-  } catch (err) {
-    await stopChild(child, 5_000);
-    releaseDir(dir);
-    throw err;
-  }
+  const child = await spawnDaemon(
+    dir,
+    "podman",
+    [...global, "system", "service", "--time=0", `unix://${socket}`],
+    socket,
+  );
   return {
     socket,
     dir,

@@ -1,10 +1,13 @@
 import { EngineSet, type EngineTiming, engineSockets, joinContainers } from "@nsatlas/engines";
+
+export { DEFAULT_TIMING } from "@nsatlas/engines";
+
 import type { Inventory } from "@nsatlas/protocol";
 import type { EngineCliOptions } from "../cli/engine-options.js";
 
 /** A one-shot scan waits at most this long after the kernel scan for engines to answer; a
  * socket that hangs longer is reported unreachable (the scan never waits on it). */
-export const SCAN_ENGINE_TIMING: EngineTiming = { timeoutMs: 1_000, retryMs: 500, maxRetryMs: 5_000 };
+export const SCAN_ENGINE_TIMING: EngineTiming = { timeoutMs: 2_000, retryMs: 500, maxRetryMs: 5_000 };
 
 /** The host's container engines as the agent asks them: read-only, event-driven when
  * `watchEvents`, joined to each scan; null with --no-engines. */

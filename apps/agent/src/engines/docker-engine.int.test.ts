@@ -119,5 +119,5 @@ describe("Docker Engine, for real", () => {
     dockerd.cli(["rm", "-f", name]);
     await next((f) => f.changes?.containers?.remove?.includes(id) ?? false);
     watch.kill("SIGTERM");
-  });
+  }, 180_000);
 });
