@@ -117,4 +117,32 @@ describe("joinContainers", () => {
     ]);
     expect(inv.warnings).toEqual([expect.stringContaining("/x/docker.sock")]);
   });
+
+  it("takes a CRI pod sandbox's stack as the pod's, and a cni-… netns name as some engine's sandbox", () => {
+    const base = inventory();
+    base.namespaces = [
+      {
+        id: "net:4",
+        type: "net",
+        inode: 4,
+        initial: false,
+        names: ["cni-0f1e2d3c"],
+        pids: [10],
+        holders: [],
+        owner: null,
+      },
+    ];
+    const pod = { name: "web-0", namespace: "shop", uid: "u1" };
+    const inv = joinContainers(base, {
+      containers: [
+        record(ID1, { engine: "containerd", name: "web-0", pod, pid: 20, sandbox: true }),
+        record(ID2, { engine: "containerd", name: "web", pod, pid: 21, sandbox: false }),
+      ],
+      connected: new Set(["containerd"]),
+      unreachable: [],
+    });
+    expect(inv.netstacks?.[1]?.sandbox).toEqual({ engine: "containerd", containerId: ID1, pod });
+    expect(inv.netstacks?.[0]?.sandbox).toEqual({ engine: null, containerId: null, pod: null });
+    expect(inv.processes[2]?.container?.podUid).toBe("u1");
+  });
 });
