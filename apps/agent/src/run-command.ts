@@ -8,6 +8,7 @@ import { ActionExecutor } from "./actions/action-executor.js";
 import { execFileRunner } from "./actions/command-runner.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "./cli/run-options.js";
 import { UsageError } from "./cli/usage-error.js";
+import { AgentEngines } from "./engines/agent-engines.js";
 import type { AgentMetrics } from "./run/agent-metrics.js";
 import { Backoff } from "./run/backoff.js";
 import { kernelProcessEvents } from "./run/kernel-process-events.js";
@@ -77,6 +78,23 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       }),
     });
   }
+  // Engines are watched (events, relist on reconnect); a change of theirs re-joins the last
+  // kernel scan at once (coalesced), without scanning the kernel again.
+  let raw: Inventory | null = null;
+  let rejoin: NodeJS.Immediate | null = null;
+  const engines = new AgentEngines(
+    o,
+    () => {
+      if (rejoin) return;
+      rejoin = setImmediate(() => {
+        rejoin = null;
+        if (raw) live.loop?.replace(engines.joinCopy(raw));
+      });
+    },
+    true,
+  );
+  // The first scan names containers only if the engines answered by then (bounded wait).
+  await engines.settled(2_500);
   // Mount tables are re-read only when they changed (poll(2) on each one's mountinfo).
   const mountTables = new CachedMountTables();
   const scanOptions = (reuse?: Inventory["processes"]): ScanOptions => ({
@@ -88,8 +106,10 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     mountTables,
     ...(reuse ? { reuse } : {}),
   });
-  const scanned = (inv: Inventory, started: number): Inventory => {
-    if (o.hostname) inv.host.hostname = o.hostname;
+  const scanned = (kernel: Inventory, started: number): Inventory => {
+    if (o.hostname) kernel.host.hostname = o.hostname;
+    raw = kernel;
+    const inv = engines.joinCopy(kernel);
     metrics?.observeScan((performance.now() - started) / 1000);
     return inv;
   };
@@ -192,6 +212,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     const stop = (code: number) => {
       loop.stop();
       mountTables.close();
+      engines.stop();
       uplink.stop();
       metricsServer?.close().catch(() => {}); // the process exits right after: nothing to wait for
       resolve(code);

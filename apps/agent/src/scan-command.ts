@@ -17,8 +17,17 @@ export function runScan(argv: readonly string[]): number | Promise<number> {
   return import("@nsatlas/scanner").then(({ scan }) => scanAndPrint(opts, scan));
 }
 
-function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): number | Promise<number> {
-  const scanOnce = () =>
+async function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): Promise<number> {
+  // Engines are asked while the kernel scan runs; their clients load only for sockets that exist.
+  const { AgentEngines, DEFAULT_TIMING, SCAN_ENGINE_TIMING } = await import("./engines/agent-engines.js");
+  const engineChanged = { listener: () => {} };
+  const engines = new AgentEngines(
+    opts,
+    () => engineChanged.listener(),
+    opts.watch,
+    opts.watch ? DEFAULT_TIMING : SCAN_ENGINE_TIMING,
+  );
+  const kernel = () =>
     scanWith({
       procRoot: opts.procRoot,
       netnsDir: opts.netnsDir,
@@ -26,10 +35,20 @@ function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): nu
       ownPid: process.pid,
       netstacks: opts.netstacks,
     });
+  // The last kernel scan, kept unjoined: an engine event re-joins it without a rescan.
+  let raw: ReturnType<typeof scanWith> | null = null;
+  const scanOnce = () => {
+    raw = kernel();
+    return engines.joinCopy(raw);
+  };
   let inventory: ReturnType<typeof scanWith>;
   try {
-    inventory = scanOnce();
+    raw = kernel();
+    // Engines settle by their own timeouts; the cap also covers loading their clients.
+    await engines.settled(SCAN_ENGINE_TIMING.timeoutMs + 2_000);
+    inventory = engines.joinCopy(raw);
   } catch (err) {
+    engines.stop();
     if (err instanceof ProcRootError) {
       process.stderr.write(`nsatlas-agent: ${err.message}\n`);
       return 1;
@@ -37,7 +56,15 @@ function scanAndPrint(opts: ScanCliOptions, scanWith: typeof scanNamespaces): nu
     throw err;
   }
   // --watch needs the diff and the scan loop: loaded only then, like stack detail.
-  if (opts.watch) return import("./watch-command.js").then((w) => w.watchScan(opts, scanOnce, inventory));
+  if (opts.watch)
+    return import("./watch-command.js").then((w) =>
+      w.watchScan(opts, scanOnce, inventory, (replace) => {
+        engineChanged.listener = () => {
+          if (raw) replace(engines.joinCopy(raw));
+        };
+      }),
+    );
+  engines.stop();
   inventory = filterInventory(inventory, opts.types);
   if (opts.json) {
     writeOut(`${opts.pretty ? JSON.stringify(inventory, null, 2) : JSON.stringify(inventory)}\n`);

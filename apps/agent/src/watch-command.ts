@@ -5,7 +5,13 @@ import { kernelProcessEvents } from "./run/kernel-process-events.js";
 import { ScanLoop } from "./run/scan-loop.js";
 
 /** `nsatlas-agent scan --watch`: the inventory, then every delta, as NDJSON on stdout. */
-export function watchScan(opts: ScanCliOptions, scanOnce: () => Inventory, first: Inventory): Promise<number> {
+export function watchScan(
+  opts: ScanCliOptions,
+  scanOnce: () => Inventory,
+  first: Inventory,
+  /** Receives the function that takes an inventory re-joined after an engine event. */
+  onEngineChange: (replace: (next: Inventory) => void) => void,
+): Promise<number> {
   return new Promise((resolve) => {
     let seq = 0;
     const print = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -32,6 +38,7 @@ export function watchScan(opts: ScanCliOptions, scanOnce: () => Inventory, first
       processEvents: kernelProcessEvents,
     });
     print({ type: "snapshot", seq, inventory: filterInventory(loop.current(), opts.types) });
+    onEngineChange((next) => loop.replace(next));
     loop.start();
     const stop = () => {
       loop.stop();

@@ -100,3 +100,31 @@ describe("applyChanges on processes", () => {
     expect(pids(applyChanges(base, { processes: { upsert: [testProcess(4)], remove: [9] } }))).toEqual([3, 4]);
   });
 });
+
+describe("applyChanges on containers", () => {
+  const container = (id: string, name: string): Inventory["containers"][number] => ({
+    id,
+    engine: "docker",
+    name,
+    image: "busybox",
+    state: "running",
+    pid: null,
+    pod: null,
+    compose: null,
+    labels: {},
+    ns: null,
+  });
+  const ids = fc.uniqueArray(fc.constantFrom("a1", "b2", "c3", "d4", "e5"), { maxLength: 5 });
+
+  it("carries containers by id: added, renamed and removed ones arrive as in the next scan", () => {
+    fc.assert(
+      fc.property(ids, ids, fc.constantFrom("web1", "web2"), (a, b, name) => {
+        const prev = { ...testInventory([]), containers: [...a].sort().map((id) => container(id, "web1")) };
+        const next = { ...testInventory([]), containers: [...b].sort().map((id) => container(id, name)) };
+        const changes = diffInventory(prev, next);
+        expect((changes ? applyChanges(prev, changes) : prev).containers).toEqual(next.containers);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

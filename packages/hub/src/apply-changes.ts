@@ -157,5 +157,9 @@ export function applyChanges(base: Inventory, changes: InventoryChanges): Invent
     );
   }
   if (changes.findings) next.findings = changes.findings;
+  if (changes.containers)
+    next.containers = [...applyKeyed(base.containers ?? [], changes.containers, (c) => c.id).values()].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
   return next;
 }

@@ -54,3 +54,70 @@ describe("searchFleet", () => {
     expect(searchFleet(hosts, "   ")).toEqual([]);
   });
 });
+
+describe("searchFleet on containers", () => {
+  it("finds container names, pod names and images, each with the container and its stack", () => {
+    const host = hostWith("h1", "10.0.0.1");
+    const inv = host.inventory;
+    inv.namespaces[0] = { ...inv.namespaces[0], names: [], initial: false } as (typeof inv.namespaces)[0];
+    const ns = inv.processes[0]?.ns ?? null;
+    const pod = { name: "web-0", namespace: "shop", uid: "u1" };
+    inv.containers = [
+      {
+        id: "c1",
+        engine: "docker",
+        name: "web1",
+        image: "nginx:1",
+        state: "running",
+        pid: 1,
+        pod: null,
+        compose: null,
+        labels: {},
+        ns,
+      },
+      {
+        id: "c2",
+        engine: "containerd",
+        name: "side",
+        image: "envoy:1",
+        state: "running",
+        pid: 20,
+        pod,
+        compose: null,
+        labels: {},
+        ns,
+      },
+    ];
+    inv.processes = inv.processes.map((p) =>
+      p.pid === 20
+        ? {
+            ...p,
+            container: {
+              runtime: "containerd",
+              id: "c2",
+              podUid: "u1",
+              engine: "containerd",
+              name: "side",
+              image: "envoy:1",
+              pod,
+              compose: null,
+            },
+          }
+        : p,
+    );
+    const web1 = searchFleet([host], "web1").filter((m) => m.kind === "container");
+    expect(web1).toEqual([
+      expect.objectContaining({
+        kind: "container",
+        container: { id: "c1", name: "web1" },
+        stack: { id: "net:4026531833", name: "shop/web-0" },
+      }),
+    ]);
+    expect(
+      searchFleet([host], "web-0")
+        .filter((m) => m.kind === "pod")
+        .map((m) => m.container),
+    ).toEqual([{ id: "c2", name: "side" }]);
+    expect(searchFleet([host], "envoy").map((m) => [m.kind, m.container?.name])).toEqual([["image", "side"]]);
+  });
+});

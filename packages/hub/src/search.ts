@@ -1,7 +1,19 @@
-import type { Inventory, Namespace, Process } from "@nsatlas/protocol";
+import type { Container, Inventory, Process } from "@nsatlas/protocol";
+import { namespaceNames } from "@nsatlas/protocol/stack-name";
 import { forgetProcessRecords, processesMatching } from "./process-records.js";
 
-export type MatchKind = "stack-name" | "address" | "port" | "interface" | "process" | "pid" | "inode" | "finding";
+export type MatchKind =
+  | "stack-name"
+  | "address"
+  | "port"
+  | "interface"
+  | "process"
+  | "pid"
+  | "inode"
+  | "finding"
+  | "container"
+  | "pod"
+  | "image";
 
 export interface SearchMatch {
   hostId: string;
@@ -13,6 +25,8 @@ export interface SearchMatch {
   text: string;
   /** For processes: the pid, to link to the process view. */
   pid?: number;
+  /** For container, pod and image matches: the container. */
+  container?: { id: string; name: string | null };
   /** Another host has the same address: normal (stacks are separate), shown as information. */
   alsoOn?: string[];
 }
@@ -24,11 +38,6 @@ export interface SearchableHost {
 }
 
 const MAX_MATCHES = 500;
-
-function stackName(ns: Namespace | undefined): string {
-  if (!ns) return "?";
-  return ns.initial ? "initial" : ns.names.join(", ") || `unnamed (${ns.inode})`;
-}
 
 /** How a query reads: ":22" or "22/tcp" is a port, digits are a pid or an inode, an IP-ish
  * string an address prefix (a complete IPv4 address only itself: "where is 10.0.0.1" is not
@@ -58,10 +67,11 @@ export function searchFleet(hosts: readonly SearchableHost[], query: string): Se
     if (out.length >= MAX_MATCHES) break;
     const inv = h.inventory;
     if (!inv) continue;
-    let nets: Map<string, Namespace> | null = null;
+    // Names by the resolver every view uses (pod, containers, …), made once per host searched.
+    let names: Map<string, string> | null = null;
     const stackRef = (id: string) => {
-      nets ??= new Map(inv.namespaces.filter((n) => n.type === "net").map((n) => [n.id, n]));
-      return { id, name: stackName(nets.get(id)) };
+      names ??= namespaceNames({ ...inv, namespaces: inv.namespaces.filter((n) => n.type === "net") });
+      return { id, name: names.get(id) ?? "?" };
     };
     const base = { hostId: h.id, hostname: h.hostname };
     for (const n of inv.namespaces) {
@@ -110,6 +120,16 @@ export function searchFleet(hosts: readonly SearchableHost[], query: string): Se
         push(processMatch(inv.processes[k] as Process, "process"));
       }
     }
+    for (const m of containerMatches(inv.containers ?? [], q.text)) {
+      const net = m.c.ns ? `net:${m.c.ns.net}` : null;
+      push({
+        ...base,
+        stack: net ? stackRef(net) : null,
+        kind: m.kind,
+        text: m.text,
+        container: { id: m.c.id, name: m.c.name },
+      });
+    }
     for (const f of inv.findings ?? []) {
       if (f.code === q.text) push({ ...base, stack: f.ns ? stackRef(f.ns) : null, kind: "finding", text: f.message });
     }
@@ -124,6 +144,24 @@ export function searchFleet(hosts: readonly SearchableHost[], query: string): Se
     if (m.kind !== "address") continue;
     const hostsWith = byAddress.get(m.text.split(" ")[0] ?? "");
     if (hostsWith && hostsWith.size > 1) m.alsoOn = [...hostsWith].filter((id) => id !== m.hostId);
+  }
+  return out;
+}
+
+/** Containers whose name, pod (`namespace/name`) or image contains the query text. */
+function containerMatches(
+  containers: readonly Container[],
+  text: string,
+): Array<{ c: Container; kind: "container" | "pod" | "image"; text: string }> {
+  const out: Array<{ c: Container; kind: "container" | "pod" | "image"; text: string }> = [];
+  for (const c of containers) {
+    if (c.name?.toLowerCase().includes(text))
+      out.push({ c, kind: "container", text: `${c.engine} container ${c.name}` });
+    const pod = c.pod ? `${c.pod.namespace}/${c.pod.name}` : null;
+    if (pod?.toLowerCase().includes(text))
+      out.push({ c, kind: "pod", text: `pod ${pod} (${c.name ?? c.id.slice(0, 12)})` });
+    if (c.image?.toLowerCase().includes(text))
+      out.push({ c, kind: "image", text: `image ${c.image} (${c.name ?? c.id.slice(0, 12)})` });
   }
   return out;
 }

@@ -57,6 +57,7 @@ export function testInventory(unsorted: number[] = [1, 2], extraStacks: Namespac
     processes: pids.map((p) => testProcess(p)),
     warnings: [],
     findings: [],
+    containers: [],
   } as Inventory;
 }
 

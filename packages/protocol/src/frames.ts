@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ActionTargets } from "./action-command.js";
 import { Action } from "./actions.js";
-import { Inventory } from "./inventory.js";
+import { Container, Inventory } from "./inventory.js";
 import { Finding, NetStack } from "./netstack.js";
 
 /** Version of the agent <-> hub protocol carried in hello. */
@@ -62,6 +62,7 @@ export const InventoryChanges = z.object({
   warnings: z.array(z.string()).optional(),
   netstacks: KeyedChanges(NetStack, z.string()).optional(),
   findings: z.array(Finding).optional(),
+  containers: KeyedChanges(Container, z.string()).optional(),
 });
 export type InventoryChanges = z.infer<typeof InventoryChanges>;
 

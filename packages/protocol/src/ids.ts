@@ -28,5 +28,9 @@ export const FINDING_CODES = [
   "unreadable-stack",
   "zombie-holder",
   "holders-unknown",
+  "engine-unreachable",
 ] as const;
 export type FindingCodeName = (typeof FINDING_CODES)[number];
+
+/** Caps on what the agent keeps of a container's labels (engines allow far larger ones). */
+export const CONTAINER_LABEL_LIMITS = { count: 64, keyBytes: 128, valueBytes: 256 } as const;

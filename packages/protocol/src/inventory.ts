@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ComposeRef, ContainerEngine, PodRef } from "./containers.js";
 import { INVENTORY_SCHEMA } from "./ids.js";
 import { NamespaceId, NamespaceType } from "./namespace-types.js";
 import { Finding, NetStack } from "./netstack.js";
@@ -40,6 +41,13 @@ export const ContainerHint = z.object({
   runtime: KnownRuntime.or(z.string().min(1).max(64)),
   id: z.string().nullable(),
   podUid: z.string().nullable(),
+  /** The engine that named the container; null when only the cgroup path told us (and for
+   * documents of older agents, which carry runtime, id and podUid only). */
+  engine: ContainerEngine.nullable().default(null),
+  name: z.string().nullable().default(null),
+  image: z.string().nullable().default(null),
+  pod: PodRef.nullable().default(null),
+  compose: ComposeRef.nullable().default(null),
 });
 export type ContainerHint = z.infer<typeof ContainerHint>;
 
@@ -57,6 +65,22 @@ const NsInodes = z.object({
   user: NsLink,
   uts: NsLink,
 });
+
+/** A container as its engine reports it (labels capped, see CONTAINER_LABEL_LIMITS; never its
+ * environment). `ns` are the namespaces of its init process, null when it does not run. */
+export const Container = z.object({
+  id: z.string(),
+  engine: ContainerEngine,
+  name: z.string().nullable(),
+  image: z.string().nullable(),
+  state: z.string(),
+  pid: z.number().int().nonnegative().nullable(),
+  pod: PodRef.nullable(),
+  compose: ComposeRef.nullable(),
+  labels: z.record(z.string(), z.string()),
+  ns: NsInodes.nullable(),
+});
+export type Container = z.infer<typeof Container>;
 
 export const Process = z.object({
   pid: Pid,
@@ -98,5 +122,7 @@ export const Inventory = z.object({
   netstacks: z.array(NetStack).optional(),
   /** Always written by the scanner ([] when none); defaults to [] for documents of older agents. */
   findings: z.array(Finding).default([]),
+  /** Containers the engines report, by id; [] without engines (and for older agents). */
+  containers: z.array(Container).default([]),
 });
 export type Inventory = z.infer<typeof Inventory>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { StackSandbox } from "./containers.js";
 import { FINDING_CODES } from "./ids.js";
 import { NamespaceId } from "./namespace-types.js";
 
@@ -84,6 +85,11 @@ export const NetStack = z.object({
   listening: z.array(Listening),
   /** /etc/netns/<name>/* that `ip netns exec` bind-mounts over /etc: name -> content (at most 64 KiB). */
   files: z.record(z.string(), z.string()),
+  /** Ids of the containers whose processes share this stack (set by the agent, absent from
+   * older agents). */
+  containers: z.array(z.string()).optional(),
+  /** Whose sandbox this stack is, or null; absent from older agents. */
+  sandbox: StackSandbox.nullable().optional(),
 });
 export type NetStack = z.infer<typeof NetStack>;
 

@@ -39,10 +39,24 @@ export const SearchMatch = z.object({
   hostname: z.string(),
   /** The network stack the match belongs to (`net:<inode>` and a display name), if any. */
   stack: z.object({ id: z.string(), name: z.string() }).nullable(),
-  kind: z.enum(["stack-name", "address", "port", "interface", "process", "pid", "inode", "finding"]),
+  kind: z.enum([
+    "stack-name",
+    "address",
+    "port",
+    "interface",
+    "process",
+    "pid",
+    "inode",
+    "finding",
+    "container",
+    "pod",
+    "image",
+  ]),
   /** What matched, as shown to a person: "10.0.0.1/24 on eth0", "tcp 0.0.0.0:22", "pid 523 sleep 60". */
   text: z.string(),
   pid: z.number().int().optional(),
+  /** Container, pod and image matches: the container (a pod match names one of its containers). */
+  container: z.object({ id: z.string(), name: z.string().nullable() }).optional(),
   /** Address matches: the other hosts that have the same address (information, not an error). */
   alsoOn: z.array(z.string()).optional(),
 });

@@ -55,6 +55,8 @@ export function diffInventory(prev: Inventory, next: Inventory): InventoryChange
   const netstacks = diffKeyed(prev.netstacks ?? [], next.netstacks ?? [], (s) => s.ns);
   if (netstacks) changes.netstacks = netstacks as InventoryChanges["netstacks"];
   if (!sameJson(prev.findings, next.findings)) changes.findings = next.findings;
+  const containers = diffKeyed(prev.containers ?? [], next.containers ?? [], (c) => c.id);
+  if (containers) changes.containers = containers as InventoryChanges["containers"];
   const { scannedAt: _a, ...prevHost } = prev.host;
   const { scannedAt: _b, ...nextHost } = next.host;
   if (Object.keys(changes).length === 0 && sameJson(prevHost, nextHost)) return null;

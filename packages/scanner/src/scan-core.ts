@@ -234,5 +234,7 @@ function* scanSteps(options: ScanOptions, collect: typeof collectNetstackSteps |
     warnings,
     ...(stacks ? { netstacks: stacks.netstacks } : {}),
     findings: sortFindings(kept),
+    // The kernel knows no container names: the agent's engine watchers fill this in.
+    containers: [],
   };
 }

@@ -42,7 +42,7 @@ describe("scan on a fixture /proc tree", () => {
       cmdline: ["sleep", "200"],
       user: "root",
     });
-    expect(p524?.container).toEqual({ runtime: "docker", id: "0123456789abcdef".repeat(4), podUid: null });
+    expect(p524?.container).toMatchObject({ runtime: "docker", id: "0123456789abcdef".repeat(4), podUid: null });
     expect(inv.warnings.some((w) => w.includes("pid 950") && w.includes("stat"))).toBe(true);
   });
 
@@ -83,7 +83,7 @@ describe("scan on a fixture /proc tree", () => {
   it("reads NSpid only outside the initial pid namespace, and parses the pod of a container", () => {
     const p600 = inv.processes.find((p) => p.pid === 600);
     expect(p600?.nspid).toEqual([600, 1]);
-    expect(p600?.container).toEqual({
+    expect(p600?.container).toMatchObject({
       runtime: "containerd",
       id: "fedcba9876543210".repeat(4),
       podUid: "1a2b3c4d-0000-1111-2222-333344445555",

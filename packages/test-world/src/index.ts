@@ -1,3 +1,14 @@
+export {
+  busyboxImageArchive,
+  busyboxRootfs,
+  containerdTaskPid,
+  type EngineDaemon,
+  type KubeletPod,
+  runKubeletPod,
+  startContainerd,
+  startDockerd,
+  startPodman,
+} from "./engine-daemons.js";
 export { buildNsHolder } from "./ns-holder.js";
 export { defaultAgentMain, SimulatedHost, type SimulatedHostOptions } from "./simulated-host.js";
 export { makeTestCertificates, type TestCertificates } from "./test-certificates.js";

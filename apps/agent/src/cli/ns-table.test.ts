@@ -1,4 +1,4 @@
-import type { Namespace } from "@nsatlas/protocol";
+import type { ContainerHint, Namespace } from "@nsatlas/protocol";
 import { describe, expect, it } from "vitest";
 import { fixtureInventory, fixtureProcess } from "../__fixtures__/inventory.js";
 import { renderFindings, renderNamespaceTable } from "./ns-table.js";
@@ -61,5 +61,31 @@ describe("the scan table", () => {
     expect(line).toBe("2 findings: 2 leaked-stack (unnamed (fd 3 of pid 12), blue) (details: scan --json)");
     expect(line).not.toMatch(/\d{10}/);
     expect(renderFindings(inv, [])).toBe("findings: none");
+  });
+
+  it("shows the container or the pod in NAME, like lsns shows a name there", () => {
+    const hint = (name: string, pod: ContainerHint["pod"] = null): ContainerHint => ({
+      runtime: "docker",
+      id: name.repeat(64).slice(0, 64),
+      podUid: null,
+      engine: "docker",
+      name,
+      image: "busybox",
+      pod,
+      compose: null,
+    });
+    const inContainer = (pid: number, net: number, c: ContainerHint) => ({ ...proc(pid, "sleep", net), container: c });
+    const stacks = [
+      ns("net", 900, { pids: [20, 21], holders: [{ kind: "process", pid: 20 }] }),
+      ns("net", 901, { pids: [22], holders: [{ kind: "process", pid: 22 }] }),
+    ];
+    const withContainers = fixtureInventory(stacks, [
+      inContainer(20, 900, hint("a")),
+      inContainer(21, 900, hint("b")),
+      inContainer(22, 901, hint("c", { name: "web-0", namespace: "shop", uid: "u" })),
+    ]);
+    const rows = renderNamespaceTable(withContainers, stacks).split("\n");
+    expect(rows[1]).toMatch(/ a, b +1 proc +sleep 1000$/);
+    expect(rows[2]).toMatch(/ shop\/web-0 +1 proc +sleep 1000$/);
   });
 });

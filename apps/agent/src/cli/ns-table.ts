@@ -1,4 +1,4 @@
-import type { Finding, Inventory, Namespace, Process } from "@nsatlas/protocol";
+import type { Finding, Inventory, Namespace, Process, StackSandbox } from "@nsatlas/protocol";
 import { holdersSummary } from "../lsns/lsns-cells.js";
 import { holderText, namespaceName } from "../lsns/lsns-naming.js";
 
@@ -15,6 +15,7 @@ function commandOf(ns: Namespace, first: Process | undefined): string {
  * TYPE NS NPROCS PID USER NAME HOLDERS COMMAND, the first process's pid, user and command. */
 export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namespace[]): string {
   const byPid = new Map(inv.processes.map((p) => [p.pid, p]));
+  const sandboxes = sandboxesOf(inv);
   const sorted = [...namespaces].sort((a, b) => (a.type === b.type ? a.inode - b.inode : a.type < b.type ? -1 : 1));
   const rows: string[][] = [HEADER];
   const groupStarts = new Set<number>();
@@ -31,7 +32,7 @@ export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namesp
       String(ns.pids.length),
       first ? String(first.pid) : "-",
       first ? (first.user ?? String(first.uid)) : "-",
-      namespaceName(ns, first),
+      namespaceName(ns, (pid) => byPid.get(pid), sandboxes.get(ns.id)),
       holdersSummary(ns) || "-",
       commandOf(ns, first),
     ]);
@@ -51,7 +52,11 @@ export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namesp
 /** The name people know a namespace by, for a finding's `ns`. */
 function nameOf(id: string, inv: Inventory, byPid: ReadonlyMap<number, Process>): string {
   const ns = inv.namespaces.find((n) => n.id === id);
-  return ns ? namespaceName(ns, byPid.get(ns.pids[0] ?? 0)) : id;
+  return ns ? namespaceName(ns, (pid) => byPid.get(pid), sandboxesOf(inv).get(id)) : id;
+}
+
+function sandboxesOf(inv: Inventory): Map<string, StackSandbox | null> {
+  return new Map((inv.netstacks ?? []).map((s) => [s.ns, s.sandbox ?? null]));
 }
 
 /** Names shown per finding code before "…". */

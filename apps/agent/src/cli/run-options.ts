@@ -1,8 +1,9 @@
 import { ArgReader } from "./arg-reader.js";
 import { parseDuration } from "./duration.js";
+import { defaultEngineOptions, ENGINE_USAGE, type EngineCliOptions, readEngineFlag } from "./engine-options.js";
 import { UsageError } from "./usage-error.js";
 
-export interface RunOptions {
+export interface RunOptions extends EngineCliOptions {
   hub: URL;
   tokenFile: string | null;
   agentId: string | null;
@@ -41,7 +42,7 @@ export const RUN_USAGE = `usage: nsatlas-agent run --hub ws://HOST:PORT/agent [o
   --metrics-token-file FILE  the bearer token /metrics requires (needed with --metrics)
   --proc-root DIR, --netns-dir DIR
   --etc-netns-dir DIR  per-stack /etc files to report and write (default /etc/netns)
-Durations: an integer plus ms, s or m, at least 100ms.
+${ENGINE_USAGE}Durations: an integer plus ms, s or m, at least 100ms.
 `;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
@@ -76,6 +77,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
     metrics: null,
     metricsTokenFile: null,
     help: false,
+    ...defaultEngineOptions(),
   };
   const r = new ArgReader(argv);
   for (let flag = r.next(); flag !== null; flag = r.next()) {
@@ -149,6 +151,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
         o.help = true;
         break;
       default:
+        if (readEngineFlag(flag, r, o)) break;
         throw new UsageError(`unknown option: ${r.raw}`);
     }
   }

@@ -16,6 +16,8 @@ const DEFAULTS = {
   fullEveryMs: 30_000,
   pretty: false,
   findings: true,
+  engines: true,
+  sockets: { docker: [], containerd: [], podman: [], "cri-o": [] },
 };
 const FLAGS = [
   "--json",
@@ -31,6 +33,11 @@ const FLAGS = [
   "--full-every",
   "--pretty",
   "--no-findings",
+  "--docker-socket",
+  "--containerd-socket",
+  "--podman-socket",
+  "--crio-socket",
+  "--no-engines",
 ];
 
 /** The UsageError that parsing argv throws; fails the test if it throws nothing or something else. */
@@ -172,5 +179,34 @@ describe("parseScanArgs", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("engine flags", () => {
+  it("takes each engine socket flag repeatedly, and --no-engines", () => {
+    const o = parseScanArgs([
+      "--docker-socket",
+      "/a.sock",
+      "--docker-socket=/b.sock",
+      "--containerd-socket",
+      "/c.sock",
+      "--podman-socket",
+      "/p.sock",
+      "--crio-socket",
+      "/crio.sock",
+      "--no-engines",
+    ]);
+    expect(o.sockets).toEqual({
+      docker: ["/a.sock", "/b.sock"],
+      containerd: ["/c.sock"],
+      podman: ["/p.sock"],
+      "cri-o": ["/crio.sock"],
+    });
+    expect(o.engines).toBe(false);
+  });
+
+  it("refuses a socket flag without a path and --no-engines with a value", () => {
+    expect(() => parseScanArgs(["--docker-socket"])).toThrow(/needs a value/);
+    expect(() => parseScanArgs(["--no-engines=1"])).toThrow(/takes no value/);
   });
 });

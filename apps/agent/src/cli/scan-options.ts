@@ -2,9 +2,10 @@ import type { NamespaceType } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import { ArgReader } from "./arg-reader.js";
 import { parseDuration } from "./duration.js";
+import { defaultEngineOptions, ENGINE_USAGE, type EngineCliOptions, readEngineFlag } from "./engine-options.js";
 import { UsageError } from "./usage-error.js";
 
-export interface ScanCliOptions {
+export interface ScanCliOptions extends EngineCliOptions {
   json: boolean;
   types: NamespaceType[] | null;
   procRoot: string;
@@ -23,6 +24,7 @@ export interface ScanCliOptions {
 
 export const SCAN_USAGE = `usage: nsatlas-agent scan [--json] [--type TYPE[,TYPE]]... [--proc-root DIR] [--netns-dir DIR] [--no-netstacks] [--watch]
        [--pretty] [--no-findings]
+       [--docker-socket PATH]... [--containerd-socket PATH]... [--podman-socket PATH]... [--crio-socket PATH]... [--no-engines]
 
   --json            print the inventory (schema nsatlas.inventory/v1) as one JSON document
   --pretty          with --json: indent the document
@@ -34,7 +36,7 @@ export const SCAN_USAGE = `usage: nsatlas-agent scan [--json] [--type TYPE[,TYPE
   --watch           print the inventory, then each change as an NDJSON delta, until interrupted
   --interval D      with --watch: how often new/exited processes are looked for (default 1s)
   --full-every D    with --watch: full rescan period (default 30s)
-`;
+${ENGINE_USAGE}`;
 
 /** Parses `scan` arguments strictly: unknown options and types are usage errors. */
 export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
@@ -50,6 +52,7 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
     fullEveryMs: 30_000,
     pretty: false,
     findings: true,
+    ...defaultEngineOptions(),
   };
   const r = new ArgReader(argv);
   for (let flag = r.next(); flag !== null; flag = r.next()) {
@@ -97,6 +100,7 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
         opts.fullEveryMs = parseDuration(flag, r.value(flag));
         break;
       default:
+        if (readEngineFlag(flag, r, opts)) break;
         throw new UsageError(`unknown option: ${r.raw}`);
     }
   }

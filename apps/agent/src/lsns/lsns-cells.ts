@@ -1,4 +1,4 @@
-import type { Finding, Holder, Inventory, Namespace, NamespaceType, Process } from "@nsatlas/protocol";
+import type { Finding, Holder, Inventory, Namespace, NamespaceType, Process, StackSandbox } from "@nsatlas/protocol";
 import { columnAt } from "./lsns-columns.js";
 import { namespaceName } from "./lsns-naming.js";
 
@@ -16,6 +16,8 @@ export interface LsnsData {
   findings: Map<string, Finding[]>;
   /** Stack inode -> nsid our stack gives it (-1 unassigned); null when not read. */
   netnsids: Map<number, number> | null;
+  /** Whose sandbox each stack is (engines), by stack id. */
+  sandboxes: Map<string, StackSandbox | null>;
   /** What separates NSFS mount points: "\n" (a multi-line cell) or "," with --nowrap. */
   nsfsSeparator: string;
 }
@@ -56,6 +58,7 @@ export function lsnsData(inv: Inventory, types: readonly NamespaceType[] | null)
     users,
     findings,
     netnsids: null,
+    sandboxes: new Map((inv.netstacks ?? []).map((st) => [st.ns, st.sandbox ?? null])),
     nsfsSeparator: "\n",
   };
 }
@@ -162,13 +165,16 @@ export function cellText(d: LsnsData, col: number, ns: Namespace, proc: Process 
     case "HOLDERS":
       return holdersSummary(ns) || null;
     case "NAME":
-      return namespaceName(ns, firstProcess(d, ns));
+      return namespaceName(ns, (pid) => d.procs.get(pid), d.sandboxes.get(ns.id));
     case "CONTAINER": {
       const c = proc?.container;
-      return c ? `${c.runtime}${c.id ? `:${c.id.slice(0, 12)}` : ""}` : null;
+      if (!c) return null;
+      return c.name ?? `${c.runtime}${c.id ? `:${c.id.slice(0, 12)}` : ""}`;
     }
-    case "POD":
-      return proc?.container?.podUid ?? null;
+    case "POD": {
+      const pod = proc?.container?.pod;
+      return pod ? `${pod.namespace}/${pod.name}` : (proc?.container?.podUid ?? null);
+    }
     case "STATE":
       return nsState(d, ns, proc);
     case "FINDINGS":

@@ -99,6 +99,14 @@ export class ScanLoop {
     return this.#enqueue();
   }
 
+  /** Replaces the inventory with one derived without a kernel scan (containers renamed by an
+   * engine event), reporting the changes. */
+  replace(next: Inventory): void {
+    const changes = diffInventory(this.#inventory, next);
+    this.#inventory = next;
+    if (changes) this.o.onChange(changes, next);
+  }
+
   /** Schedules a scan as soon as the running one ends (bursts of triggers become one scan). */
   requestScan(): void {
     void this.#enqueue();

@@ -9,11 +9,21 @@ export interface AliveReason {
 }
 
 export interface ProcessGroup {
-  /** "docker 0123456789ab", or the command name. */
+  /** "pod shop/web-0", "container web1", "docker 0123456789ab", or the command name. */
   label: string;
   container: boolean;
+  /** What the group is: a pod, a container, or processes of one command. */
+  kind: "pod" | "container" | "command";
   pids: number[];
   commands: string[];
+}
+
+/** Container facets of a stack, for the URL filters (?container=, ?pod=, ?compose=, ?image=). */
+export interface StackFacets {
+  container: string[];
+  pod: string[];
+  compose: string[];
+  image: string[];
 }
 
 export interface StackCard {
@@ -27,6 +37,7 @@ export interface StackCard {
   processCount: number;
   stack: NetStack | null;
   findings: Finding[];
+  facets: StackFacets;
   /** Lower-case text of everything on the card, for the filter box. */
   haystack: string;
 }
@@ -53,26 +64,48 @@ function reasonText(h: Holder, comm: (pid: number) => string): string {
 /** Kernel threads: kthreadd (pid 2) and its children have no argv. */
 export const isKernelThread = (p: Process) => p.cmdline.length === 0 && (p.pid === 2 || p.ppid === 2);
 
-/** Groups processes by container when they have one, else by command name; kernel threads
- * (dozens of kworkers in the initial namespaces) form one group. */
+/** The group a process belongs to: its pod, else its container, else its command. */
+export function groupOf(p: Process): { key: string; kind: ProcessGroup["kind"] } {
+  if (isKernelThread(p)) return { key: "kernel threads", kind: "command" };
+  const c = p.container;
+  if (!c) return { key: p.comm, kind: "command" };
+  if (c.pod) return { key: `pod ${c.pod.namespace}/${c.pod.name}`, kind: "pod" };
+  if (c.name) return { key: `container ${c.name}`, kind: "container" };
+  return { key: `${c.runtime} ${shortId(c.id) || c.podUid}`, kind: "container" };
+}
+
+export const KIND_RANK: Record<ProcessGroup["kind"], number> = { pod: 0, container: 1, command: 2 };
+
+/** Groups processes by pod, then container, then command name; kernel threads (dozens of
+ * kworkers in the initial namespaces) form one group. */
 export function groupProcesses(procs: readonly Process[]): ProcessGroup[] {
   const groups = new Map<string, ProcessGroup>();
   for (const p of procs) {
-    const key = isKernelThread(p)
-      ? "kernel threads"
-      : p.container
-        ? `${p.container.runtime} ${shortId(p.container.id) || p.container.podUid}`
-        : p.comm;
+    const { key, kind } = groupOf(p);
     let g = groups.get(key);
     if (!g) {
-      g = { label: key, container: p.container !== null, pids: [], commands: [] };
+      g = { label: key, container: p.container !== null, kind, pids: [], commands: [] };
       groups.set(key, g);
     }
     g.pids.push(p.pid);
     const cmd = p.cmdline.join(" ") || `[${p.comm}]`;
     if (g.commands.length < 3 && !g.commands.includes(cmd)) g.commands.push(cmd);
   }
-  return [...groups.values()].sort((a, b) => b.pids.length - a.pids.length || a.label.localeCompare(b.label));
+  return [...groups.values()].sort(
+    (a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || b.pids.length - a.pids.length || a.label.localeCompare(b.label),
+  );
+}
+
+const uniq = (xs: Array<string | null | undefined>) => [...new Set(xs.filter((x): x is string => !!x))];
+
+export function facetsOf(procs: readonly Process[]): StackFacets {
+  const hints = procs.map((p) => p.container).filter((c) => c !== null);
+  return {
+    container: uniq(hints.map((c) => c.name)),
+    pod: uniq(hints.map((c) => (c.pod ? `${c.pod.namespace}/${c.pod.name}` : null))),
+    compose: uniq(hints.map((c) => c.compose?.project)),
+    image: uniq(hints.map((c) => c.image)),
+  };
 }
 
 /** One card per network namespace: names (or "initial", or "unnamed (inode)"), why it is
@@ -91,7 +124,8 @@ export function buildStackCards(inv: UiInventory): StackCard[] {
       if (n.pids.length > 0)
         reasons.push({ kind: "process", text: `${n.pids.length} process${n.pids.length === 1 ? "" : "es"}` });
       for (const h of nonProcess) reasons.push({ kind: h.kind, text: reasonText(h, comm) });
-      const title = n.initial ? "initial" : n.names.length > 0 ? n.names.join(", ") : `unnamed (${n.inode})`;
+      const title = titles.get(n.id) ?? `unnamed (${n.inode})`;
+      const facets = facetsOf(procs);
       const stack = stacks.get(n.id) ?? null;
       const findings = (inv.findings ?? [])
         .filter((f) => f.ns === n.id)
@@ -102,6 +136,7 @@ export function buildStackCards(inv: UiInventory): StackCard[] {
         String(n.inode),
         ...n.pids.map(String),
         ...procs.map((p) => `${p.comm} ${p.cmdline.join(" ")}`),
+        ...Object.values(facets).flat(),
         ...(stack?.links ?? []).flatMap((l) => [l.name, l.kind, l.mac ?? "", ...l.addresses.map((a) => a.address)]),
         ...(stack?.listening ?? []).map((s) => `${s.proto} ${s.address}:${s.port} :${s.port}`),
       ]
@@ -118,15 +153,49 @@ export function buildStackCards(inv: UiInventory): StackCard[] {
         processCount: procs.length,
         stack,
         findings,
+        facets,
         haystack,
       };
     });
-  const rank = (c: StackCard) => (c.initial ? 0 : c.names.length > 0 ? 1 : 2);
+  const rank = (c: StackCard) => (c.initial ? 0 : c.title.startsWith("unnamed") ? 2 : 1);
   return cards.sort((a, b) => rank(a) - rank(b) || a.title.localeCompare(b.title) || a.inode - b.inode);
 }
 
-/** Cards whose text contains every word of the filter. */
-export function filterCards(cards: readonly StackCard[], filter: string): StackCard[] {
+/** The URL's container filters: `?container=web1&pod=shop/web-0&compose=shop&image=busybox`. */
+export type FacetFilter = Partial<Record<keyof StackFacets, string>>;
+
+export const FACET_KEYS = ["container", "pod", "compose", "image"] as const satisfies ReadonlyArray<keyof StackFacets>;
+
+/** Cards whose text contains every word of the filter and whose facets match every facet
+ * filter (a value matches when it contains the filter, case-insensitively). */
+export function filterCards(cards: readonly StackCard[], filter: string, facets: FacetFilter = {}): StackCard[] {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  return words.length === 0 ? [...cards] : cards.filter((c) => words.every((w) => c.haystack.includes(w)));
+  return cards.filter((c) => words.every((w) => c.haystack.includes(w)) && matchesFacets(c.facets, facets));
+}
+
+/** Whether facets match every facet filter (a value matches when it contains it, any case). */
+export function matchesFacets(have: StackFacets, want: FacetFilter): boolean {
+  return FACET_KEYS.every((k) => {
+    const v = want[k]?.toLowerCase();
+    return !v || have[k].some((x) => x.toLowerCase().includes(v));
+  });
+}
+
+/** The URL's facet filters (?container=, ?pod=, ?compose=, ?image=). */
+export function facetFilterFrom(params: { get(key: string): string | null }): FacetFilter {
+  const out: FacetFilter = {};
+  for (const k of FACET_KEYS) {
+    const v = params.get(k);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+/** Processes grouped as stack cards group them: pods, then containers, then commands. */
+export function sortByGroup(procs: readonly Process[]): Process[] {
+  const keyed = procs.map((p) => ({ p, g: groupOf(p) }));
+  keyed.sort(
+    (a, b) => KIND_RANK[a.g.kind] - KIND_RANK[b.g.kind] || a.g.key.localeCompare(b.g.key) || a.p.pid - b.p.pid,
+  );
+  return keyed.map((k) => k.p);
 }

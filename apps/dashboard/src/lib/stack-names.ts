@@ -1,12 +1,10 @@
+import { namespaceNames } from "@nsatlas/protocol/stack-name";
 import type { UiInventory } from "./inventory-types";
 
-/** `net:<inode>` -> what a person calls that stack ("initial", its names, or "unnamed (inode)"). */
+/** `net:<inode>` -> what a person calls that stack, by the one resolver the agent CLI uses too
+ * ("initial", its netns name, its pod, its containers, compose service, pin, or "unnamed (pid N …)"). */
 export function stackTitles(inv: UiInventory): Map<string, string> {
-  return new Map(
-    inv.namespaces
-      .filter((n) => n.type === "net")
-      .map((n) => [n.id, n.initial ? "initial" : n.names.join(", ") || `unnamed (${n.inode})`]),
-  );
+  return namespaceNames({ ...inv, namespaces: inv.namespaces.filter((n) => n.type === "net") });
 }
 
 /** Rewrites `net:<inode>` references in a message as `name (net:<inode>)`. */

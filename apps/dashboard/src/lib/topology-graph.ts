@@ -1,4 +1,5 @@
 import type { UiInventory } from "./inventory-types";
+import { stackTitles } from "./stack-names";
 
 export interface TopoNode {
   id: string;
@@ -27,11 +28,8 @@ export function buildTopology(inv: UiInventory): TopoGraph {
   const nodes: TopoNode[] = [];
   const edges: TopoEdge[] = [];
   const names = new Map(inv.namespaces.filter((n) => n.type === "net").map((n) => [n.id, n]));
-  const title = (id: string) => {
-    const n = names.get(id);
-    if (!n) return id;
-    return n.initial ? "initial" : n.names.join(", ") || `unnamed ${n.inode}`;
-  };
+  const titles = stackTitles(inv);
+  const title = (id: string) => titles.get(id) ?? id;
   const comm = new Map(inv.processes.map((p) => [p.pid, p.comm]));
   const seenPairs = new Set<string>();
   for (const s of inv.netstacks ?? []) {

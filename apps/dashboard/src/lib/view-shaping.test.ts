@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { smallInventory } from "./__fixtures__/small-inventory";
+import { DOCKER_A, smallInventory } from "./__fixtures__/small-inventory";
 import { namespaceRows, namespaceTree } from "./namespace-rows";
 import { shareMatrix, sharers } from "./share-matrix";
-import { buildStackCards, filterCards } from "./stack-cards";
+import { buildStackCards, facetsOf, filterCards, matchesFacets, sortByGroup } from "./stack-cards";
 import { buildTopology } from "./topology-graph";
 
 describe("stack cards", () => {
@@ -20,9 +20,42 @@ describe("stack cards", () => {
 
   it("groups processes by container, and kernel threads together", () => {
     expect(cards[1]?.groups).toEqual([
-      { label: "docker aaaaaaaaaaaa", container: true, pids: [20, 21], commands: ["nginx 20", "nginx 21"] },
+      {
+        label: "docker aaaaaaaaaaaa",
+        container: true,
+        kind: "container",
+        pids: [20, 21],
+        commands: ["nginx 20", "nginx 21"],
+      },
     ]);
     expect(cards[0]?.groups.map((g) => g.label)).toEqual(["kernel threads", "sshd"]);
+  });
+
+  it("names a stack after its pod and groups by pod, then container; URL facets filter", () => {
+    const inv = smallInventory();
+    const pod = { name: "web-0", namespace: "shop", uid: "u1" };
+    inv.processes = inv.processes.map((p) =>
+      p.pid === 20
+        ? { ...p, container: { ...(p.container ?? DOCKER_A), name: "web", image: "nginx:1", pod } }
+        : p.pid === 21
+          ? { ...p, container: { ...(p.container ?? DOCKER_A), id: "b".repeat(64), name: "side", image: "envoy:1" } }
+          : p,
+    );
+    const named = buildStackCards(inv);
+    const blue = named.find((c) => c.id === "net:200");
+    expect(blue?.title).toBe("blue"); // a netns name comes first
+    expect(blue?.groups.map((g) => [g.kind, g.label])).toEqual([
+      ["pod", "pod shop/web-0"],
+      ["container", "container side"],
+    ]);
+    expect(filterCards(named, "", { image: "envoy" }).map((c) => c.id)).toEqual(["net:200"]);
+    expect(filterCards(named, "", { pod: "shop/web" }).map((c) => c.id)).toEqual(["net:200"]);
+    expect(filterCards(named, "", { container: "nope" })).toEqual([]);
+    // The processes view: the same groups, in the same order, and the same facets.
+    expect(sortByGroup(inv.processes).map((p) => p.pid)).toEqual([20, 21, 2, 11, 10]);
+    expect(inv.processes.filter((p) => matchesFacets(facetsOf([p]), { image: "nginx" })).map((p) => p.pid)).toEqual([
+      20,
+    ]);
   });
 
   it("filters on names, processes, addresses and ports", () => {

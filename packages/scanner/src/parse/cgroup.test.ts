@@ -22,8 +22,21 @@ function cgroupfsPod(uid: string, q: string | null, container: string): string {
   return `0::/kubepods/${q ? `${q}/` : ""}pod${uid}/${container}\n`;
 }
 
+type CgroupPart = Pick<ContainerHint, "runtime" | "id" | "podUid">;
+const UNNAMED = { engine: null, name: null, image: null, pod: null, compose: null };
+
 describe("parseContainerHint", () => {
-  it.each<[string, string, ContainerHint]>([
+  it.each<[string, string, CgroupPart]>([
+    [
+      "containerd, cgroupfs driver (v1), namespace k8s.io",
+      `4:memory:/k8s.io/${ID}\n`,
+      { runtime: "containerd", id: ID, podUid: null },
+    ],
+    [
+      "containerd, cgroupfs driver (v1), namespace default",
+      `0::/default/${ID}\n`,
+      { runtime: "containerd", id: ID, podUid: null },
+    ],
     [
       "docker, cgroupfs driver (v1)",
       `12:pids:/docker/${ID}\n11:memory:/docker/${ID}\n0::/docker/${ID}\n`,
@@ -86,7 +99,7 @@ describe("parseContainerHint", () => {
       { runtime: "systemd-nspawn", id: "debian", podUid: null },
     ],
   ])("recognises %s", (_, text, hint) => {
-    expect(parseContainerHint(text)).toEqual(hint);
+    expect(parseContainerHint(text)).toMatchObject({ ...hint, ...UNNAMED });
   });
 
   it.each([
@@ -102,6 +115,7 @@ describe("parseContainerHint", () => {
     ["lxcfs", "0::/system.slice/lxcfs.service\n"],
     ["a v1 host process", "9:name=systemd:/\n8:pids:/\n4:memory:/user.slice\n0::/\n"],
     ["a short docker-like id", "0::/docker/0123abcd\n"],
+    ["a 64-hex name two levels down", `0::/system.slice/a/${ID}\n`],
     ["empty text", ""],
   ])("gives null for %s", (_, text) => {
     expect(parseContainerHint(text)).toBeNull();
@@ -110,18 +124,22 @@ describe("parseContainerHint", () => {
   it("finds the pod uid with '_' in systemd slices and '-' in cgroupfs paths, for any uid and id", () => {
     fc.assert(
       fc.property(podUid, containerId, qos, (uid, id, q) => {
-        expect(parseContainerHint(systemdPod(uid, q, `cri-containerd-${id}.scope`))).toEqual({
+        expect(parseContainerHint(systemdPod(uid, q, `cri-containerd-${id}.scope`))).toMatchObject({
           runtime: "containerd",
           id,
           podUid: uid,
         });
-        expect(parseContainerHint(systemdPod(uid, q, `crio-${id}.scope`))).toEqual({
+        expect(parseContainerHint(systemdPod(uid, q, `crio-${id}.scope`))).toMatchObject({
           runtime: "cri-o",
           id,
           podUid: uid,
         });
-        expect(parseContainerHint(cgroupfsPod(uid, q, id))).toEqual({ runtime: "kubepods", id, podUid: uid });
-        expect(parseContainerHint(cgroupfsPod(uid, q, `crio-${id}`))).toEqual({ runtime: "cri-o", id, podUid: uid });
+        expect(parseContainerHint(cgroupfsPod(uid, q, id))).toMatchObject({ runtime: "kubepods", id, podUid: uid });
+        expect(parseContainerHint(cgroupfsPod(uid, q, `crio-${id}`))).toMatchObject({
+          runtime: "cri-o",
+          id,
+          podUid: uid,
+        });
       }),
       { numRuns: 500 },
     );

@@ -27,7 +27,8 @@ function Results() {
       </h1>
       {res.data.length === 0 ? (
         <Empty>
-          Nothing matches. Search covers stack names, addresses, ports, interfaces, processes, pids and inodes.
+          Nothing matches. Search covers stack names, addresses, ports, interfaces, processes, pids, inodes, containers,
+          pods and images.
         </Empty>
       ) : (
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">

@@ -2,6 +2,7 @@
 import { useParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import type { StackCard } from "../../lib/stack-cards";
+import { stackTitles } from "../../lib/stack-names";
 import { useHost } from "../use-host";
 import { ActionDialog } from "./action-dialog";
 import { type ActionDraft, stackRef } from "./action-draft";
@@ -33,13 +34,12 @@ export function StackActions({ card }: { card: StackCard }) {
   const policy = useActionPolicy(hostId);
   const [form, setForm] = useState<Form | null>(null);
   const [draft, setDraft] = useState<ActionDraft | null>(null);
-  const stacks: StackOption[] = useMemo(
-    () =>
-      (inventory?.namespaces ?? [])
-        .filter((n) => n.type === "net")
-        .map((n) => ({ ref: stackRef(n), label: n.initial ? "initial" : (n.names[0] ?? `unnamed (${n.inode})`) })),
-    [inventory],
-  );
+  const stacks: StackOption[] = useMemo(() => {
+    const titles = inventory ? stackTitles(inventory) : new Map<string, string>();
+    return (inventory?.namespaces ?? [])
+      .filter((n) => n.type === "net")
+      .map((n) => ({ ref: stackRef(n), label: titles.get(n.id) ?? `unnamed (${n.inode})` }));
+  }, [inventory]);
   if (policy.pending) return null;
   if (!policy.mayAct) {
     return card.initial ? (

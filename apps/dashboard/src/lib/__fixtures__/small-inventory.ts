@@ -51,13 +51,24 @@ const link = (ifindex: number, name: string, kind: string, extra = {}) => ({
 
 /** Initial stack (pids 2, 10, 11), "blue" (20, 21, kept also by a pin), an unnamed one held
  * by an fd; a veth initial<->blue, a bridge in blue, a tun owned by 21; a user ns tree. */
+export const DOCKER_A = {
+  runtime: "docker",
+  id: "a".repeat(64),
+  podUid: null,
+  engine: null,
+  name: null,
+  image: null,
+  pod: null,
+  compose: null,
+} as const;
+
 export function smallInventory(): Inventory {
   const processes = [
     proc(2, "kthreadd", {}, { cmdline: [], ppid: 0 }),
     proc(10, "sshd"),
     proc(11, "kworker/0:1", {}, { cmdline: [], ppid: 2 }),
-    proc(20, "nginx", { net: 200 }, { container: { runtime: "docker", id: "a".repeat(64), podUid: null } }),
-    proc(21, "nginx", { net: 200, user: 70 }, { container: { runtime: "docker", id: "a".repeat(64), podUid: null } }),
+    proc(20, "nginx", { net: 200 }, { container: DOCKER_A }),
+    proc(21, "nginx", { net: 200, user: 70 }, { container: DOCKER_A }),
   ];
   return {
     schema: "nsatlas.inventory/v1",
@@ -87,6 +98,7 @@ export function smallInventory(): Inventory {
     ],
     processes,
     warnings: [],
+    containers: [],
     findings: [
       { code: "leaked-stack", ns: "net:300", message: "net:300 is alive with no process and no name", refs: [] },
     ],

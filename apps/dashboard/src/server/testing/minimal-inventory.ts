@@ -50,5 +50,6 @@ export function minimalInventory(): Inventory {
     ],
     warnings: [],
     findings: [],
+    containers: [],
   } as Inventory;
 }

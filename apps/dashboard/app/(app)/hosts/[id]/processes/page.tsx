@@ -8,6 +8,14 @@ import { downloadCsv } from "../../../../../src/client/export";
 import { ShareMatrixView } from "../../../../../src/client/processes/share-matrix-view";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
+import {
+  FACET_KEYS,
+  facetFilterFrom,
+  facetsOf,
+  groupOf,
+  matchesFacets,
+  sortByGroup,
+} from "../../../../../src/lib/stack-cards";
 
 const ROW = 30;
 
@@ -21,12 +29,23 @@ function ProcessesView() {
     () => new Set((params.get("select") ?? "").split(",").filter(Boolean).map(Number)),
     [params],
   );
+  const facetText = FACET_KEYS.map((k) => `${k}=${params.get(k) ?? ""}`).join("&");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: facetText is what facets depend on
+  const facets = useMemo(() => facetFilterFrom(params), [facetText]);
+  // Grouped as stack cards group them (pod, container, command); filtered by text and facets.
   const shown = useMemo(
     () =>
-      (inventory?.processes ?? []).filter(
-        (p) => !filter || `${p.pid} ${p.comm} ${p.cmdline.join(" ")} ${p.user ?? p.uid}`.toLowerCase().includes(filter),
+      sortByGroup(
+        (inventory?.processes ?? []).filter(
+          (p) =>
+            (!filter ||
+              `${p.pid} ${p.comm} ${p.cmdline.join(" ")} ${p.user ?? p.uid} ${p.container?.name ?? ""}`
+                .toLowerCase()
+                .includes(filter)) &&
+            matchesFacets(facetsOf([p]), facets),
+        ),
       ),
-    [inventory, filter],
+    [inventory, filter, facets],
   );
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
@@ -130,6 +149,11 @@ function ProcessesView() {
                 <span className="text-slate-500">{p.ppid}</span>
                 <span className="truncate">{p.user ?? p.uid}</span>
                 <span className="truncate font-mono text-xs" title={p.cmdline.join(" ")}>
+                  {groupOf(p).kind !== "command" && (
+                    <span className="mr-2 rounded bg-slate-100 px-1 font-sans text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                      {groupOf(p).key}
+                    </span>
+                  )}
                   {p.cmdline.join(" ") || `[${p.comm}]`}
                 </span>
                 <span className="truncate text-xs text-slate-500">{nonInitial(p).join(" ") || "—"}</span>

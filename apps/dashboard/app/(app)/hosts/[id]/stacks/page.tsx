@@ -5,7 +5,7 @@ import { downloadJson } from "../../../../../src/client/export";
 import { StackCardView } from "../../../../../src/client/stacks/stack-card";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
-import { buildStackCards, filterCards } from "../../../../../src/lib/stack-cards";
+import { buildStackCards, FACET_KEYS, facetFilterFrom, filterCards } from "../../../../../src/lib/stack-cards";
 import { stackTitles } from "../../../../../src/lib/stack-names";
 
 function StacksView() {
@@ -15,7 +15,10 @@ function StacksView() {
   const path = usePathname();
   const filter = params.get("filter") ?? "";
   const cards = useMemo(() => (inventory ? buildStackCards(inventory) : []), [inventory]);
-  const shown = useMemo(() => filterCards(cards, filter), [cards, filter]);
+  const facetText = FACET_KEYS.map((k) => `${k}=${params.get(k) ?? ""}`).join("&");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: facetText is what facets depend on
+  const facets = useMemo(() => facetFilterFrom(params), [facetText]);
+  const shown = useMemo(() => filterCards(cards, filter, facets), [cards, filter, facets]);
   const titles = useMemo(() => (inventory ? stackTitles(inventory) : new Map<string, string>()), [inventory]);
   if (query.isPending) return <Loading what="stacks" />;
   if (query.error) return <ErrorNote error={query.error} />;
@@ -33,6 +36,22 @@ function StacksView() {
           aria-label="Filter stacks"
           className="w-80 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
+        {Object.entries(facets).map(([k, v]) => (
+          <button
+            key={k}
+            type="button"
+            data-testid="facet-filter"
+            className="rounded-full border border-indigo-300 px-2 py-0.5 text-xs text-indigo-700 dark:border-indigo-700 dark:text-indigo-300"
+            title="Remove this filter"
+            onClick={() => {
+              const next = new URLSearchParams(params.toString());
+              next.delete(k);
+              router.replace(`${path}${next.size > 0 ? `?${next}` : ""}`);
+            }}
+          >
+            {k}: {v} ×
+          </button>
+        ))}
         <span className="text-sm text-slate-500">
           {shown.length} of {cards.length} stacks
         </span>
