@@ -109,9 +109,11 @@ export function joinContainers(inv: Inventory, view: EngineView | null): Invento
   if (inv.netstacks) {
     const idsByNet = new Map<number, Set<string>>();
     for (const p of inv.processes) {
-      if (!p.container?.id) continue;
-      const ids = idsByNet.get(p.ns.net) ?? new Set<string>();
-      idsByNet.set(p.ns.net, ids);
+      const net = p.ns.net;
+      // A zombie no longer serves its net link (null): it is in no stack.
+      if (!p.container?.id || net === null) continue;
+      const ids = idsByNet.get(net) ?? new Set<string>();
+      idsByNet.set(net, ids);
       ids.add(p.container.id);
     }
     const namesOf = new Map(inv.namespaces.filter((n) => n.type === "net").map((n) => [n.id, n.names]));

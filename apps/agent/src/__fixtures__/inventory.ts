@@ -35,5 +35,6 @@ export function fixtureInventory(namespaces: Namespace[], processes: Process[], 
     processes,
     warnings: [],
     findings,
+    containers: [],
   };
 }

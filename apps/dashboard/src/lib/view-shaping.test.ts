@@ -9,7 +9,7 @@ describe("stack cards", () => {
   const cards = buildStackCards(smallInventory());
 
   it("orders initial, named, then unnamed stacks, with titles people read", () => {
-    expect(cards.map((c) => c.title)).toEqual(["initial", "blue", "unnamed (300)"]);
+    expect(cards.map((c) => c.title)).toEqual(["initial", "blue", "unnamed (fd 5 of pid 10)"]);
   });
 
   it("says why each stack is alive", () => {
