@@ -14,7 +14,13 @@ function cookie(value: string, maxAgeSeconds: number): string {
 
 /** POST /api/v1/session {"token"} -> 204 + an HttpOnly, SameSite=Strict session cookie (12 h);
  * DELETE /api/v1/session logs out. Open to every valid token, auditors included. */
-export function sessionRoutes(auth: Authenticator, sessions: SessionStore, audit: AuditSink | null = null): Route[] {
+export function sessionRoutes(
+  auth: Authenticator,
+  sessions: SessionStore,
+  audit: AuditSink | null = null,
+  /** `ended`: a session was closed (its open websockets close with it). */
+  hooks: { ended?: () => void } = {},
+): Route[] {
   return [
     {
       method: "POST",
@@ -62,7 +68,10 @@ export function sessionRoutes(auth: Authenticator, sessions: SessionStore, audit
       mutates: false,
       handle({ req, principal }) {
         const secret = readCookie(req, SESSION_COOKIE);
-        if (secret !== null) sessions.close(secret);
+        if (secret !== null) {
+          sessions.close(secret);
+          hooks.ended?.();
+        }
         if (principal) {
           audit?.append({
             action: "session.logout",
