@@ -18,6 +18,7 @@ import { createGuardedServices } from "./guarded-services.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { createPromMetrics } from "./prom-metrics.js";
+import { createRefusalLimits } from "./refusal-limits.js";
 import { createRequestAuthenticator, readCookie, SESSION_COOKIE } from "./request-auth.js";
 import { actionRoutes } from "./rest/action-routes.js";
 import { auditRoutes } from "./rest/audit-routes.js";
@@ -50,6 +51,8 @@ export interface RunningServer {
   /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
   audit: AuditLog;
   actions: ActionService;
+  /** Writes the pending aggregated refusal rows now (tests; the server does it each minute). */
+  flushRefusals(): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +116,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     watch,
   });
   closeAgentSession = ingest.closeSession;
+  const refusals = createRefusalLimits(audit, { trustedProxies: settings.trustedProxies ?? [], log });
   const guarded = createGuardedServices({
     db,
     dataDir,
@@ -120,6 +124,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     fleet,
     settings: settings.guard,
     sendToSession: (id, frame) => ingest.send(id, frame),
+    aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
     countAction: (result) => promMetrics.countAction(result),
     log,
   });
@@ -128,7 +133,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const router = createRouter(
     [
       { method: "GET", path: "/healthz", public: true, handle: () => ({ ok: true }) },
-      ...sessionRoutes(auth, sessions, audit, { ended: () => watch.sweep() }),
+      ...sessionRoutes(auth, sessions, audit, { ended: () => watch.sweep(), refusals }),
       ...hostRoutes(fleet, {
         auditHostRemoval: guarded.auditHostRemoval,
         inventoryAt: inventoryAtHandler(fleet, guarded.history),
@@ -210,6 +215,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     localAgent,
     audit,
     actions: guarded.actions,
+    flushRefusals: () => refusals.flush(),
     async close() {
       draining = true;
       clearInterval(staleTimer);
@@ -217,6 +223,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       await localAgent?.stop();
       ingest.close();
       trpc.close();
+      refusals.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

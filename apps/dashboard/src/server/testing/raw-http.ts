@@ -37,7 +37,22 @@ function parseReply(text: string): RawReply | null {
     const colon = line.indexOf(":");
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return { status: Number(m[1]), headers, body: end < 0 ? "" : text.slice(end + 4) };
+  const raw = end < 0 ? "" : text.slice(end + 4);
+  return { status: Number(m[1]), headers, body: headers["transfer-encoding"] === "chunked" ? dechunk(raw) : raw };
+}
+
+/** The payload of a chunked body (as far as it arrived). */
+function dechunk(raw: string): string {
+  let out = "";
+  let at = 0;
+  for (;;) {
+    const eol = raw.indexOf("\r\n", at);
+    if (eol < 0) return out;
+    const size = Number.parseInt(raw.slice(at, eol), 16);
+    if (!(size > 0)) return out;
+    out += raw.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
 }
 
 /** A websocket client speaking tRPC's JSON-RPC by hand (no tRPC client: the wire is the test). */
