@@ -24,7 +24,7 @@ import { actionRoutes } from "./rest/action-routes.js";
 import { auditRoutes } from "./rest/audit-routes.js";
 import { historyRoutes, inventoryAtHandler } from "./rest/history-routes.js";
 import { hostRoutes } from "./rest/host-routes.js";
-import { unavailable } from "./rest/http-error.js";
+import { HttpError, unavailable } from "./rest/http-error.js";
 import { metricsRoutes } from "./rest/metrics-routes.js";
 import { openApiRoute } from "./rest/openapi.js";
 import { createRouter, sendJson } from "./rest/router.js";
@@ -174,7 +174,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       if (draining) throw unavailable("the server is shutting down");
       if (pathname === "/agent") return ingest.handleUpgrade(req, socket, head);
       if (pathname === TRPC_WS_PATH) return trpc.handleUpgrade(req, socket, head);
-      socket.destroy();
+      throw new HttpError(404, "NOT_FOUND", "no websocket here (/agent, /api/trpc-ws)");
     }),
   );
 
