@@ -1,8 +1,11 @@
-import type { AuditEvent } from "@nsatlas/protocol";
+import { getEventListeners } from "node:events";
+import type { AuditEvent, Inventory } from "@nsatlas/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "./create-server.js";
-import { rawHttp } from "./testing/raw-http.js";
-import { restClient } from "./testing/rest-client.js";
+import { connectForgedAgent } from "./testing/forged-agent.js";
+import { minimalInventory } from "./testing/minimal-inventory.js";
+import { RawTrpcSocket, rawHttp } from "./testing/raw-http.js";
+import { eventually, restClient } from "./testing/rest-client.js";
 import { removeDataDir, startTestServer, TEST_ADMIN_TOKEN } from "./testing/test-server.js";
 
 // A client without credentials cannot exhaust the server: its refusals are aggregated in the
@@ -87,5 +90,62 @@ describe("refused /agent upgrades", () => {
     }
     const rows = (await auditRows("agent.refused")).slice(before);
     expect(rows.map((e) => (e.params as { count: number }).count)).toEqual([25]);
+  });
+});
+
+describe("tRPC websocket output", () => {
+  const bigInventory = (): Inventory => {
+    const inv = minimalInventory();
+    const p = inv.processes[0] as Inventory["processes"][number];
+    inv.processes = Array.from({ length: 4000 }, (_, i) => ({ ...p, pid: i + 1, cmdline: ["x".repeat(500)] }));
+    return inv;
+  };
+
+  it("a client that stops reading while asking for large inventories is closed with 1013", async () => {
+    const id = "limits-big";
+    await connectForgedAgent(server.url, server.tokens.create(id, "agent"), id, bigInventory());
+    const s = new RawTrpcSocket(`${server.url.replace("http", "ws")}/api/trpc-ws`, {
+      Authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+    });
+    await s.opened;
+    s.ws.pause();
+    for (let i = 0; i < 30; i++) void s.call("query", "hosts.inventory", { id });
+    await new Promise((r) => setTimeout(r, 500));
+    s.ws.resume();
+    expect((await s.closed).code).toBe(1013);
+  });
+
+  it("live.events keeps one abort listener per subscription, however many events it delivers", async () => {
+    // The server runs in this process: the signals it listens on are seen here, and Node
+    // says how many abort listeners each holds.
+    const signals = new Set<EventTarget>();
+    const add = AbortSignal.prototype.addEventListener;
+    AbortSignal.prototype.addEventListener = function (this: AbortSignal, ...args: Parameters<typeof add>) {
+      if (args[0] === "abort") signals.add(this);
+      return add.apply(this, args);
+    };
+    try {
+      const id = "limits-events";
+      const agent = await connectForgedAgent(server.url, server.tokens.create(id, "agent"), id, minimalInventory());
+      const s = new RawTrpcSocket(`${server.url.replace("http", "ws")}/api/trpc-ws`, {
+        Authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+      });
+      await s.opened;
+      let delivered = 0;
+      s.ws.on("message", (m) => {
+        if (m.toString().includes(`"hostId":"${id}"`)) delivered += 1;
+      });
+      s.ws.send(JSON.stringify({ id: 99, method: "subscription", params: { path: "live.events", input: undefined } }));
+      for (let i = 0; i < 40; i++) {
+        await agent.delta({});
+        // Each event is delivered before the next delta: every one is a separate wait.
+        await eventually(() => delivered > i, 2_000);
+      }
+      expect(delivered).toBeGreaterThanOrEqual(40);
+      const most = Math.max(0, ...[...signals].map((t) => getEventListeners(t, "abort").length));
+      expect(most).toBeLessThan(10);
+    } finally {
+      AbortSignal.prototype.addEventListener = add;
+    }
   });
 });

@@ -5,8 +5,6 @@ import type { WebSocket } from "ws";
 export const MAX_BUFFERED_OUTPUT = 8 * 1024 * 1024;
 /** Try Again Later: the client may reconnect and read faster. */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
-/** A client that does not read cannot receive the close frame either: it is cut after this. */
-const TERMINATE_AFTER_MS = 1_000;
 
 /** Wraps a socket's send so that one message is always accepted (a large inventory), but a
  * message offered while more than MAX_BUFFERED_OUTPUT is still queued closes the socket. */
@@ -15,8 +13,9 @@ export function boundOutput(ws: WebSocket): void {
   ws.send = ((data: Parameters<WebSocket["send"]>[0], ...rest: unknown[]) => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_OUTPUT) {
+      // The close frame queues behind the buffered output; a client that never reads is cut
+      // by ws's own close timeout (30 s), and nothing more is queued meanwhile.
       ws.close(CLOSE_TRY_AGAIN_LATER, "output buffer full: read faster");
-      setTimeout(() => ws.terminate(), TERMINATE_AFTER_MS).unref();
       return;
     }
     (send as (d: unknown, ...r: unknown[]) => void)(data, ...rest);
