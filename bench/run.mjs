@@ -1,6 +1,7 @@
-// `npm run bench [scan|stream|netstack|ui|fleet]...`: every benchmark (or the named ones), figures
+// `npm run bench [scan|stream|netstack|ui|fleet|hardening]...`: every benchmark (or the named ones), figures
 // printed as they come. Needs root: it creates namespaces and thousands of processes.
 import { fleetBench } from "./fleet-bench.mjs";
+import { hardeningBench } from "./hardening.mjs";
 import { netstackBench } from "./netstack-bench.mjs";
 import { scanBench } from "./scan-bench.mjs";
 import { streamBench } from "./stream-bench.mjs";
@@ -10,7 +11,14 @@ if (process.geteuid?.() !== 0) {
   console.error("npm run bench needs root: it creates namespaces and thousands of processes");
   process.exit(1);
 }
-const benches = { scan: scanBench, netstack: netstackBench, stream: streamBench, ui: uiBench, fleet: fleetBench };
+const benches = {
+  scan: scanBench,
+  netstack: netstackBench,
+  stream: streamBench,
+  ui: uiBench,
+  fleet: fleetBench,
+  hardening: hardeningBench,
+};
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;

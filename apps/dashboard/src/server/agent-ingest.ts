@@ -8,6 +8,7 @@ import type { CredentialWatch } from "./credential-watch.js";
 import { refuseUpgrade } from "./edge.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./server-metrics.js";
+import { sessionBudget } from "./session-budget.js";
 
 export interface AgentIngestOptions {
   fleet: FleetStore;
@@ -40,7 +41,14 @@ const refuse = (socket: Duplex, status: 401 | 403, message: string) =>
  * feeds the fleet store. Frames over MAX_FRAME_BYTES (after decompression) close with 1009. */
 export function createAgentIngest(o: AgentIngestOptions) {
   let localAgentName = o.localAgentName;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: true });
+  // One frame per macrotask (not a whole TCP read's worth at once): between two frames of a
+  // flooding agent the event loop serves everyone else (/healthz, other agents, the UI).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: true,
+    allowSynchronousEvents: false,
+  });
   const sockets = new Map<number, WebSocket>();
 
   function credentialFor(req: IncomingMessage): Credential | null {
@@ -60,7 +68,9 @@ export function createAgentIngest(o: AgentIngestOptions) {
     const unwatch =
       o.watch?.add({ alive: () => credentialFor(req) !== null, close: (code, reason) => ws.close(code, reason) }) ??
       (() => {});
+    const budget = sessionBudget(ws);
     ws.on("message", (data, isBinary) => {
+      const start = performance.now();
       try {
         onMessage(data, isBinary);
       } catch (err) {
@@ -68,6 +78,8 @@ export function createAgentIngest(o: AgentIngestOptions) {
         // the agent reconnects and resyncs instead of streaming into a host that went stale.
         o.log.error(`agent ${remote} (${session.hostId ?? "no hello yet"}): ${(err as Error)?.stack ?? err}`);
         ws.close(CLOSE_INTERNAL_ERROR, "internal error");
+      } finally {
+        budget.charge(performance.now() - start);
       }
     });
     const onMessage = (data: RawData, isBinary: boolean) => {
@@ -114,6 +126,7 @@ export function createAgentIngest(o: AgentIngestOptions) {
       }
     };
     ws.on("close", () => {
+      budget.stop();
       unwatch();
       sockets.delete(session.id);
       if (session.hostId !== null)

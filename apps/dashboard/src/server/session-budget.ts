@@ -1,0 +1,40 @@
+/** Share of one core that the frames of one agent session may take (a token bucket of handler
+ * time): a host that floods deltas is slowed down at its own socket, not at everyone's. */
+export const SESSION_CPU_SHARE = 0.25;
+/** Handler time a session may spend in one burst before it is paused. */
+export const SESSION_BURST_MS = 250;
+
+interface Pausable {
+  pause(): void;
+  resume(): void;
+  readonly readyState: number;
+}
+
+/** Charges a session for the time its frames took; when its bucket runs dry the socket is
+ * paused (the kernel's receive window then pushes back on the agent) until it has refilled. */
+export function sessionBudget(ws: Pausable, now: () => number = () => performance.now()) {
+  let tokens = SESSION_BURST_MS;
+  let last = now();
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    charge(ms: number): void {
+      const t = now();
+      tokens = Math.min(SESSION_BURST_MS, tokens + (t - last) * SESSION_CPU_SHARE) - ms;
+      last = t;
+      if (tokens >= 0 || timer !== null) return;
+      ws.pause();
+      timer = setTimeout(() => {
+        timer = null;
+        ws.resume();
+      }, -tokens / SESSION_CPU_SHARE);
+      timer.unref();
+    },
+    get paused(): boolean {
+      return timer !== null;
+    },
+    stop(): void {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
