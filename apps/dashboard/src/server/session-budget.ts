@@ -1,8 +1,12 @@
 /** Share of one core that the frames of one agent session may take (a token bucket of handler
- * time): a host that floods deltas is slowed down at its own socket, not at everyone's. */
-export const SESSION_CPU_SHARE = 0.25;
+ * time): a host that floods deltas is slowed down at its own socket, not at everyone's. A
+ * real agent on a busy host uses a few percent; its first snapshot fits in the burst. */
+export const SESSION_CPU_SHARE = 0.5;
 /** Handler time a session may spend in one burst before it is paused. */
-export const SESSION_BURST_MS = 250;
+export const SESSION_BURST_MS = 1_000;
+/** Longest single pause: a session deep in debt still gets a frame through now and then (its
+ * action results must not wait behind its own deltas for seconds). */
+export const SESSION_MAX_PAUSE_MS = 250;
 
 interface Pausable {
   pause(): void;
@@ -23,10 +27,13 @@ export function sessionBudget(ws: Pausable, now: () => number = () => performanc
       last = t;
       if (tokens >= 0 || timer !== null) return;
       ws.pause();
-      timer = setTimeout(() => {
-        timer = null;
-        ws.resume();
-      }, -tokens / SESSION_CPU_SHARE);
+      timer = setTimeout(
+        () => {
+          timer = null;
+          ws.resume();
+        },
+        Math.min(SESSION_MAX_PAUSE_MS, -tokens / SESSION_CPU_SHARE),
+      );
       timer.unref();
     },
     get paused(): boolean {
