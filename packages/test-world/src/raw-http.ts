@@ -150,3 +150,22 @@ export function rawRequestArbitrary(paths: readonly string[], secrets: readonly 
       return Buffer.from(`${lines.join("\r\n")}\r\n\r\n${r.body?.bytes ?? ""}`, "latin1");
     });
 }
+
+/** Fuzzes a server with raw requests (fixed run count; fast-check prints the seed and the
+ * shrunk request of a failure): every request gets an HTTP answer that is not a 500, and
+ * /healthz answers 200 afterwards. Throws on the first violation. */
+export async function fuzzRawHttp(
+  port: number,
+  o: { paths: readonly string[]; secrets?: readonly string[]; numRuns: number },
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(rawRequestArbitrary(o.paths, o.secrets), async (bytes) => {
+      const r = await rawHttp(port, bytes, { headOnly: true });
+      if (r === null) throw new Error("no HTTP answer");
+      if (r.status === 500) throw new Error("answered 500");
+    }),
+    { numRuns: o.numRuns },
+  );
+  const health = await rawHttp(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  if (health?.status !== 200) throw new Error(`/healthz answered ${health?.status ?? "nothing"} after the fuzz`);
+}

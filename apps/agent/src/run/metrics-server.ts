@@ -49,7 +49,7 @@ export async function startMetricsServer(o: {
       else json(res, 500, { error: { code: "INTERNAL", message: "internal error" } });
     }
   });
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse) {
     const path = requestPath(req.url);
     if (path === null) return json(res, 400, { error: { code: "BAD_URL", message: "malformed request URL" } });
     if (req.method !== "GET") return json(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });

@@ -1,7 +1,7 @@
 import type { AuditEvent, PlanResponse } from "@nsatlas/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "./create-server.js";
-import { connectForgedAgent } from "./testing/forged-agent.js";
+import { connectForgedAgent, succeeded } from "./testing/forged-agent.js";
 import { minimalInventory } from "./testing/minimal-inventory.js";
 import { eventually, restClient } from "./testing/rest-client.js";
 import { removeDataDir, startTestServer, TEST_ADMIN_TOKEN } from "./testing/test-server.js";
@@ -21,18 +21,7 @@ beforeAll(async () => {
   agent.ws.on("message", (m) => {
     const f = JSON.parse(m.toString());
     if (f.type !== "action") return;
-    agent.send({
-      type: "action-result",
-      requestId: f.requestId,
-      status: "succeeded",
-      command: ["ip", "netns", "add", f.action.params.name],
-      writes: null,
-      exitCode: 0,
-      stdout: "",
-      stderr: "",
-      durationMs: 1,
-      error: null,
-    });
+    agent.send(succeeded(f.requestId, ["ip", "netns", "add", f.action.params.name]));
   });
 });
 afterAll(async () => {

@@ -1,10 +1,10 @@
-import { ACTIONS_CAPABILITY, type PlanResponse, PROTOCOL_VERSION } from "@nsatlas/protocol";
+import type { PlanResponse } from "@nsatlas/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
 import type { RunningServer } from "./create-server.js";
+import { connectForgedAgent, succeeded } from "./testing/forged-agent.js";
 import { minimalInventory } from "./testing/minimal-inventory.js";
 import { rawHttp } from "./testing/raw-http.js";
-import { eventually, restClient } from "./testing/rest-client.js";
+import { restClient } from "./testing/rest-client.js";
 import { removeDataDir, startTestServer, TEST_ADMIN_TOKEN } from "./testing/test-server.js";
 
 // What a stranger sends never escapes a listener: malformed input gets 400, a failure of the
@@ -105,26 +105,8 @@ describe("responses", () => {
 describe("the /agent message handler", () => {
   it("closes 1011 when the hub fails on a valid frame (audit append throws for a late action-result)", async () => {
     const id = "edge-late-agent";
-    const ws = new WebSocket(`${server.url.replace("http", "ws")}/agent`, {
-      headers: { Authorization: `Bearer ${server.tokens.create(id, "agent")}` },
-    });
-    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
-    await new Promise((resolve) => ws.once("open", resolve));
-    const send = (f: unknown) => ws.send(JSON.stringify(f));
-    const messages: Array<Record<string, unknown>> = [];
-    ws.on("message", (m) => messages.push(JSON.parse(m.toString())));
-    send({
-      type: "hello",
-      protocol: PROTOCOL_VERSION,
-      agentId: id,
-      hostname: "h",
-      bootId: "b",
-      version: "0",
-      readOnly: false,
-      capabilities: [ACTIONS_CAPABILITY],
-    });
-    send({ type: "snapshot", epoch: "e1", seq: 1, inventory: minimalInventory() });
-    await eventually(() => messages.some((m) => m.type === "ack"));
+    const agent = await connectForgedAgent(server.url, server.tokens.create(id, "agent"), id, minimalInventory());
+    const { messages } = agent;
     // A confirmed action that times out (this forged agent does not answer in time) …
     const call = restClient(server.url);
     const plan = await call<PlanResponse>("POST", `/api/v1/hosts/${id}/actions`, TEST_ADMIN_TOKEN, {
@@ -143,19 +125,8 @@ describe("the /agent message handler", () => {
       throw Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
     };
     try {
-      send({
-        type: "action-result",
-        requestId: action?.requestId,
-        status: "succeeded",
-        command: ["ip", "netns", "add", "x"],
-        writes: null,
-        exitCode: 0,
-        stdout: "",
-        stderr: "",
-        durationMs: 1,
-        error: null,
-      });
-      expect(await closed).toBe(1011);
+      agent.send(succeeded(action?.requestId, ["ip", "netns", "add", "edge-late"]));
+      expect(await agent.closed).toBe(1011);
     } finally {
       server.audit.append = append;
     }

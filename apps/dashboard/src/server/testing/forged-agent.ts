@@ -2,6 +2,20 @@ import { ACTIONS_CAPABILITY, type Inventory, PROTOCOL_VERSION } from "@nsatlas/p
 import { WebSocket } from "ws";
 import { eventually } from "./rest-client.js";
 
+/** A successful action-result frame for a request, as an agent sends it. */
+export const succeeded = (requestId: unknown, command: string[]) => ({
+  type: "action-result",
+  requestId,
+  status: "succeeded",
+  command,
+  writes: null,
+  exitCode: 0,
+  stdout: "",
+  stderr: "",
+  durationMs: 1,
+  error: null,
+});
+
 /** An agent made of raw frames: hello + snapshot on connect, then whatever the test sends. */
 export interface ForgedAgent {
   ws: WebSocket;
