@@ -13,6 +13,9 @@ export interface WatchedSocket {
  * it; SQLite's data_version is a counter read, so this is cheap, and it runs only while a
  * credentialed socket is open. */
 const POLL_MS = 20;
+/** Sessions also end by expiring, which changes nothing in the database: a sweep at least this
+ * often closes the sockets of expired sessions (a subscription makes no calls to fail). */
+const SWEEP_AT_LEAST_EVERY_MS = 60_000;
 
 /** Closes the open websockets (tRPC and /agent) whose credential was revoked or whose session
  * ended, with 4401: at once for changes made in this process (`sweep`), within POLL_MS for
@@ -22,9 +25,11 @@ export function createCredentialWatch(db: Db, log: Logger) {
   const sockets = new Set<WatchedSocket>();
   let timer: NodeJS.Timeout | null = null;
   let version = 0;
+  let sweptAt = 0;
   const dataVersion = () => db.pragma("data_version", { simple: true }) as number;
 
   function sweep(): void {
+    sweptAt = Date.now();
     for (const s of sockets) {
       let alive: boolean;
       try {
@@ -43,7 +48,7 @@ export function createCredentialWatch(db: Db, log: Logger) {
   function poll(): void {
     try {
       const v = dataVersion();
-      if (v === version) return;
+      if (v === version && Date.now() - sweptAt < SWEEP_AT_LEAST_EVERY_MS) return;
       version = v;
     } catch {
       return; // the database is closing: the server is draining
@@ -57,6 +62,7 @@ export function createCredentialWatch(db: Db, log: Logger) {
       sockets.add(s);
       if (timer === null) {
         version = dataVersion();
+        sweptAt = Date.now();
         timer = setInterval(poll, POLL_MS);
         timer.unref();
       }
