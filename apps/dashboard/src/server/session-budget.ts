@@ -23,7 +23,8 @@ export function sessionBudget(ws: Pausable, now: () => number = () => performanc
   return {
     charge(ms: number): void {
       const t = now();
-      tokens = Math.min(SESSION_BURST_MS, tokens + (t - last) * SESSION_CPU_SHARE) - ms;
+      // The debt is bounded too: one huge snapshot costs a pause, not a long penalty.
+      tokens = Math.max(-SESSION_BURST_MS, Math.min(SESSION_BURST_MS, tokens + (t - last) * SESSION_CPU_SHARE) - ms);
       last = t;
       if (tokens >= 0 || timer !== null) return;
       ws.pause();
