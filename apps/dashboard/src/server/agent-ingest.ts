@@ -70,7 +70,7 @@ export function createAgentIngest(o: AgentIngestOptions) {
       (() => {});
     const budget = sessionBudget(ws);
     ws.on("message", (data, isBinary) => {
-      const start = performance.now();
+      budget.charge();
       try {
         onMessage(data, isBinary);
       } catch (err) {
@@ -78,8 +78,6 @@ export function createAgentIngest(o: AgentIngestOptions) {
         // the agent reconnects and resyncs instead of streaming into a host that went stale.
         o.log.error(`agent ${remote} (${session.hostId ?? "no hello yet"}): ${(err as Error)?.stack ?? err}`);
         ws.close(CLOSE_INTERNAL_ERROR, "internal error");
-      } finally {
-        budget.charge(performance.now() - start);
       }
     });
     const onMessage = (data: RawData, isBinary: boolean) => {

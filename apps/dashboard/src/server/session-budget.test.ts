@@ -1,34 +1,32 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SESSION_BURST_MS, SESSION_CPU_SHARE, SESSION_MAX_PAUSE_MS, sessionBudget } from "./session-budget.js";
+import { SESSION_FRAME_BURST, SESSION_FRAMES_PER_SECOND, sessionBudget } from "./session-budget.js";
 
 afterEach(() => vi.useRealTimers());
 
 describe("sessionBudget", () => {
-  it("pauses a session that spent more than its burst and resumes it once the bucket refilled", () => {
+  it("pauses a session that sent more than its burst and resumes it once a frame's worth refilled", () => {
     vi.useFakeTimers();
     const now = 0;
     const calls: string[] = [];
-    const ws = { pause: () => calls.push("pause"), resume: () => calls.push("resume"), readyState: 1 };
-    const budget = sessionBudget(ws, () => now);
-    budget.charge(SESSION_BURST_MS - 1);
+    const budget = sessionBudget({ pause: () => calls.push("pause"), resume: () => calls.push("resume") }, () => now);
+    for (let i = 0; i < SESSION_FRAME_BURST; i++) budget.charge();
     expect(calls).toEqual([]);
-    budget.charge(51); // 50 ms over: paused for 50 / share ms (under the longest pause)
+    budget.charge(); // one over the burst
     expect(calls).toEqual(["pause"]);
-    budget.charge(10); // frames still buffered in the receiver: no second pause
+    budget.charge(); // a frame still buffered in the receiver: no second pause
     expect(calls).toEqual(["pause"]);
-    vi.advanceTimersByTime(Math.min(SESSION_MAX_PAUSE_MS, 50 / SESSION_CPU_SHARE) - 1);
+    vi.advanceTimersByTime(1000 / SESSION_FRAMES_PER_SECOND - 1);
     expect(calls).toEqual(["pause"]);
-    vi.advanceTimersByTime(100);
+    vi.advanceTimersByTime(1000);
     expect(calls).toEqual(["pause", "resume"]);
   });
 
-  it("never pauses a session that stays within its share", () => {
+  it("never pauses a session that stays within its rate (a real agent's deltas and heartbeats)", () => {
     let now = 0;
-    const ws = { pause: () => expect.unreachable(), resume() {}, readyState: 1 };
-    const budget = sessionBudget(ws, () => now);
+    const budget = sessionBudget({ pause: () => expect.unreachable(), resume() {} }, () => now);
     for (let i = 0; i < 10_000; i++) {
-      now += 100;
-      budget.charge(100 * SESSION_CPU_SHARE);
+      now += 1000 / SESSION_FRAMES_PER_SECOND;
+      budget.charge();
     }
     expect(budget.paused).toBe(false);
   });

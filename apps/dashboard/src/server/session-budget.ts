@@ -1,31 +1,33 @@
-/** Share of one core that the frames of one agent session may take (a token bucket of handler
- * time): a host that floods deltas is slowed down at its own socket, not at everyone's. A
- * real agent on a busy host uses a few percent; its first snapshot fits in the burst. */
-export const SESSION_CPU_SHARE = 0.5;
-/** Handler time a session may spend in one burst before it is paused. */
-export const SESSION_BURST_MS = 1_000;
-/** Longest single pause: a session deep in debt still gets a frame through now and then (its
- * action results must not wait behind its own deltas for seconds). */
+/** Frames per second one agent session may send on average: a real agent sends a delta per
+ * scan (`--interval`, 1 s by default, 250 ms at the shortest a test uses) plus a heartbeat and
+ * the odd action result, far below this. A host that floods frames is slowed down at its own
+ * socket, not at everyone's. Counted in frames, not handler time: on a loaded machine handler
+ * time grows for everyone, and a real agent must not be throttled for that. */
+export const SESSION_FRAMES_PER_SECOND = 50;
+/** Frames a session may send in one burst (a reconnect: hello, snapshot, catching up). */
+export const SESSION_FRAME_BURST = 100;
+/** Longest single pause: a throttled session still gets a frame through now and then. */
 export const SESSION_MAX_PAUSE_MS = 250;
 
 interface Pausable {
   pause(): void;
   resume(): void;
-  readonly readyState: number;
 }
 
-/** Charges a session for the time its frames took; when its bucket runs dry the socket is
- * paused (the kernel's receive window then pushes back on the agent) until it has refilled. */
+/** A token bucket of frames per session; when it runs dry the socket is paused (the kernel's
+ * receive window then pushes back on the agent) until a frame's worth has refilled. */
 export function sessionBudget(ws: Pausable, now: () => number = () => performance.now()) {
-  let tokens = SESSION_BURST_MS;
+  let tokens = SESSION_FRAME_BURST;
   let last = now();
   let timer: NodeJS.Timeout | null = null;
   return {
-    charge(ms: number): void {
+    /** Counts one frame of the session. */
+    charge(): void {
       const t = now();
-      // The debt is bounded too: one huge snapshot costs a pause, not a long penalty.
-      tokens = Math.max(-SESSION_BURST_MS, Math.min(SESSION_BURST_MS, tokens + (t - last) * SESSION_CPU_SHARE) - ms);
+      tokens = Math.min(SESSION_FRAME_BURST, tokens + ((t - last) * SESSION_FRAMES_PER_SECOND) / 1000) - 1;
       last = t;
+      // The debt is bounded: frames already buffered when the socket paused cost one pause.
+      tokens = Math.max(tokens, -SESSION_FRAME_BURST);
       if (tokens >= 0 || timer !== null) return;
       ws.pause();
       timer = setTimeout(
@@ -33,7 +35,7 @@ export function sessionBudget(ws: Pausable, now: () => number = () => performanc
           timer = null;
           ws.resume();
         },
-        Math.min(SESSION_MAX_PAUSE_MS, -tokens / SESSION_CPU_SHARE),
+        Math.min(SESSION_MAX_PAUSE_MS, (-tokens * 1000) / SESSION_FRAMES_PER_SECOND),
       );
       timer.unref();
     },
