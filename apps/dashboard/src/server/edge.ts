@@ -87,12 +87,13 @@ export function guardRequest(log: Logger, handle: RequestHandler): RequestHandle
 }
 
 /** The one guarded entry of an `upgrade` listener: an HttpError refuses the upgrade with its
- * status, anything else with a bare 500; a socket error (client reset) is only logged. */
+ * status, anything else with a bare 500 (the stack goes to the log only). */
 export function guardUpgrade(log: Logger, handle: UpgradeHandler): UpgradeHandler {
   return (req, socket, head) => {
     // Node removes its own error listener from an upgraded socket: without one, a client
-    // that resets mid-refusal would be an uncaught exception.
-    socket.on("error", (err) => log.warn(`upgrade ${describe(req)}: ${err.message}`));
+    // that resets mid-refusal would be an uncaught exception. A reset is the client's doing,
+    // not an error of the server's (ws handles the socket's errors once it took it over).
+    socket.on("error", () => {});
     try {
       handle(req, socket, head);
     } catch (err) {
