@@ -1,7 +1,8 @@
-// `npm run bench [scan|stream|netstack|ui|fleet|containers]...`: every benchmark (or the named ones), figures
+// `npm run bench [scan|stream|netstack|ui|fleet|containers|hardening]...`: every benchmark (or the named ones), figures
 // printed as they come. Needs root: it creates namespaces and thousands of processes.
 import { containersBench } from "./containers-bench.mjs";
 import { fleetBench } from "./fleet-bench.mjs";
+import { hardeningBench } from "./hardening.mjs";
 import { netstackBench } from "./netstack-bench.mjs";
 import { scanBench } from "./scan-bench.mjs";
 import { streamBench } from "./stream-bench.mjs";
@@ -18,6 +19,7 @@ const benches = {
   ui: uiBench,
   fleet: fleetBench,
   containers: containersBench,
+  hardening: hardeningBench,
 };
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {

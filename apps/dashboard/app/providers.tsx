@@ -17,6 +17,10 @@ function makeClients() {
     url: () => `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/trpc-ws`,
     lazy: { enabled: true, closeMs: 10_000 },
     retryDelayMs: (attempt) => Math.min(10_000, 500 * 2 ** attempt),
+    // 4401: the server closed the socket because the token was revoked or the session ended.
+    onClose: (cause) => {
+      if (cause?.code === 4401) location.assign("/login");
+    },
   });
   const trpcClient = createTRPCClient<AppRouter>({
     links: [

@@ -71,6 +71,32 @@ describe("FleetStore", () => {
     expect(fleet.host("self-declared")?.credential).toBe("fleet-token");
   });
 
+  it.each(["agent-token", "local"] as const)(
+    "refuses a fleet-token agent the id of a host bound to %s (4403)",
+    (kind) => {
+      const { fleet, closed } = setup();
+      const bound = fleet.openSession({ kind, agentId: "a1" });
+      fleet.receive(bound, hello("a1"));
+      fleet.receive(bound, { type: "snapshot", epoch: "e1", seq: 1, inventory: testInventory([1]) });
+      const forged = fleet.openSession({ kind: "fleet-token" });
+      const refusal = (() => {
+        try {
+          fleet.receive(forged, hello("a1"));
+          return null;
+        } catch (err) {
+          return err as HubFrameError;
+        }
+      })();
+      expect(refusal?.closeCode).toBe(4403);
+      expect(closed).toEqual([]);
+      expect(fleet.host("a1")?.sessionId).toBe(bound.id);
+      expect(fleet.host("a1")?.credential).toBe(kind);
+      // Disconnected, the bound id stays bound.
+      fleet.closeSession(bound);
+      expect(() => fleet.receive(fleet.openSession({ kind: "fleet-token" }), hello("a1"))).toThrow(HubFrameError);
+    },
+  );
+
   it("turns a silent host stale after 15 s and connected again on its next frame", () => {
     const { fleet, events, advance } = setup();
     const s = fleet.openSession({ kind: "agent-token", agentId: "a1" });

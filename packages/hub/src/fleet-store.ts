@@ -138,6 +138,15 @@ export class FleetStore {
     }
     const now = this.#now();
     const existing = this.#hosts.get(frame.agentId);
+    // The fleet token's id is self-declared: it must not take over (and feed forged inventory
+    // into) a host whose id a credential binds, connected or not.
+    if (cred.kind === "fleet-token" && existing && existing.credential !== "fleet-token") {
+      throw new HubFrameError(
+        "AGENT_ID_BOUND",
+        CloseCode.forbidden,
+        `agent id ${JSON.stringify(frame.agentId)} is bound to an agent token; the fleet token cannot use it`,
+      );
+    }
     if (existing?.sessionId != null && existing.sessionId !== session.id) {
       this.#closeSession(existing.sessionId, CloseCode.replaced, "replaced by a newer connection of this agent");
     }

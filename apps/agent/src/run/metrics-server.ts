@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AgentMetrics } from "./agent-metrics.js";
 
@@ -9,6 +9,15 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   return m?.[1] !== undefined && timingSafeEqual(digest(m[1]), digest(token));
+}
+
+/** The path of a request target, or null when it is not a URL (e.g. `http://[x/`). */
+export function requestPath(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? "/", "http://localhost").pathname;
+  } catch {
+    return null;
+  }
 }
 
 export interface MetricsServer {
@@ -26,20 +35,31 @@ export async function startMetricsServer(o: {
   connected: () => boolean;
   log: (m: string) => void;
 }): Promise<MetricsServer> {
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  // The one guarded entry of the `request` listener: nothing a client sends throws out of it.
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method !== "GET") return json(405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
+    try {
+      handle(req, res);
+    } catch (err) {
+      o.log(`metrics server: ${(err as Error)?.message ?? err}`);
+      if (res.headersSent) res.destroy();
+      else json(res, 500, { error: { code: "INTERNAL", message: "internal error" } });
+    }
+  });
+  function handle(req: IncomingMessage, res: ServerResponse) {
+    const path = requestPath(req.url);
+    if (path === null) return json(res, 400, { error: { code: "BAD_URL", message: "malformed request URL" } });
+    if (req.method !== "GET") return json(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
     if (path === "/healthz") {
       const connected = o.connected();
-      return json(connected ? 200 : 503, { ok: connected, connected });
+      return json(res, connected ? 200 : 503, { ok: connected, connected });
     }
-    if (path !== "/metrics") return json(404, { error: { code: "NOT_FOUND", message: "no such route" } });
+    if (path !== "/metrics") return json(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
     if (!bearerMatches(req.headers.authorization, o.token)) {
-      return json(401, { error: { code: "UNAUTHORIZED", message: "missing or bad bearer token" } });
+      return json(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or bad bearer token" } });
     }
     o.metrics.render().then(
       (text) => {
@@ -48,10 +68,10 @@ export async function startMetricsServer(o: {
       },
       (err: unknown) => {
         o.log(`metrics: ${(err as Error).message}`);
-        json(500, { error: { code: "INTERNAL", message: "metrics failed" } });
+        json(res, 500, { error: { code: "INTERNAL", message: "metrics failed" } });
       },
     );
-  });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host, () => resolve());

@@ -2,10 +2,13 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type Credential, type FleetStore, HubFrameError, type Session } from "@nsatlas/hub";
 import { AgentFrame, CloseCode, type HubFrame, MAX_FRAME_BYTES } from "@nsatlas/protocol";
-import { type WebSocket, WebSocketServer } from "ws";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { type Authenticator, bearer, originAllowed } from "./auth.js";
+import type { CredentialWatch } from "./credential-watch.js";
+import { refuseUpgrade } from "./edge.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./server-metrics.js";
+import { sessionBudget } from "./session-budget.js";
 
 export interface AgentIngestOptions {
   fleet: FleetStore;
@@ -16,7 +19,12 @@ export interface AgentIngestOptions {
   metrics: ServerMetrics;
   /** Agent connects, disconnects and refusals, for the audit log (issue 6). */
   audit?: (e: AgentAuditEvent) => void;
+  /** Closes the socket (4401) when its token is revoked. */
+  watch?: CredentialWatch;
 }
+
+/** Internal Error: the hub failed on a valid frame; the agent reconnects and resyncs. */
+const CLOSE_INTERNAL_ERROR = 1011;
 
 export interface AgentAuditEvent {
   kind: "connect" | "disconnect" | "refused";
@@ -26,18 +34,21 @@ export interface AgentAuditEvent {
   detail: Record<string, string | boolean | string[]>;
 }
 
-function refuse(socket: Duplex, status: 401 | 403, message: string): void {
-  const body = JSON.stringify({ error: { code: status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Forbidden"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
+const refuse = (socket: Duplex, status: 401 | 403, message: string) =>
+  refuseUpgrade(socket, status, status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", message);
 
 /** The `/agent` websocket: authenticates the upgrade, validates every frame at the edge and
  * feeds the fleet store. Frames over MAX_FRAME_BYTES (after decompression) close with 1009. */
 export function createAgentIngest(o: AgentIngestOptions) {
   let localAgentName = o.localAgentName;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: true });
+  // One frame per macrotask (not a whole TCP read's worth at once): between two frames of a
+  // flooding agent the event loop serves everyone else (/healthz, other agents, the UI).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: true,
+    allowSynchronousEvents: false,
+  });
   const sockets = new Map<number, WebSocket>();
 
   function credentialFor(req: IncomingMessage): Credential | null {
@@ -51,10 +62,25 @@ export function createAgentIngest(o: AgentIngestOptions) {
 
   const audit = o.audit ?? (() => {});
 
-  function attach(ws: WebSocket, session: Session, remote: string): void {
+  function attach(ws: WebSocket, session: Session, remote: string, req: IncomingMessage): void {
     sockets.set(session.id, ws);
     const credential = session.credential.kind;
+    const unwatch =
+      o.watch?.add({ alive: () => credentialFor(req) !== null, close: (code, reason) => ws.close(code, reason) }) ??
+      (() => {});
+    const budget = sessionBudget(ws);
     ws.on("message", (data, isBinary) => {
+      budget.charge();
+      try {
+        onMessage(data, isBinary);
+      } catch (err) {
+        // Not the agent's fault (e.g. the audit log cannot append on a full disk): close so
+        // the agent reconnects and resyncs instead of streaming into a host that went stale.
+        o.log.error(`agent ${remote} (${session.hostId ?? "no hello yet"}): ${(err as Error)?.stack ?? err}`);
+        ws.close(CLOSE_INTERNAL_ERROR, "internal error");
+      }
+    });
+    const onMessage = (data: RawData, isBinary: boolean) => {
       o.metrics.framesIn += 1;
       let json: unknown;
       try {
@@ -96,8 +122,10 @@ export function createAgentIngest(o: AgentIngestOptions) {
         o.log.warn(`agent ${remote}: ${err.message}; closing ${err.closeCode}`);
         ws.close(err.closeCode, err.message.slice(0, 120));
       }
-    });
+    };
     ws.on("close", () => {
+      budget.stop();
+      unwatch();
       sockets.delete(session.id);
       if (session.hostId !== null)
         audit({ kind: "disconnect", agentId: session.hostId, credential, remote, detail: {} });
@@ -141,7 +169,7 @@ export function createAgentIngest(o: AgentIngestOptions) {
         refuse(socket, 401, "missing or bad agent token");
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.fleet.openSession(credential), remote));
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.fleet.openSession(credential), remote, req));
     },
 
     setLocalAgentName(name: string | null): void {

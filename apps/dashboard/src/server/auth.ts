@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { type Role, sameSecret, type TokenStore } from "@nsatlas/hub";
+import { unavailable } from "./rest/http-error.js";
 
 /** Who made a request: a stored token, or the never-stored NSATLAS_ADMIN_TOKEN. */
 export interface Principal {
@@ -22,13 +23,24 @@ export function createAuthenticator(
   return {
     principal(secret) {
       if (adminToken !== null && sameSecret(secret, adminToken)) return { name: "admin (env)", role: "admin" };
-      const info = tokens.verify(secret);
+      const info = checkingCredentials(() => tokens.verify(secret));
       return info ? { name: info.name, role: info.role } : null;
     },
     isFleetToken(secret) {
       return fleetToken !== null && sameSecret(secret, fleetToken);
     },
   };
+}
+
+/** Runs a credential lookup; when the store cannot answer (database error, closed while
+ * draining) the answer is 503 + Retry-After, never "unauthorized": agents treat 401/403 as
+ * final, and a credential that could not be checked was not refused. */
+export function checkingCredentials<T>(lookup: () => T): T {
+  try {
+    return lookup();
+  } catch (err) {
+    throw Object.assign(unavailable("cannot check credentials right now; retry"), { cause: err });
+  }
 }
 
 /** The secret of an `Authorization: Bearer …` header, or null. */

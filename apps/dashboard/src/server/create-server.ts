@@ -10,22 +10,27 @@ import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
 import { auditTokenChanges, openAuditLog, scheduleCheckpoints } from "./audit-setup.js";
 import { createAuthenticator } from "./auth.js";
+import { createCredentialWatch } from "./credential-watch.js";
 import { ensureDataDir } from "./data-dir.js";
+import { guardRequest, guardUpgrade, requestUrl } from "./edge.js";
 import type { Settings } from "./env.js";
 import { createGuardedServices } from "./guarded-services.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { createPromMetrics } from "./prom-metrics.js";
-import { createRequestAuthenticator } from "./request-auth.js";
+import { createRefusalLimits } from "./refusal-limits.js";
+import { createRequestAuthenticator, readCookie, SESSION_COOKIE } from "./request-auth.js";
 import { actionRoutes } from "./rest/action-routes.js";
 import { auditRoutes } from "./rest/audit-routes.js";
 import { historyRoutes, inventoryAtHandler } from "./rest/history-routes.js";
 import { hostRoutes } from "./rest/host-routes.js";
+import { HttpError, unavailable } from "./rest/http-error.js";
 import { metricsRoutes } from "./rest/metrics-routes.js";
 import { openApiRoute } from "./rest/openapi.js";
 import { createRouter, sendJson } from "./rest/router.js";
 import { searchRoutes } from "./rest/search-routes.js";
 import { sessionRoutes } from "./rest/session-routes.js";
+import { applySecurityHeaders } from "./security-headers.js";
 import { newServerMetrics } from "./server-metrics.js";
 import { attachTrpc, TRPC_WS_PATH } from "./trpc/attach.js";
 
@@ -46,6 +51,8 @@ export interface RunningServer {
   /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
   audit: AuditLog;
   actions: ActionService;
+  /** Writes the pending aggregated refusal rows now (tests; the server does it each minute). */
+  flushRefusals(): void;
   close(): Promise<void>;
 }
 
@@ -75,11 +82,13 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     db.close();
     throw err;
   }
-  const tokens = new TokenStore(
-    db,
-    undefined,
-    auditTokenChanges(() => audit, "system", null),
-  );
+  const watch = createCredentialWatch(db, log);
+  const auditTokenChange = auditTokenChanges(() => audit, "system", null);
+  const tokens = new TokenStore(db, undefined, (change) => {
+    auditTokenChange(change);
+    // A revoked or rotated token's open sockets close now (4401), not at their next call.
+    if (change.kind !== "create") watch.sweep();
+  });
   const adminToken = ensureAdminToken(tokens, dataDir, settings.adminToken);
   const sessions = new SessionStore(db);
   const auth = createAuthenticator(tokens, settings.adminToken, settings.fleetToken);
@@ -103,8 +112,17 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   let nextHandler: NextHandler | null = null;
   let localAgentName: string | null = null;
   let auditAgent: (e: AgentAuditEvent) => void = () => {};
-  const ingest = createAgentIngest({ fleet, auth, localAgentName: null, log, metrics, audit: (e) => auditAgent(e) });
+  const ingest = createAgentIngest({
+    fleet,
+    auth,
+    localAgentName: null,
+    log,
+    metrics,
+    audit: (e) => auditAgent(e),
+    watch,
+  });
   closeAgentSession = ingest.closeSession;
+  const refusals = createRefusalLimits(audit, { trustedProxies: settings.trustedProxies ?? [], log });
   const guarded = createGuardedServices({
     db,
     dataDir,
@@ -112,6 +130,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     fleet,
     settings: settings.guard,
     sendToSession: (id, frame) => ingest.send(id, frame),
+    aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
     countAction: (result) => promMetrics.countAction(result),
     log,
   });
@@ -121,7 +140,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const router = createRouter(
     [
       { method: "GET", path: "/healthz", public: true, handle: () => ({ ok: true }) },
-      ...sessionRoutes(auth, sessions, audit),
+      ...sessionRoutes(auth, sessions, audit, { ended: () => watch.sweep(), refusals }),
       ...hostRoutes(fleet, {
         auditHostRemoval: guarded.auditHostRemoval,
         inventoryAt: inventoryAtHandler(fleet, guarded.history),
@@ -136,28 +155,35 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     (req) => requestAuth.principal(req),
     guarded.guardRoute,
   );
-  const trpc = attachTrpc(fleet, requestAuth, guarded);
+  const trpc = attachTrpc(fleet, requestAuth, guarded, watch);
+  // Set when close() begins: requests and upgrades then get 503 + Retry-After, never a
+  // credential refusal that an agent would take as final.
+  let draining = false;
 
-  server.on("request", (req, res) => {
-    if (trpc.handles(new URL(req.url ?? "/", "http://localhost").pathname)) return trpc.handleHttp(req, res);
-    router
-      .handle(req, res)
-      .then((handled) => {
-        if (handled) return;
-        if (nextHandler) return nextHandler(req, res);
-        sendJson(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
-      })
-      .catch((err: unknown) => {
-        log.error(`request ${req.url}: ${(err as Error).stack ?? err}`);
-        if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL", message: "internal error" } });
-      });
-  });
-  server.on("upgrade", (req, socket, head) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (path === "/agent") return ingest.handleUpgrade(req, socket, head);
-    if (path === TRPC_WS_PATH) return trpc.handleUpgrade(req, socket, head);
-    socket.destroy();
-  });
+  server.on(
+    "request",
+    guardRequest(log, async (req, res) => {
+      applySecurityHeaders(req, res, settings.dev);
+      // Malformed input is refused here, once, before any handler parses it again.
+      const { pathname } = requestUrl(req);
+      readCookie(req, SESSION_COOKIE);
+      if (draining) throw unavailable("the server is shutting down");
+      if (trpc.handles(pathname)) return trpc.handleHttp(req, res);
+      if (await router.handle(req, res)) return;
+      if (nextHandler) return nextHandler(req, res);
+      sendJson(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
+    }),
+  );
+  server.on(
+    "upgrade",
+    guardUpgrade(log, (req, socket, head) => {
+      const { pathname } = requestUrl(req);
+      if (draining) throw unavailable("the server is shutting down");
+      if (pathname === "/agent") return ingest.handleUpgrade(req, socket, head);
+      if (pathname === TRPC_WS_PATH) return trpc.handleUpgrade(req, socket, head);
+      throw new HttpError(404, "NOT_FOUND", "no websocket here (/agent, /api/trpc-ws)");
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -196,11 +222,15 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     localAgent,
     audit,
     actions: guarded.actions,
+    flushRefusals: () => refusals.flush(),
     async close() {
+      draining = true;
       clearInterval(staleTimer);
+      watch.close();
       await localAgent?.stop();
       ingest.close();
       trpc.close();
+      refusals.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -17,6 +18,9 @@ export interface Settings {
   dev: boolean;
   /** NSATLAS_TLS_CERT + NSATLAS_TLS_KEY (PEM files): serve https and wss; absent: plain http. */
   tls?: TlsSettings | null;
+  /** NSATLAS_TRUSTED_PROXIES: peers (IP addresses, comma-separated) whose X-Forwarded-For
+   * names the real source of a request (for the per-source limits); default none. */
+  trustedProxies?: string[];
   /** Guarded actions, audit log and history (issue 6); absent fields take the defaults below. */
   guard?: Partial<GuardSettings>;
 }
@@ -105,6 +109,15 @@ export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
   return env.NSATLAS_DATA_DIR || defaultDataDir(env, process.geteuid?.() ?? 1);
 }
 
+function trustedProxiesFrom(env: NodeJS.ProcessEnv): string[] {
+  const list = (env.NSATLAS_TRUSTED_PROXIES ?? "").split(/[\s,]+/).filter(Boolean);
+  const bad = list.find((a) => isIP(a) === 0);
+  if (bad !== undefined) {
+    throw new SettingsError(`NSATLAS_TRUSTED_PROXIES must list IP addresses, got ${JSON.stringify(bad)}`);
+  }
+  return list;
+}
+
 function tlsFrom(env: NodeJS.ProcessEnv): TlsSettings | null {
   const certFile = env.NSATLAS_TLS_CERT || null;
   const keyFile = env.NSATLAS_TLS_KEY || null;
@@ -131,6 +144,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     localAgentArgs: (env.NSATLAS_LOCAL_AGENT_ARGS ?? "").split(" ").filter(Boolean),
     dev: env.NSATLAS_DEV === "1",
     tls: tlsFrom(env),
+    trustedProxies: trustedProxiesFrom(env),
     guard: guardFrom(env),
   };
 }

@@ -1,5 +1,13 @@
 import type { IncomingMessage } from "node:http";
-import { ActionService, type AuditLog, type Db, type FleetStore, HistoryStore, readAnchor } from "@nsatlas/hub";
+import {
+  ActionService,
+  type AuditInput,
+  type AuditLog,
+  type Db,
+  type FleetStore,
+  HistoryStore,
+  readAnchor,
+} from "@nsatlas/hub";
 import type { AuditVerification, HubFrame } from "@nsatlas/protocol";
 import type { AgentAuditEvent } from "./agent-ingest.js";
 import { AUDIT_ANCHOR_FILE } from "./audit-setup.js";
@@ -35,6 +43,8 @@ export function createGuardedServices(o: {
   settings: Partial<GuardSettings> | undefined;
   /** Sends a frame to a session's agent socket. */
   sendToSession: (sessionId: number, frame: HubFrame) => boolean;
+  /** Aggregates a refusal of a connection without a valid credential (instead of one row each). */
+  aggregateRefusal?: (row: AuditInput, source: string, reason: string) => void;
   /** Counts each action's outcome (nsatlas_actions_total). */
   countAction?: (result: "succeeded" | "failed" | "refused" | "timeout") => void;
   log: Logger;
@@ -84,17 +94,23 @@ export function createGuardedServices(o: {
   timer.unref();
 
   let closed = false;
-  const appendAgentEvent = (e: AgentAuditEvent) =>
-    audit.append({
-      actor: e.agentId ?? "(unknown agent)",
-      role: "agent",
-      sourceIp: e.remote.replace(/:\d+$/, ""),
-      action: `agent.${e.kind}`,
-      target: { host: e.agentId },
-      params: { credential: e.credential, ...e.detail },
-      result: e.kind === "refused" ? "denied" : "ok",
-      error: e.kind === "refused" ? String(e.detail.reason ?? "") : null,
-    });
+  const agentEventRow = (e: AgentAuditEvent): AuditInput => ({
+    actor: e.agentId ?? "(unknown agent)",
+    role: "agent",
+    sourceIp: e.remote.replace(/:\d+$/, ""),
+    action: `agent.${e.kind}`,
+    target: { host: e.agentId },
+    params: { credential: e.credential, ...e.detail },
+    result: e.kind === "refused" ? "denied" : "ok",
+    error: e.kind === "refused" ? String(e.detail.reason ?? "") : null,
+  });
+  const appendAgentEvent = (e: AgentAuditEvent) => {
+    const row = agentEventRow(e);
+    // A refused upgrade without a valid token is anyone's to repeat: aggregated per source.
+    if (e.kind === "refused" && e.credential === null && o.aggregateRefusal) {
+      o.aggregateRefusal(row, row.sourceIp ?? "?", String(e.detail.reason ?? ""));
+    } else audit.append(row);
+  };
 
   const anchorPath = dataPath(o.dataDir, AUDIT_ANCHOR_FILE);
   const verifyAudit = (): Promise<AuditVerification> => {

@@ -1,9 +1,12 @@
 import { type AuditSink, type Denial, mutationDenial } from "@nsatlas/hub";
 import type { Principal } from "./auth.js";
 
+/** Agent tokens stream to /agent and change nothing through the API. */
+export type GuardDenial = Denial | { code: "AGENT_TOKEN"; message: string };
+
 export interface MutationGuard {
   /** Why this principal may not change anything (the refusal is recorded), or null. */
-  deny(principal: Principal, what: string, sourceIp: string | null): Denial | null;
+  deny(principal: Principal, what: string, sourceIp: string | null): GuardDenial | null;
   readonly readOnly: boolean;
 }
 
@@ -13,7 +16,10 @@ export function createMutationGuard(audit: AuditSink, readOnly: boolean): Mutati
   return {
     readOnly,
     deny(principal, what, sourceIp) {
-      const denial = mutationDenial(principal.role, readOnly);
+      const denial: GuardDenial | null =
+        principal.role === "agent"
+          ? { code: "AGENT_TOKEN", message: "agent tokens only stream to /agent" }
+          : mutationDenial(principal.role, readOnly);
       if (denial) {
         audit.append({
           actor: principal.name,

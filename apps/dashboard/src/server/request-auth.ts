@@ -1,15 +1,18 @@
 import type { IncomingMessage } from "node:http";
 import type { SessionStore, TokenStore } from "@nsatlas/hub";
-import { type Authenticator, bearer, type Principal } from "./auth.js";
+import { type Authenticator, bearer, checkingCredentials, type Principal } from "./auth.js";
+import { decodeComponent } from "./edge.js";
 
 export const SESSION_COOKIE = "nsatlas_session";
 
+/** A cookie's value; 400 when it holds a malformed percent-escape (`nsatlas_session=%`). */
 export function readCookie(req: IncomingMessage, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return decodeComponent(part.slice(eq + 1).trim(), `cookie ${name}`);
   }
   return null;
 }
@@ -47,7 +50,7 @@ export function createRequestAuthenticator(
       if (secret !== null) return auth.principal(secret);
       const cookie = readCookie(req, SESSION_COOKIE);
       if (cookie === null || !sameOriginRequest(req)) return null;
-      const s = sessions.lookup(cookie, tokenAlive);
+      const s = checkingCredentials(() => sessions.lookup(cookie, tokenAlive));
       return s ? { name: s.tokenName, role: s.role } : null;
     },
   };

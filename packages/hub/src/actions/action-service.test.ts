@@ -126,9 +126,18 @@ describe("ActionService", () => {
     expect(done).toMatchObject({ status: "succeeded", error: null, result: { exitCode: 0 } });
     expect(t.sent).toHaveLength(1);
     expect(await codeAsync(t.service.confirm(meta(), plan.planId, { confirm: "red" }))).toBe("conflict PLAN_USED");
-    const results = t.audit.rows.map((r) => r.result);
-    expect(results).toEqual(["planned", "requested", "succeeded"]);
-    const [, req, out] = t.audit.rows;
+    // Every refused confirm is a row too: wrong text, another user's plan, the replay.
+    const results = t.audit.rows.map((r) => `${r.result}${r.error ? ` ${r.error.split(":")[0]}` : ""}`);
+    expect(results).toEqual([
+      "planned",
+      "denied CONFIRM_MISMATCH",
+      "denied NO_SUCH_PLAN",
+      "requested",
+      "succeeded",
+      "denied PLAN_USED",
+    ]);
+    expect(t.audit.rows[2]?.actor).toBe("mallory");
+    const [, , , req, out] = t.audit.rows;
     expect(req?.requestId).toBe(out?.requestId);
   });
 
@@ -138,6 +147,8 @@ describe("ActionService", () => {
     t.advance(60_001);
     expect(await codeAsync(t.service.confirm(meta(), plan.planId, { confirm: "red" }))).toBe("conflict PLAN_EXPIRED");
     expect(t.sent).toHaveLength(0);
+    expect(t.audit.rows.at(-1)).toMatchObject({ action: "action.confirm", result: "denied" });
+    expect(t.audit.rows.at(-1)?.error).toMatch(/^PLAN_EXPIRED/);
   });
 
   it("refuses auditors and a read-only dashboard with 403 and an audit row", () => {

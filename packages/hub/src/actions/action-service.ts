@@ -152,13 +152,32 @@ export class ActionService {
     };
   }
 
+  /** The plan a confirm names, if this user typed its text before it expired and it was not
+   * used; every refusal (wrong text, another user's plan, replay, expired) is an audit row. */
+  #checkConfirm(meta: ActionRequestMeta, planId: string, body: unknown) {
+    try {
+      const parsed = ConfirmRequest.safeParse(body);
+      if (!parsed.success) throw new ActionError("invalid", "BAD_REQUEST", 'expected {"confirm": "<name>"}');
+      return this.plans.check(planId, meta.actor.name, parsed.data.confirm);
+    } catch (err) {
+      if (err instanceof ActionError) {
+        this.#audit(meta, {
+          action: "action.confirm",
+          target: { name: planId },
+          result: "denied",
+          error: `${err.code}: ${err.message}`,
+        });
+        this.o.onOutcome?.("refused");
+      }
+      throw err;
+    }
+  }
+
   /** Confirms a plan with the typed text and runs it on the host's agent. */
   async confirm(meta: ActionRequestMeta, planId: string, body: unknown): Promise<ConfirmResponse> {
     const denial = mutationDenial(meta.actor.role, this.o.readOnly);
     if (denial) this.#deny(meta, "action.confirm", { name: planId }, denial.code, denial.message);
-    const parsed = ConfirmRequest.safeParse(body);
-    if (!parsed.success) throw new ActionError("invalid", "BAD_REQUEST", 'expected {"confirm": "<name>"}');
-    const plan = this.plans.check(planId, meta.actor.name, parsed.data.confirm);
+    const plan = this.#checkConfirm(meta, planId, body);
     const host = this.#actionableHost(meta, plan.hostId, plan.action.type);
     const target = { host: plan.hostId, namespace: plan.impact.stacks[0] ?? null, name: plan.confirm };
     // The plan must still describe what would run: a stack renamed or a holder gone since makes

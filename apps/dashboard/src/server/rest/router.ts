@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Principal } from "../auth.js";
+import { decodeComponent, requestUrl, sendJson } from "../edge.js";
 import { HttpError, unauthorized } from "./http-error.js";
 
 export interface RestRequest {
@@ -66,13 +67,10 @@ function compile(route: Route): Compiled {
   return { ...route, re, names };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  res.end(text);
-}
+export { sendJson };
 
-/** A tiny REST router: matches method and path, authenticates, translates errors at the edge. */
+/** A tiny REST router: matches method and path, authenticates. Errors reach the server's
+ * guarded entry (`edge.ts`), which translates them: an HttpError as itself, the rest as 500. */
 export function createRouter(
   routes: Route[],
   authenticate: (req: IncomingMessage) => Principal | null,
@@ -83,42 +81,35 @@ export function createRouter(
   return {
     /** Handles the request if a route's path matches; returns false otherwise. */
     async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-      const url = new URL(req.url ?? "/", "http://localhost");
+      const url = requestUrl(req);
       const matching = compiled.filter((r) => r.re.test(url.pathname));
       if (matching.length === 0) return false;
       const route = matching.find((r) => r.method === req.method);
-      try {
-        if (!route) throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method} not allowed here`);
-        const principal = authenticate(req);
-        if (!route.public && !principal) throw unauthorized();
-        // Agent tokens only stream (issue 6): they read and change nothing through the API.
-        if (!route.public && principal?.role === "agent") {
-          throw new HttpError(403, "AGENT_TOKEN", "agent tokens only stream to /agent");
-        }
-        if (principal && (route.mutates ?? route.method !== "GET")) guardMutation(principal, req, route);
-        const m = route.re.exec(url.pathname);
-        const params: Record<string, string> = {};
-        route.names.forEach((n, i) => {
-          params[n] = decodeURIComponent(m?.[i + 1] ?? "");
-        });
-        const body = await route.handle({ req, params, query: url.searchParams, principal });
-        if (body instanceof RestResponse && body.body instanceof Readable) {
-          res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
-          // Headers are out: a failure midway can only cut the response short.
-          await pipeline(body.body, res).catch((err: unknown) => {
-            console.error("nsatlas: streamed response failed:", (err as Error).message);
-          });
-        } else if (body instanceof RestResponse) {
-          res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
-          res.end(body.body === undefined || typeof body.body === "string" ? body.body : JSON.stringify(body.body));
-        } else sendJson(res, 200, body);
-      } catch (err) {
-        if (err instanceof HttpError) sendJson(res, err.status, { error: { code: err.code, message: err.message } });
-        else {
-          console.error("nsatlas: REST handler failed:", err);
-          sendJson(res, 500, { error: { code: "INTERNAL", message: "internal error" } });
-        }
+      if (!route) throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method} not allowed here`);
+      const principal = authenticate(req);
+      if (!route.public && !principal) throw unauthorized();
+      // The guard refuses (and audits) agent tokens' mutation attempts with AGENT_TOKEN.
+      if (principal && (route.mutates ?? route.method !== "GET")) guardMutation(principal, req, route);
+      // Agent tokens only stream (issue 6): they read and change nothing through the API.
+      if (!route.public && principal?.role === "agent") {
+        throw new HttpError(403, "AGENT_TOKEN", "agent tokens only stream to /agent");
       }
+      const m = route.re.exec(url.pathname);
+      const params: Record<string, string> = {};
+      route.names.forEach((n, i) => {
+        params[n] = decodeComponent(m?.[i + 1] ?? "", "the path");
+      });
+      const body = await route.handle({ req, params, query: url.searchParams, principal });
+      if (body instanceof RestResponse && body.body instanceof Readable) {
+        res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
+        // Headers are out: a failure midway can only cut the response short.
+        await pipeline(body.body, res).catch((err: unknown) => {
+          console.error("nsatlas: streamed response failed:", (err as Error).message);
+        });
+      } else if (body instanceof RestResponse) {
+        res.writeHead(body.status, { "cache-control": "no-store", ...body.headers });
+        res.end(body.body === undefined || typeof body.body === "string" ? body.body : JSON.stringify(body.body));
+      } else sendJson(res, 200, body);
       return true;
     },
   };

@@ -1,6 +1,7 @@
 import { type AuditSink, SESSION_TTL_MS, type SessionStore } from "@nsatlas/hub";
 import { z } from "zod";
 import type { Authenticator } from "../auth.js";
+import type { RefusalLimits } from "../refusal-limits.js";
 import { readCookie, SESSION_COOKIE, sameOriginRequest } from "../request-auth.js";
 import { sourceIpOf } from "../request-meta.js";
 import { HttpError } from "./http-error.js";
@@ -14,7 +15,14 @@ function cookie(value: string, maxAgeSeconds: number): string {
 
 /** POST /api/v1/session {"token"} -> 204 + an HttpOnly, SameSite=Strict session cookie (12 h);
  * DELETE /api/v1/session logs out. Open to every valid token, auditors included. */
-export function sessionRoutes(auth: Authenticator, sessions: SessionStore, audit: AuditSink | null = null): Route[] {
+export function sessionRoutes(
+  auth: Authenticator,
+  sessions: SessionStore,
+  audit: AuditSink | null = null,
+  /** `ended`: a session was closed (its open websockets close with it); `refusals`: failed
+   * logins are counted per source, aggregated in the audit log and limited (429). */
+  hooks: { ended?: () => void; refusals?: RefusalLimits } = {},
+): Route[] {
   return [
     {
       method: "POST",
@@ -27,17 +35,31 @@ export function sessionRoutes(auth: Authenticator, sessions: SessionStore, audit
         if (req.headers.origin !== undefined && !sameOriginRequest(req)) {
           throw new HttpError(403, "FOREIGN_ORIGIN", "login from another origin is refused");
         }
+        const login = { action: "session.login", sourceIp: sourceIpOf(req) };
+        const { refusals } = hooks;
+        const source = refusals?.source(req) ?? login.sourceIp ?? "?";
+        const retryAfter = refusals?.loginRetryAfter(source) ?? 0;
+        if (retryAfter > 0) {
+          const error = "RATE_LIMITED: too many failed logins from this address";
+          refusals?.record(source, "RATE_LIMITED", { ...login, actor: "(unknown token)", result: "denied", error });
+          throw new HttpError(429, "RATE_LIMITED", "too many failed logins; try again later", {
+            "retry-after": String(retryAfter),
+          });
+        }
         const parsed = Login.safeParse(await readJsonBody(req, 4096));
         if (!parsed.success) throw new HttpError(400, "BAD_REQUEST", 'expected {"token": "…"}');
         const p = auth.principal(parsed.data.token);
-        const login = { action: "session.login", sourceIp: sourceIpOf(req) };
         if (!p) {
-          audit?.append({
+          const row = {
             ...login,
             actor: "(unknown token)",
             result: "denied",
             error: "UNAUTHORIZED: unknown or revoked token",
-          });
+          };
+          if (refusals) {
+            refusals.failedLogin(source);
+            refusals.record(source, "UNAUTHORIZED", row);
+          } else audit?.append(row);
           throw new HttpError(401, "UNAUTHORIZED", "unknown or revoked token");
         }
         if (p.role === "agent") {
@@ -62,7 +84,10 @@ export function sessionRoutes(auth: Authenticator, sessions: SessionStore, audit
       mutates: false,
       handle({ req, principal }) {
         const secret = readCookie(req, SESSION_COOKIE);
-        if (secret !== null) sessions.close(secret);
+        if (secret !== null) {
+          sessions.close(secret);
+          hooks.ended?.();
+        }
         if (principal) {
           audit?.append({
             action: "session.logout",

@@ -1,22 +1,35 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { FleetStore } from "@nsatlas/hub";
+import { CloseCode } from "@nsatlas/protocol";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { originAllowed } from "../auth.js";
+import type { CredentialWatch } from "../credential-watch.js";
 import type { RequestAuthenticator } from "../request-auth.js";
+import { HttpError } from "../rest/http-error.js";
 import type { GuardedServices, TrpcContext } from "./init.js";
 import { appRouter } from "./root.js";
+import { boundOutput } from "./ws-backpressure.js";
 
 export const TRPC_HTTP_PATH = "/api/trpc";
 export const TRPC_WS_PATH = "/api/trpc-ws";
+/** Request bodies are capped like REST's action bodies (413 beyond). */
+export const MAX_TRPC_BODY_BYTES = 512 * 1024;
 
 /** tRPC over HTTP (queries, mutations) and over a websocket (subscriptions), sharing one
- * context factory. Browser websockets must come from this server's own Origin. */
-export function attachTrpc(fleet: FleetStore, auth: RequestAuthenticator, guarded: GuardedServices) {
-  const context = (req: IncomingMessage): TrpcContext => ({
-    principal: auth.principal(req),
+ * context factory. The credential is checked on every call (an open websocket outlives a
+ * revoked token); browser websockets must come from this server's own Origin. */
+export function attachTrpc(
+  fleet: FleetStore,
+  auth: RequestAuthenticator,
+  guarded: GuardedServices,
+  watch: CredentialWatch,
+) {
+  const context = (req: IncomingMessage, ws: WebSocket | null): TrpcContext => ({
+    authenticate: () => auth.principal(req),
+    unauthorized: () => ws?.close(CloseCode.unauthorized, "credential revoked or session ended"),
     fleet,
     guarded,
     sourceIp: req.socket.remoteAddress ?? null,
@@ -24,24 +37,38 @@ export function attachTrpc(fleet: FleetStore, auth: RequestAuthenticator, guarde
   const http = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_HTTP_PATH}/`,
-    createContext: ({ req }) => context(req),
+    maxBodySize: MAX_TRPC_BODY_BYTES,
+    createContext: ({ req }) => context(req, null),
+    responseMeta: ({ errors }) => {
+      const busy = errors.find((e) => e.code === "SERVICE_UNAVAILABLE" || e.code === "TOO_MANY_REQUESTS");
+      return busy ? { headers: { "retry-after": "5" } } : {};
+    },
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req }) => context(req),
+    createContext: ({ req, res }) => context(req, res as WebSocket),
     keepAlive: { enabled: true, pingMs: 15_000, pongWaitMs: 5_000 },
   });
   return {
     handles: (path: string) => path === TRPC_HTTP_PATH || path.startsWith(`${TRPC_HTTP_PATH}/`),
     handleHttp: (req: IncomingMessage, res: ServerResponse) => http(req, res),
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      // auth.principal throws an HttpError (400 malformed cookie, 503 cannot check): the
+      // server's guarded upgrade entry answers it.
       if (!originAllowed(req) || !auth.principal(req)) {
-        socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-        return;
+        throw new HttpError(401, "UNAUTHORIZED", "log in first");
       }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        boundOutput(ws);
+        const unwatch = watch.add({
+          alive: () => auth.principal(req) !== null,
+          close: (code, reason) => ws.close(code, reason),
+        });
+        ws.once("close", unwatch);
+        wss.emit("connection", ws, req);
+      });
     },
     close(): void {
       handler.broadcastReconnectNotification();

@@ -22,13 +22,15 @@ export const liveRouter = {
       if (queue.length > 1000) queue.splice(0, queue.length - 1000);
       wake?.();
     });
+    // One abort listener for the whole subscription (one per wait would pile up per event).
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
       yield tracked(String(id++), { hostId: "*", kind: "state" as const, at: Date.now() });
       while (!signal?.aborted) {
         if (queue.length === 0) {
           await new Promise<void>((resolve) => {
             wake = resolve;
-            signal?.addEventListener("abort", () => resolve(), { once: true });
           });
           wake = null;
           continue;
@@ -37,6 +39,7 @@ export const liveRouter = {
         yield tracked(String(id++), e);
       }
     } finally {
+      signal?.removeEventListener("abort", onAbort);
       off();
     }
   }),

@@ -1,0 +1,54 @@
+import type { Db } from "@nsatlas/hub";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createCredentialWatch } from "./credential-watch.js";
+
+afterEach(() => vi.useRealTimers());
+
+function setup() {
+  let version = 1;
+  const db = { pragma: () => version } as unknown as Db;
+  const watch = createCredentialWatch(db, { info() {}, warn() {}, error() {} });
+  const socket = (alive: () => boolean) => {
+    const closes: number[] = [];
+    const off = watch.add({ alive, close: (code) => closes.push(code) });
+    return { closes, off };
+  };
+  return { watch, socket, bump: () => (version += 1) };
+}
+
+describe("createCredentialWatch", () => {
+  it("closes a dead credential's socket with 4401 when another process changed the database", () => {
+    vi.useFakeTimers();
+    const t = setup();
+    let alive = true;
+    const s = t.socket(() => alive);
+    vi.advanceTimersByTime(100);
+    alive = false;
+    vi.advanceTimersByTime(100);
+    expect(s.closes).toEqual([]); // nothing changed in the database: no sweep yet
+    t.bump();
+    vi.advanceTimersByTime(25);
+    expect(s.closes).toEqual([4401]);
+  });
+
+  it("keeps a socket whose credential cannot be checked now", () => {
+    const t = setup();
+    const s = t.socket(() => {
+      throw new Error("database is locked");
+    });
+    t.watch.sweep();
+    expect(s.closes).toEqual([]);
+  });
+
+  it("sweeps at least once a minute, for sessions that expire without a database change", () => {
+    vi.useFakeTimers();
+    const t = setup();
+    let alive = true;
+    const s = t.socket(() => alive);
+    alive = false;
+    vi.advanceTimersByTime(59_000);
+    expect(s.closes).toEqual([]);
+    vi.advanceTimersByTime(1_100);
+    expect(s.closes).toEqual([4401]);
+  });
+});
