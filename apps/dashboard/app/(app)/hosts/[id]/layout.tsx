@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
+import { ActionHost } from "../../../../src/client/actions/action-host";
 import { Badge, relativeTime } from "../../../../src/client/ui";
 import { useHost } from "../../../../src/client/use-host";
 import { useTabShortcuts } from "../../../../src/client/use-tab-shortcuts";
@@ -21,6 +22,13 @@ export default function HostLayout({ children }: { children: ReactNode }) {
   const path = usePathname();
   const base = `/hosts/${encodeURIComponent(hostId)}`;
   useTabShortcuts(base, SHORTCUTS);
+  // The tab's title names the view and the host (by hostname, not agent id), so a row of tabs
+  // of several hosts can be told apart.
+  const view = TABS.find(([seg]) => seg !== "" && path.startsWith(`${base}/${seg}`))?.[1] ?? "Overview";
+  const hostTitle = summary?.hostname || hostId;
+  useEffect(() => {
+    document.title = `${view} · ${hostTitle} · nsatlas`;
+  }, [view, hostTitle]);
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-baseline gap-3">
@@ -56,7 +64,7 @@ export default function HostLayout({ children }: { children: ReactNode }) {
           );
         })}
       </nav>
-      {children}
+      <ActionHost hostId={hostId}>{children}</ActionHost>
     </div>
   );
 }
