@@ -4,12 +4,14 @@ const common = { exclude: ["**/node_modules/**", "**/dist/**"] };
 // better-sqlite3 is built for one Node ABI. A run under another Node (.ci/run's Node 22 unit
 // run) points this at a copy built for that Node, kept outside the clone.
 const betterSqlite3 = process.env.NSATLAS_TEST_BETTER_SQLITE3;
+// Projects do not inherit the root config: each gets it.
+const resolve = betterSqlite3 ? { resolve: { alias: { "better-sqlite3": betterSqlite3 } } } : {};
 
 export default defineConfig({
-  ...(betterSqlite3 ? { resolve: { alias: { "better-sqlite3": betterSqlite3 } } } : {}),
   test: {
     projects: [
       {
+        ...resolve,
         test: {
           ...common,
           name: "unit",
@@ -19,6 +21,7 @@ export default defineConfig({
       },
       {
         // Integration tests make real namespaces, links and mounts: one file at a time.
+        ...resolve,
         test: {
           ...common,
           name: "int",
