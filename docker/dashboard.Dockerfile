@@ -23,12 +23,17 @@ ENV NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 \
 COPY --from=prune /src/out/json/ .
 RUN npm ci --no-audit --no-fund
 COPY --from=prune /src/out/full/ .
+# turbo prune copies workspaces only; their tsconfig files extend the root's.
+COPY --from=prune /src/tsconfig.base.json ./
 # Then drop what only building needed: dev dependencies, Next's build cache, the C sources.
 RUN node_modules/.bin/turbo run build --filter=@nsatlas/dashboard... \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf apps/dashboard/.next/cache packages/native/native \
       node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
       node_modules/better-sqlite3/build/Release/obj.target node_modules/better-sqlite3/build/Release/.deps
+# typescript stays after the prune as a peer of @trpc/*, which need it for their types only.
+COPY --from=prune /src/docker/drop-dev-dependencies.mjs /tmp/
+RUN node /tmp/drop-dev-dependencies.mjs node_modules/typescript
 
 FROM ${NODE_RUNTIME_IMAGE}
 WORKDIR /app
