@@ -71,6 +71,10 @@ async function tryStart(cacheDir: string, driver: string): Promise<Dockerd | { e
     ],
     { stdio: ["ignore", log, log] },
   );
+  let spawnError = "";
+  daemon.on("error", (e) => {
+    spawnError = `${e.message} (is Debian's docker.io installed?)`;
+  });
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: config, DOCKER_BUILDKIT: "0" };
   const docker = (args: readonly string[], opts: { timeoutMs?: number } = {}) =>
     new Promise<string>((resolve, reject) => {
@@ -101,7 +105,7 @@ async function tryStart(cacheDir: string, driver: string): Promise<Dockerd | { e
 
   const until = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < until) {
-    if (daemon.exitCode !== null || daemon.signalCode !== null) break;
+    if (spawnError || daemon.exitCode !== null || daemon.signalCode !== null) break;
     try {
       const info = (await docker(["info", "--format", "{{.Driver}}"], { timeoutMs: 5_000 })).trim();
       if (info === driver) return { docker, socket, storageDriver: driver, stop };
@@ -111,8 +115,9 @@ async function tryStart(cacheDir: string, driver: string): Promise<Dockerd | { e
     await new Promise((r) => setTimeout(r, 250));
   }
   const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
-  await stop();
-  return { error: `exited or did not answer within ${START_TIMEOUT_MS / 1000} s; its log:\n${tail}` };
+  if (!spawnError) await stop();
+  else rmSync(execRoot, { recursive: true, force: true });
+  return { error: spawnError || `exited or did not answer within ${START_TIMEOUT_MS / 1000} s; its log:\n${tail}` };
 }
 
 /** Unmounts every mount point below dir in this mount namespace, deepest first. */

@@ -157,8 +157,14 @@ export async function standInBases(dockerd: Dockerd, cacheDir: string): Promise<
       [...binary, ...headers, ...npmHooks, ...caHooks],
     ),
   ]);
-  return {
+  const bases = {
     runtime: await imported(dockerd, runtimeTar, `nsatlas-stand-in/${runtimeName}`),
     build: await imported(dockerd, buildTar, `nsatlas-stand-in/${buildName}`),
   };
+  // Stand-ins of earlier recipes or versions, kept by the cached data root, go too.
+  const all = await dockerd.docker(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "nsatlas-stand-in/*"]);
+  const current = [bases.runtime, bases.build].map((b) => `${b}:latest`);
+  const stale = all.split("\n").filter((t) => t !== "" && !current.includes(t));
+  if (stale.length > 0) await dockerd.docker(["rmi", ...stale]).catch(() => "");
+  return bases;
 }
