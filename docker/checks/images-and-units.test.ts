@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../apps/agent/src/cli/run-options.js";
 import { AGENT_CAPABILITIES, readDeployFile } from "./deploy-files.js";
 
-// No Docker engine and no systemd boot here: the images and units are checked as text
-// (structure, and agent arguments through the agent's own parser). `systemd-analyze verify`
-// passed on both units on the development machine; see README.md.
+// Checked as text here (structure, and agent arguments through the agent's own parser); the
+// images are built and run by images.deploy.test.ts. `systemd-analyze verify` passed on both
+// units on the development machine; see README.md.
 const stages = (dockerfile: string) => dockerfile.split("\n").filter((l) => /^FROM\s/.test(l));
 
 describe("Dockerfiles", () => {
@@ -13,6 +13,19 @@ describe("Dockerfiles", () => {
       const text = readDeployFile(file);
       expect(stages(text).length, file).toBeGreaterThanOrEqual(3);
       expect(text, file).toMatch(/^HEALTHCHECK /m);
+    }
+  });
+
+  it("take Node 24 base images as build arguments and pull no BuildKit frontend", () => {
+    for (const file of ["agent.Dockerfile", "dashboard.Dockerfile"]) {
+      const text = readDeployFile(file);
+      expect(text, file).not.toMatch(/^#\s*syntax=/im);
+      expect(text, file).toMatch(/^ARG NODE_BUILD_IMAGE=node:24-bookworm$/m);
+      expect(text, file).toMatch(/^ARG NODE_RUNTIME_IMAGE=node:24-bookworm-slim$/m);
+      // FROM ${ARG}: the argument each stage is based on.
+      const bases = stages(text).map((l) => /^FROM \$\{(\w+)\}/.exec(l)?.[1]);
+      expect(new Set(bases), file).toEqual(new Set(["NODE_BUILD_IMAGE", "NODE_RUNTIME_IMAGE"]));
+      expect(bases.at(-1), file).toBe("NODE_RUNTIME_IMAGE");
     }
   });
 

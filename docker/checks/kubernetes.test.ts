@@ -3,7 +3,14 @@ import { Namespace, PersistentVolumeClaim, Secret, Service } from "kubernetes-mo
 import { describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../apps/agent/src/cli/run-options.js";
 import { loadSettings } from "../../apps/dashboard/src/server/env.js";
-import { AGENT_CAPABILITIES, at, kubernetesFiles, yamlDocuments } from "./deploy-files.js";
+import {
+  AGENT_CAPABILITIES,
+  at,
+  imageContract,
+  kubernetesFiles,
+  readDeployFile,
+  yamlDocuments,
+} from "./deploy-files.js";
 
 // Validated offline against the Kubernetes OpenAPI schemas that kubernetes-models ships
 // (validators compiled into the package: nothing is downloaded), then against our own rules.
@@ -93,6 +100,52 @@ describe("Kubernetes manifests", () => {
       expect(env.NSATLAS_READ_ONLY, file).toBe(file === "dashboard-read-only.yaml" ? "1" : undefined);
       const service = all.find((x) => x.file === `kubernetes/${file}` && x.doc.kind === "Service")?.doc;
       expect(at(service, "spec", "selector")).toEqual(at(d, "spec", "selector", "matchLabels"));
+    }
+  });
+
+  it("match their images: entrypoint, user and the paths the programs are given", () => {
+    const mounts = (c: unknown) =>
+      ((at(c, "volumeMounts") ?? []) as Array<{ mountPath: string }>).map((m) => m.mountPath);
+    const underAMount = (c: unknown, path: string) => mounts(c).some((m) => path === m || path.startsWith(`${m}/`));
+
+    const agentImage = imageContract("agent.Dockerfile");
+    expect(agentImage.entrypoint).toEqual(["node", "/app/apps/agent/bin/nsatlas-agent"]);
+    expect(agentImage.user).toBeNull();
+    for (const file of ["agent-daemonset.yaml", "agent-daemonset-fleet-token.yaml"]) {
+      const c = container(daemonSet(file));
+      // No command: the image's entrypoint runs, and args are the agent's own.
+      expect(at(c, "command"), file).toBeUndefined();
+      expect(at(c, "image"), file).toMatch(/^nsatlas-agent:/);
+      expect(at(c, "args", 0), file).toBe("run");
+      expect(at(c, "securityContext", "runAsUser"), file).toBe(0);
+      const o = parseRunArgs(agentArgs(c));
+      for (const path of [o.procRoot, o.tokenFile, o.caFile, o.metricsTokenFile].filter((p) => p !== null))
+        expect(underAMount(c, path), `${file}: ${path}`).toBe(true);
+      // The netns dirs are the host's, not the image's.
+      expect(mounts(c), file).toEqual(expect.arrayContaining([o.netnsDir, o.etcNetnsDir]));
+    }
+
+    const dashboardImage = imageContract("dashboard.Dockerfile");
+    const uid = Number(/useradd [^\n]*--uid (\d+)/.exec(readDeployFile("dashboard.Dockerfile"))?.[1]);
+    expect(dashboardImage.user).toBe("nsatlas");
+    expect(dashboardImage.cmd).toEqual(["node", "dist/server/main.js"]);
+    expect(dashboardImage.workdir).toBe("/app/apps/dashboard");
+    for (const file of ["dashboard.yaml", "dashboard-read-only.yaml"]) {
+      const d = deployment(file);
+      const c = container(d);
+      expect(at(c, "command"), file).toBeUndefined();
+      expect(at(c, "args"), file).toBeUndefined();
+      expect(at(c, "image"), file).toMatch(/^nsatlas-dashboard:/);
+      expect(at(d, "spec", "template", "spec", "securityContext", "runAsUser"), file).toBe(uid);
+      const env = envOf(c);
+      expect(dashboardImage.volumes, file).toEqual([env.NSATLAS_DATA_DIR]);
+      expect(mounts(c), file).toContain(env.NSATLAS_DATA_DIR);
+      for (const path of [env.NSATLAS_TLS_CERT, env.NSATLAS_TLS_KEY])
+        expect(underAMount(c, path ?? ""), path).toBe(true);
+      // A read-only root: Next and Node write only to /tmp.
+      expect(at(c, "securityContext", "readOnlyRootFilesystem"), file).toBe(true);
+      expect(mounts(c), file).toContain("/tmp");
+      expect(String(at(c, "ports", 0, "containerPort")), file).toBe(env.NSATLAS_PORT);
     }
   });
 });

@@ -92,7 +92,11 @@ describe("a simulated fleet of three hosts", () => {
     ).toBe(true);
     const inv = await inventoryOf(a.agentId);
     expect(inv?.host.hostname).toBe(a.hostname);
-    expect(inv?.processes.find((p) => p.pid === 1)?.comm).toBe("node");
+    // Its pid 1 is that host's agent: told by its command line (the comm of a Node process is
+    // "node" before Node 24 and "MainThread" since, so it says nothing about which program runs).
+    const init = inv?.processes.find((p) => p.pid === 1);
+    expect(init?.cmdline).toEqual(expect.arrayContaining(["run", "--agent-id", a.agentId]));
+    expect(init?.cmdline.some((arg) => arg.endsWith("sim-host-entry.js"))).toBe(true);
   });
 
   it("shows a stack made in one host's netns dir under that host only, with its name", async () => {
