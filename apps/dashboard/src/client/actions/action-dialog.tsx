@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTRPC } from "../trpc";
 import { Badge, ErrorNote } from "../ui";
+import { useStackTitles } from "../use-stack-titles";
 import type { ActionDraft } from "./action-draft";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -64,6 +65,7 @@ function Impact({ impact }: { impact: ActionImpact }) {
 
 function Outcome({ outcome }: { outcome: ConfirmResponse }) {
   const r = outcome.result;
+  const titles = useStackTitles();
   return (
     <div data-testid="action-outcome" data-status={outcome.status} className="mt-3">
       <Badge tone={outcome.status === "succeeded" ? "emerald" : "red"}>{outcome.status}</Badge>
@@ -75,7 +77,7 @@ function Outcome({ outcome }: { outcome: ConfirmResponse }) {
         <Section title="Now">
           {r.stacks.map((s) => (
             <div key={s.id} className="text-sm">
-              <span className="font-medium">{s.names.join(", ") || s.id}</span>{" "}
+              <span className="font-medium">{titles.get(s.id) ?? (s.names.join(", ") || s.id)}</span>{" "}
               <span className="font-mono text-xs text-slate-500">{s.id}</span>
               <ul className="ml-4 font-mono text-xs">
                 {s.links.map((l) => (

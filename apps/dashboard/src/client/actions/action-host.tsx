@@ -1,8 +1,8 @@
 "use client";
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
 import type { StackCard } from "../../lib/stack-cards";
-import { stackTitles } from "../../lib/stack-names";
 import { useHost } from "../use-host";
+import { useStackTitles } from "../use-stack-titles";
 import { ActionDialog } from "./action-dialog";
 import { type ActionDraft, stackRef } from "./action-draft";
 import { DeleteStackForm, FileForm, LinkForm, NewStackForm, VethForm } from "./action-forms";
@@ -45,13 +45,13 @@ export function ActionHost({ hostId, children }: { hostId: string; children: Rea
 
 function ActionPanel({ hostId, open, onClose }: { hostId: string; open: Open; onClose: () => void }) {
   const { inventory } = useHost();
+  const titles = useStackTitles();
   const [draft, setDraft] = useState<ActionDraft | null>(null);
   const stacks: StackOption[] = useMemo(() => {
-    const titles = inventory ? stackTitles(inventory) : new Map<string, string>();
     return (inventory?.namespaces ?? [])
       .filter((n) => n.type === "net")
       .map((n) => ({ ref: stackRef(n), label: titles.get(n.id) ?? `unnamed (${n.inode})` }));
-  }, [inventory]);
+  }, [inventory, titles]);
   const { form, card } = open;
   const ref = stackRef(card);
   const name = card.names[0] ?? null;

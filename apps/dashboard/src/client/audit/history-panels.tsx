@@ -3,6 +3,7 @@ import type { HistoryDiff, HistoryEvent, InventoryAt } from "@nsatlas/protocol";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../trpc";
 import { Badge, Card, Empty, ErrorNote, Loading } from "../ui";
+import { useStackTitles } from "../use-stack-titles";
 
 // The three panels of a host's history: timeline, "as of" a time, difference of two times.
 
@@ -47,6 +48,9 @@ export function Timeline({ hostId, from, to, kind }: { hostId: string; from: num
 }
 
 export function AsOf({ inv }: { inv: InventoryAt }) {
+  // Names of stacks that still exist come from the resolver (containers, pods); the record
+  // itself holds only netns names.
+  const titles = useStackTitles();
   const counts = new Map<string, number>();
   for (const n of inv.namespaces) counts.set(n.type, (counts.get(n.type) ?? 0) + 1);
   return (
@@ -57,7 +61,8 @@ export function AsOf({ inv }: { inv: InventoryAt }) {
       {inv.stacks.map((s) => (
         <Card key={s.ns}>
           <h3 className="font-semibold">
-            {s.names.join(", ") || (inv.namespaces.find((n) => n.id === s.ns)?.initial ? "initial" : "unnamed")}{" "}
+            {titles.get(s.ns) ??
+              (s.names.join(", ") || (inv.namespaces.find((n) => n.id === s.ns)?.initial ? "initial" : "unnamed"))}{" "}
             <span className="font-mono text-xs text-slate-500">{s.ns}</span>
           </h3>
           <ul className="mt-1 font-mono text-xs">

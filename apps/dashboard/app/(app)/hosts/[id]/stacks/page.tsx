@@ -5,8 +5,8 @@ import { downloadJson } from "../../../../../src/client/export";
 import { StackCardView } from "../../../../../src/client/stacks/stack-card";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
+import { useStackTitles } from "../../../../../src/client/use-stack-titles";
 import { buildStackCards, FACET_KEYS, facetFilterFrom, filterCards } from "../../../../../src/lib/stack-cards";
-import { stackTitles } from "../../../../../src/lib/stack-names";
 
 function StacksView() {
   const { hostId, query, inventory } = useHost();
@@ -19,7 +19,7 @@ function StacksView() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: facetText is what facets depend on
   const facets = useMemo(() => facetFilterFrom(params), [facetText]);
   const shown = useMemo(() => filterCards(cards, filter, facets), [cards, filter, facets]);
-  const titles = useMemo(() => (inventory ? stackTitles(inventory) : new Map<string, string>()), [inventory]);
+  const titles = useStackTitles();
   if (query.isPending) return <Loading what="stacks" />;
   if (query.error) return <ErrorNote error={query.error} />;
   if (!inventory) return <Empty>This host has not sent its first inventory yet.</Empty>;
