@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -101,6 +102,27 @@ function releaseDir(dir: string): void {
     }
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Kills what a daemon started outside its own process tree and left behind — podman's
+ * conmon monitors reparent to pid 1 and outlive the API service — found by dir, which is ours
+ * alone (a per-run prefix and a random suffix), in their command lines. Their container
+ * processes die with them: conmon holds the container's pid namespace. */
+function killLeftoversOf(dir: string): void {
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (!cmdline.includes(dir)) continue;
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
 
 async function stopChild(child: ChildProcess, ms: number): Promise<void> {
@@ -280,12 +302,17 @@ export async function startPodman(prefix: string): Promise<EngineDaemon & { runA
     cli,
     runArgs: ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"],
     stop: async () => {
-      try {
-        cli(["rm", "-a", "-f", "-t", "0"]);
-      } catch {
-        // Nothing left to remove.
+      // A container in another's network (`--network container:`) must go before that one:
+      // the first pass may refuse the one it depends on, the second removes it.
+      for (let pass = 0; pass < 2; pass++) {
+        try {
+          cli(["rm", "-a", "-f", "-t", "0"]);
+        } catch {
+          // Refused for a dependency (removed by the next pass), or nothing left to remove.
+        }
       }
       await stopChild(child, 15_000);
+      killLeftoversOf(dir);
       releaseDir(dir);
     },
   };
