@@ -1,6 +1,6 @@
-import type { Finding, Inventory, Namespace, Process, StackSandbox } from "@nsatlas/protocol";
+import type { Finding, Inventory, Namespace, Process } from "@nsatlas/protocol";
+import { holderText, namespaceNames } from "@nsatlas/protocol/stack-name";
 import { holdersSummary } from "../lsns/lsns-cells.js";
-import { holderText, namespaceName } from "../lsns/lsns-naming.js";
 
 const HEADER = ["TYPE", "NS", "NPROCS", "PID", "USER", "NAME", "HOLDERS", "COMMAND"];
 /** Right-aligned columns (numbers). */
@@ -15,7 +15,7 @@ function commandOf(ns: Namespace, first: Process | undefined): string {
  * TYPE NS NPROCS PID USER NAME HOLDERS COMMAND, the first process's pid, user and command. */
 export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namespace[]): string {
   const byPid = new Map(inv.processes.map((p) => [p.pid, p]));
-  const sandboxes = sandboxesOf(inv);
+  const names = namespaceNames(inv);
   const sorted = [...namespaces].sort((a, b) => (a.type === b.type ? a.inode - b.inode : a.type < b.type ? -1 : 1));
   const rows: string[][] = [HEADER];
   const groupStarts = new Set<number>();
@@ -32,7 +32,7 @@ export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namesp
       String(ns.pids.length),
       first ? String(first.pid) : "-",
       first ? (first.user ?? String(first.uid)) : "-",
-      namespaceName(ns, (pid) => byPid.get(pid), sandboxes.get(ns.id)),
+      names.get(ns.id) ?? ns.id,
       holdersSummary(ns) || "-",
       commandOf(ns, first),
     ]);
@@ -49,27 +49,17 @@ export function renderNamespaceTable(inv: Inventory, namespaces: readonly Namesp
   return lines.map((l, i) => (groupStarts.has(i) ? `\n${l}` : l)).join("\n");
 }
 
-/** The name people know a namespace by, for a finding's `ns`. */
-function nameOf(id: string, inv: Inventory, byPid: ReadonlyMap<number, Process>): string {
-  const ns = inv.namespaces.find((n) => n.id === id);
-  return ns ? namespaceName(ns, (pid) => byPid.get(pid), sandboxesOf(inv).get(id)) : id;
-}
-
-function sandboxesOf(inv: Inventory): Map<string, StackSandbox | null> {
-  return new Map((inv.netstacks ?? []).map((s) => [s.ns, s.sandbox ?? null]));
-}
-
 /** Names shown per finding code before "…". */
 const NAMES_PER_CODE = 3;
 
 /** The findings summary line: how many of each code, and which stacks, by name. */
 export function renderFindings(inv: Inventory, findings: readonly Finding[]): string {
   if (findings.length === 0) return "findings: none";
-  const byPid = new Map(inv.processes.map((p) => [p.pid, p]));
+  const nameOf = namespaceNames(inv);
   const byCode = new Map<string, Finding[]>();
   for (const f of findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
   const parts = [...byCode].map(([code, list]) => {
-    const names = [...new Set(list.flatMap((f) => (f.ns ? [nameOf(f.ns, inv, byPid)] : [])))];
+    const names = [...new Set(list.flatMap((f) => (f.ns ? [nameOf.get(f.ns) ?? f.ns] : [])))];
     const shown = names.slice(0, NAMES_PER_CODE).join(", ") + (names.length > NAMES_PER_CODE ? ", …" : "");
     return `${list.length} ${code}${shown ? ` (${shown})` : ""}`;
   });
