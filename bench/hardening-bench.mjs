@@ -2,6 +2,7 @@
 // and whether /healthz stays quick while two agents flood the hub with deltas.
 import { join } from "node:path";
 import { openDatabase, TokenStore } from "@nsatlas/hub";
+import { initialStackInventory, sampleProcess } from "@nsatlas/test-world";
 import WebSocket from "ws";
 import { percentile } from "./measure.mjs";
 import { startServerProcess } from "./server-process.mjs";
@@ -11,53 +12,6 @@ const FLOOD_MS = 5_000;
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
-
-function process1(pid) {
-  return {
-    pid,
-    ppid: 1,
-    comm: "sleep",
-    cmdline: ["sleep", "infinity"],
-    uid: 0,
-    user: "root",
-    startTime: pid,
-    nspid: [pid],
-    container: null,
-    ns: { cgroup: 1, ipc: 2, mnt: 3, net: 4026531833, pid: 5, time: 6, user: 4026531837, uts: 8 },
-    nsForChildren: { pid: 5, time: 6 },
-  };
-}
-
-/** An inventory of n processes in the initial stack. */
-function inventory(n) {
-  const pids = Array.from({ length: n }, (_, i) => i + 1);
-  return {
-    schema: "nsatlas.inventory/v1",
-    host: {
-      hostname: "flood",
-      bootId: "boot",
-      kernel: "6.1.0",
-      scannedAt: new Date().toISOString(),
-      initialFrom: "pid1",
-      privileged: true,
-    },
-    namespaces: [
-      {
-        id: "net:4026531833",
-        type: "net",
-        inode: 4026531833,
-        initial: true,
-        names: [],
-        pids,
-        holders: pids.map((pid) => ({ kind: "process", pid })),
-        owner: "user:4026531837",
-      },
-    ],
-    processes: pids.map(process1),
-    warnings: [],
-    findings: [],
-  };
-}
 
 function open(url, secret) {
   const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${secret}` } });
@@ -113,7 +67,12 @@ async function floodingAgent(server, secret, id, until) {
     readOnly: true,
     capabilities: [],
   });
-  send({ type: "snapshot", epoch: "e1", seq: 1, inventory: inventory(3000) });
+  send({
+    type: "snapshot",
+    epoch: "e1",
+    seq: 1,
+    inventory: initialStackInventory(3000, { hostname: "flood", bootId: "boot" }),
+  });
   let seq = 1;
   let sent = 0;
   let nextPid = 3001;
@@ -124,7 +83,7 @@ async function floodingAgent(server, secret, id, until) {
     }
     // A busy host: on every delta 10 processes exit and 10 new ones start.
     const remove = Array.from({ length: 10 }, (_, k) => nextPid - 3000 + k);
-    const upsert = Array.from({ length: 10 }, (_, k) => process1(nextPid + k));
+    const upsert = Array.from({ length: 10 }, (_, k) => sampleProcess(nextPid + k));
     nextPid += 10;
     send({ type: "delta", epoch: "e1", seq: seq + 1, baseSeq: seq, changes: { processes: { upsert, remove } } });
     seq += 1;

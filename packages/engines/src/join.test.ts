@@ -1,4 +1,5 @@
 import type { ContainerHint, Inventory, Process } from "@nsatlas/protocol";
+import { sampleInventory } from "@nsatlas/test-world";
 import { describe, expect, it } from "vitest";
 import type { EngineContainer } from "./engine-container.js";
 import { joinContainers } from "./join.js";
@@ -44,26 +45,13 @@ function record(id: string, over: Partial<EngineContainer>): EngineContainer {
 
 function inventory(): Inventory {
   const hint = (id: string): ContainerHint => ({ runtime: "docker", id, podUid: null, ...UNNAMED });
-  return {
-    schema: "nsatlas.inventory/v1",
-    host: {
-      hostname: "h",
-      bootId: "b",
-      kernel: "k",
-      scannedAt: new Date(0).toISOString(),
-      initialFrom: "pid1",
-      privileged: true,
-    },
-    namespaces: [],
+  return sampleInventory({
     processes: [proc(10, 4, null), proc(20, 900, hint(ID1)), proc(21, 900, hint(ID2))],
-    warnings: [],
     netstacks: [
       { ns: "net:4", links: [], routes: [], listening: [], files: {} },
       { ns: "net:900", links: [], routes: [], listening: [], files: {} },
     ],
-    findings: [],
-    containers: [],
-  };
+  });
 }
 
 describe("joinContainers", () => {

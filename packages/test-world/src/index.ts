@@ -9,6 +9,7 @@ export {
   startDockerd,
   startPodman,
 } from "./engine-daemons.js";
+export { initialStackInventory, SAMPLE_INITIAL_NET, sampleInventory, sampleProcess } from "./inventories.js";
 export { buildNsHolder } from "./ns-holder.js";
 export { fuzzRawHttp, type RawReply, rawHttp, rawRequestArbitrary } from "./raw-http.js";
 export { defaultAgentMain, SimulatedHost, type SimulatedHostOptions } from "./simulated-host.js";

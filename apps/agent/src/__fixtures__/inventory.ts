@@ -1,4 +1,5 @@
 import type { Finding, Inventory, Namespace, Process } from "@nsatlas/protocol";
+import { sampleInventory } from "@nsatlas/test-world";
 
 // Small hand-made inventories for the CLI's unit tests.
 
@@ -21,20 +22,5 @@ export function fixtureProcess(pid: number, ppid: number, cmdline: string[], ns:
 }
 
 export function fixtureInventory(namespaces: Namespace[], processes: Process[], findings: Finding[] = []): Inventory {
-  return {
-    schema: "nsatlas.inventory/v1",
-    host: {
-      hostname: "h",
-      bootId: "b",
-      kernel: "k",
-      scannedAt: new Date(0).toISOString(),
-      initialFrom: "pid1",
-      privileged: true,
-    },
-    namespaces,
-    processes,
-    warnings: [],
-    findings,
-    containers: [],
-  };
+  return sampleInventory({ host: { kernel: "k" }, namespaces, processes, findings });
 }

@@ -1,55 +1,9 @@
 import type { Inventory } from "@nsatlas/protocol";
+import { initialStackInventory } from "@nsatlas/test-world";
 
-/** The smallest valid inventory: one process in one stack. */
+/** The smallest valid inventory: one process (`init`) in one stack. */
 export function minimalInventory(): Inventory {
-  return {
-    schema: "nsatlas.inventory/v1",
-    host: {
-      hostname: "sim",
-      bootId: "boot",
-      kernel: "6.1.0",
-      scannedAt: new Date().toISOString(),
-      initialFrom: "pid1",
-      privileged: true,
-    },
-    namespaces: [
-      {
-        id: "net:4026531833",
-        type: "net",
-        inode: 4026531833,
-        initial: true,
-        names: [],
-        pids: [1],
-        holders: [{ kind: "process", pid: 1 }],
-        owner: "user:4026531837",
-      },
-    ],
-    processes: [
-      {
-        pid: 1,
-        ppid: 0,
-        comm: "init",
-        cmdline: ["/sbin/init"],
-        uid: 0,
-        user: "root",
-        startTime: 1,
-        nspid: [1],
-        container: null,
-        ns: {
-          cgroup: 1,
-          ipc: 2,
-          mnt: 3,
-          net: 4026531833,
-          pid: 5,
-          time: 6,
-          user: 4026531837,
-          uts: 8,
-        },
-        nsForChildren: { pid: 5, time: 6 },
-      },
-    ],
-    warnings: [],
-    findings: [],
-    containers: [],
-  } as Inventory;
+  const inv = initialStackInventory(1, { hostname: "sim", bootId: "boot" });
+  inv.processes = inv.processes.map((p) => ({ ...p, ppid: 0, comm: "init", cmdline: ["/sbin/init"] }));
+  return inv;
 }
