@@ -26,7 +26,10 @@ function countVitest(file) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     // A file that failed to load has no tests but is a failure all the same.
-    failed += report.testResults.filter((t) => t.status === "failed" && t.assertionResults.length === 0).length;
+    // So is a file whose hook failed: its tests are reported skipped, none of them failed.
+    failed += report.testResults.filter(
+      (t) => t.status === "failed" && !t.assertionResults.some((a) => a.status === "failed"),
+    ).length;
   } catch {
     failed += 1;
   }
