@@ -9,7 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // made and with readlink of /proc.
 const world = new World();
 const BIN = fileURLToPath(new URL("../bin/nsatlas-agent", import.meta.url));
-const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+// nobody keeps CAP_DAC_READ_SEARCH alone, to read the checkout wherever it sits (under a
+// mode-0700 directory, say). It opens no other user's /proc/<pid>/ns or fd links: those are
+// ptrace access checks (CAP_SYS_PTRACE), and setns needs CAP_SYS_ADMIN.
+const NOBODY = [
+  "setpriv",
+  "--reuid=65534",
+  "--regid=65534",
+  "--clear-groups",
+  "--inh-caps=+dac_read_search",
+  "--ambient-caps=+dac_read_search",
+];
 const netInode = (pid: number | "self") => nsLinkInode(pid, "net");
 
 afterAll(() => world.cleanup());
