@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ActionTargets, actionCommand, NSFS_PATH_PATTERN, StackTarget } from "./action-command.js";
-import { Action } from "./actions.js";
+import { type ActionTargets, actionCommand, StackTarget } from "./action-command.js";
+import { Action, NSFS_PATH_PATTERN } from "./actions.js";
 
 const blue = { via: "name", name: "blue", inode: 4026532100 } as const;
 const pinned = { via: "path", path: "/proc/4242/ns/net", inode: 4026532200 } as const;
@@ -86,5 +86,28 @@ describe("actionCommand", () => {
       expect(NSFS_PATH_PATTERN.test(p), p).toBe(false);
     }
     expect(StackTarget.safeParse({ via: "path", path: "/proc/1/ns/net" }).success).toBe(false); // inode required
+  });
+
+  it("removes a pin with umount inside the mount namespace that holds it, and nowhere else", () => {
+    const a = {
+      type: "netns.pin.remove",
+      params: { ns: "net:4026532200", path: "/tmp/nsat-pin", mountNs: "mnt:4026532300" },
+    };
+    const pin = { via: "path", path: "/proc/4242/root/tmp/nsat-pin", inode: 4026532200 } as const;
+    const mount = { via: "pid", pid: 4242, inode: 4026532300 } as const;
+    expect(cmd(a, { ns: pinned, pin, mount }).command).toEqual([
+      "nsenter",
+      "--mount=/proc/4242/ns/mnt",
+      "umount",
+      "--",
+      "/tmp/nsat-pin",
+    ]);
+    expect(() => cmd(a, { ns: pinned, pin, mount: { ...mount, inode: 1 } })).toThrow(/mountNs/);
+    expect(() => cmd(a, { ns: pinned, pin: { ...pin, path: "/proc/1/root/tmp/nsat-pin" }, mount })).toThrow(/pin/);
+    expect(() => cmd(a, { ns: pinned, pin: { ...pin, inode: 7 }, mount })).toThrow(/pin/);
+    expect(() => cmd(a, { ns: pinned, mount })).toThrow(/pin/);
+    expect(Action.safeParse({ ...a, params: { ...a.params, ns: "initial" } }).success).toBe(false);
+    expect(Action.safeParse({ ...a, params: { ...a.params, path: "/tmp/../etc" } }).success).toBe(false);
+    expect(Action.safeParse({ ...a, params: { ...a.params, mountNs: "net:1" } }).success).toBe(false);
   });
 });

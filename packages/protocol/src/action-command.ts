@@ -1,9 +1,5 @@
 import { z } from "zod";
-import { type Action, ETC_NETNS_DIR, STACK_ID_PATTERN, StackName } from "./actions.js";
-
-/** An nsfs file that refers to one network namespace: a pin (bind mount) or /proc/<pid>/…/ns/net.
- * Absolute, plain characters only, no `..` segment, never starting with "-". */
-export const NSFS_PATH_PATTERN = /^(?!.*\/\.\.?(\/|$))\/[A-Za-z0-9_.:@+/-]{1,4095}$/;
+import { type Action, ETC_NETNS_DIR, NSFS_PATH_PATTERN, PinPath, STACK_ID_PATTERN, StackName } from "./actions.js";
 
 const Inode = z.number().int().positive();
 
@@ -18,14 +14,23 @@ export const StackTarget = z.discriminatedUnion("via", [
 ]);
 export type StackTarget = z.infer<typeof StackTarget>;
 
+/** A mount namespace reached through one of its processes (`nsenter --mount=/proc/<pid>/ns/mnt`),
+ * with the inode the plan saw there: the agent refuses when that pid now lives elsewhere. */
+export const MountTarget = z.strictObject({ via: z.literal("pid"), pid: z.number().int().positive(), inode: Inode });
+export type MountTarget = z.infer<typeof MountTarget>;
+
 /** The stacks an action touches, by the name of the parameter that refers to each: `ns`, `to`,
- * `a`, `b`, or `name` (the stack of the netns.* actions, with its inode when it exists). */
+ * `a`, `b`, or `name` (the stack of the netns.* actions, with its inode when it exists). A pin
+ * removal also carries `pin` (the pin's file seen through the holder's root, which must still be
+ * that stack) and `mount` (the mount namespace it runs in). */
 export const ActionTargets = z.strictObject({
   ns: StackTarget.optional(),
   to: StackTarget.optional(),
   a: StackTarget.optional(),
   b: StackTarget.optional(),
   name: StackTarget.optional(),
+  pin: StackTarget.optional(),
+  mount: MountTarget.optional(),
 });
 export type ActionTargets = z.infer<typeof ActionTargets>;
 
@@ -56,6 +61,12 @@ function targetFor(ref: string, t: StackTarget | undefined, param: string): Stac
         : t.via === "name" && t.name === ref;
   if (!ok) throw new TargetMismatchError(`the target of ${param} does not match ${JSON.stringify(ref)}`);
   return t;
+}
+
+/** A pin's file as the agent opens it: through the root of a process in the pin's mount
+ * namespace, where /proc/<pid>/root resolves paths with that namespace's mounts. */
+export function pinOpenPath(pid: number, path: string): string {
+  return `/proc/${pid}/root${PinPath.parse(path)}`;
 }
 
 /** `ip` run inside a stack. */
@@ -112,5 +123,16 @@ export function actionCommand(a: Action, targets: ActionTargets): ActionCommand 
     case "netns.file.write":
     case "netns.file.delete":
       return { ...none, writes: `${ETC_NETNS_DIR}/${a.params.name}/${a.params.file}` };
+    case "netns.pin.remove": {
+      targetFor(a.params.ns, targets.ns, "ns");
+      const m = targets.mount;
+      if (!m || `mnt:${m.inode}` !== a.params.mountNs)
+        throw new TargetMismatchError(`the target of mountNs does not match ${JSON.stringify(a.params.mountNs)}`);
+      const pin = targets.pin;
+      if (pin?.via !== "path" || pin.path !== pinOpenPath(m.pid, a.params.path) || pin.inode !== targets.ns?.inode)
+        throw new TargetMismatchError("the target of the pin is not that path in that mount namespace");
+      // `--` ends umount's options: a pin path is absolute, but the argv says so itself.
+      return { ...none, command: ["nsenter", `--mount=/proc/${m.pid}/ns/mnt`, "umount", "--", a.params.path] };
+    }
   }
 }

@@ -15,6 +15,11 @@ export const ActionImpact = z.object({
   /** Addresses, peers and sockets that stop being reachable, and why. */
   unreachable: z.array(z.object({ what: z.string(), why: z.string() })),
   notes: z.array(z.string()),
+  /** Set when the action may cut the host's own connectivity (a link of the initial stack goes
+   * down, moves out, or loses an address): the plan's confirm word is then the host name. */
+  warning: z.string().optional(),
+  /** A netns.file.write's change as a unified diff of the file (from /dev/null when new). */
+  diff: z.string().optional(),
 });
 export type ActionImpact = z.infer<typeof ActionImpact>;
 

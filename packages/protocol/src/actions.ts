@@ -68,6 +68,20 @@ export const AddrAdd = action("addr.add", { ns: StackRef, link: LinkName, addres
 export const AddrDel = action("addr.del", { ns: StackRef, link: LinkName, address: CidrAddress });
 export const NetnsFileWrite = action("netns.file.write", { name: StackName, file: NetnsFile, content: FileContent });
 export const NetnsFileDelete = action("netns.file.delete", { name: StackName, file: NetnsFile });
+/** A mount namespace, as the inventory names it. */
+export const MountNsId = z.string().regex(/^mnt:[0-9]{1,20}$/, "expected mnt:<inode>");
+/** A path the agent opens or hands to a program: absolute, plain characters only, no `.`/`..`
+ * segment, so never starting with "-" and never walking out of where it points. */
+export const NSFS_PATH_PATTERN = /^(?!.*\/\.\.?(\/|$))\/[A-Za-z0-9_.:@+/-]{1,4095}$/;
+/** Where a pin (a bind mount of an nsfs file) is mounted, as its mount namespace sees it. */
+export const PinPath = z.string().regex(NSFS_PATH_PATTERN, "expected an absolute path such as /run/netns/web");
+/** Unmounts one pin of a stack inside the mount namespace that holds it. The initial stack is
+ * never freed, so it is not a target. */
+export const NetnsPinRemove = action("netns.pin.remove", {
+  ns: StackRef.refine((s) => s !== "initial", "the initial stack is never freed"),
+  path: PinPath,
+  mountNs: MountNsId,
+});
 
 /** One guarded action: `{type, params}` (the body of POST /api/v1/hosts/{id}/actions). */
 export const Action = z.discriminatedUnion("type", [
@@ -80,6 +94,7 @@ export const Action = z.discriminatedUnion("type", [
   AddrDel,
   NetnsFileWrite,
   NetnsFileDelete,
+  NetnsPinRemove,
 ]);
 export type Action = z.infer<typeof Action>;
 export type ActionType = Action["type"];
@@ -101,6 +116,8 @@ export function confirmText(a: Action): string {
     case "addr.add":
     case "addr.del":
       return a.params.link;
+    case "netns.pin.remove":
+      return a.params.ns;
   }
 }
 

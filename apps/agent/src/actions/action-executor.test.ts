@@ -172,9 +172,13 @@ const nameTarget = (name: string) => ({
 });
 
 describe("execFileRunner", () => {
-  it("runs only ip and nsenter, with argv and no shell", async () => {
+  it("runs only ip, umount and nsenter (which itself runs only ip or umount), with argv and no shell", async () => {
     const run = execFileRunner(5_000);
     await expect(run(["sh", "-c", "id"])).rejects.toBeInstanceOf(ProgramNotAllowedError);
+    await expect(run(["nsenter", "--mount=/proc/1/ns/mnt", "sh", "-c", "id"])).rejects.toBeInstanceOf(
+      ProgramNotAllowedError,
+    );
+    await expect(run(["nsenter", "--net=/proc/1/ns/net"])).rejects.toBeInstanceOf(ProgramNotAllowedError);
     const r = await run(["ip", "-V"]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/iproute2/);

@@ -9,8 +9,16 @@ export interface CommandResult {
 /** Runs an argv and reports how it ended (never throws for a failing command). */
 export type CommandRunner = (argv: readonly string[]) => Promise<CommandResult>;
 
-/** The programs an action may run: iproute2, and nsenter to reach a stack without a name. */
-const PROGRAMS = new Set(["ip", "nsenter"]);
+/** The programs an action may run: iproute2, umount (a pin's removal), and nsenter to reach a
+ * stack without a name or a pin's mount namespace — and nsenter itself only runs one of those. */
+const PROGRAMS = new Set(["ip", "umount", "nsenter"]);
+const UNDER_NSENTER = new Set(["ip", "umount"]);
+
+/** The program an argv finally runs: nsenter's options are all `--x=…`, its program follows. */
+function finalProgram(argv: readonly string[]): string | undefined {
+  if (argv[0] !== "nsenter") return argv[0];
+  return argv.slice(1).find((a) => !a.startsWith("--"));
+}
 const MAX_OUTPUT = 64 * 1024;
 
 /** A refused argv (a program other than ip/nsenter): a bug or a forged plan, never run. */
@@ -23,8 +31,9 @@ export class ProgramNotAllowedError extends Error {
 export function execFileRunner(timeoutMs = 20_000): CommandRunner {
   return (argv) => {
     const [program, ...args] = argv;
-    if (program === undefined || !PROGRAMS.has(program)) {
-      return Promise.reject(new ProgramNotAllowedError(`refusing to run ${JSON.stringify(program)}`));
+    const runs = finalProgram(argv);
+    if (program === undefined || !PROGRAMS.has(program) || (program === "nsenter" && !UNDER_NSENTER.has(runs ?? ""))) {
+      return Promise.reject(new ProgramNotAllowedError(`refusing to run ${JSON.stringify(runs ?? program)}`));
     }
     return new Promise((resolve) => {
       execFile(

@@ -1,5 +1,5 @@
 import { lstatSync, statfsSync, statSync } from "node:fs";
-import type { Action, ActionTargets, StackTarget } from "@nsatlas/protocol";
+import type { Action, ActionTargets, MountTarget, StackTarget } from "@nsatlas/protocol";
 
 /** statfs(2) f_type of nsfs, the filesystem of namespace files (linux/magic.h NSFS_MAGIC). */
 const NSFS_MAGIC = 0x6e736673;
@@ -40,6 +40,21 @@ function check(t: StackTarget, role: string, runsIn: boolean, o: TargetCheckOpti
   }
 }
 
+/** A pin removal enters a mount namespace through a pid: that pid must still live in the mount
+ * namespace the plan saw (pids are reused, and a process may have moved with setns). */
+function checkMount(m: MountTarget): void {
+  let inode: number | null;
+  try {
+    inode = statSync(`/proc/${m.pid}/ns/mnt`).ino;
+  } catch {
+    inode = null; // the process is gone
+  }
+  if (inode !== m.inode)
+    throw new TargetRefusedError(
+      `mount: pid ${m.pid} is ${inode === null ? "gone" : `now in mnt:${inode}`}, the plan was for mnt:${m.inode}`,
+    );
+}
+
 /** The netns.* actions name an existing stack by `params.name` (netns.create makes a new one):
  * the frame must carry that stack's target, with the inode the plan saw, or nothing would
  * tie the frame to a planned stack (a forged one could delete any stack or write files for
@@ -58,7 +73,13 @@ function requireNameTarget(a: Action, targets: ActionTargets): void {
 export function checkTargets(a: Action, targets: ActionTargets, o: TargetCheckOptions): void {
   requireNameTarget(a, targets);
   const runsIn = new Set(["ns", "a"]);
-  for (const [role, t] of Object.entries(targets)) {
+  if (a.type === "netns.pin.remove") {
+    if (!targets.mount || !targets.pin)
+      throw new TargetRefusedError("pin: a pin removal needs its pin and mount targets");
+    checkMount(targets.mount);
+  }
+  const { mount: _mount, ...stacks } = targets;
+  for (const [role, t] of Object.entries(stacks)) {
     if (!t) continue;
     // The hub always sends the inode it planned with; without it a name would be trusted blindly.
     if (t.inode === undefined) throw new TargetRefusedError(`${role}: the target carries no inode`);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AuditEvent, ConfirmResponse, Inventory, PlanResponse } from "@nsatlas/protocol";
 import { World } from "@nsatlas/test-world";
@@ -207,6 +207,48 @@ describe("guarded actions on real stacks", () => {
       }),
     ).toMatch(/UP/);
     expect(netnsNames().filter((n) => n?.startsWith(world.prefix))).toEqual(ours); // no name was attached
+  });
+
+  it("netns.pin.remove frees a leaked stack held only by a pin in another mount namespace", async () => {
+    // The classic leak: a stack pinned inside a private mount namespace outlives the process
+    // that made it; nothing on the host's /run/netns names it, and no process is in it.
+    const mntHolder = await world.spawn(["unshare", "--mount", "--propagation", "private", "sleep", "1000"], {
+      comm: "sleep",
+    });
+    const maker = await world.spawn(["unshare", "--net", "sleep", "1000"], { comm: "sleep" });
+    const inode = statSync(`/proc/${maker.pid}/ns/net`).ino;
+    const mntId = `mnt:${statSync(`/proc/${mntHolder.pid}/ns/mnt`).ino}`;
+    const pin = join(world.tmpDir(), "pin");
+    writeFileSync(pin, "");
+    execFileSync("nsenter", [
+      `--mount=/proc/${mntHolder.pid}/ns/mnt`,
+      "mount",
+      "--bind",
+      `/proc/${maker.pid}/ns/net`,
+      pin,
+    ]);
+    maker.child.kill("SIGKILL");
+    const id = `net:${inode}`;
+    const leaked = (inv: Inventory) =>
+      inv.netstacks?.some((s) => s.ns === id) === true &&
+      inv.namespaces.some(
+        (n) =>
+          n.id === id &&
+          n.pids.length === 0 &&
+          n.holders.some((h) => h.kind === "bindmount" && h.path === pin && h.mountNs === mntId),
+      );
+    expect(await seen(leaked)).toBe(true);
+    const p = await plan("netns.pin.remove", { ns: id, path: pin, mountNs: mntId });
+    expect(p.status, JSON.stringify(p.body)).toBe(200);
+    expect(p.body.command).toEqual(["nsenter", `--mount=/proc/${mntHolder.pid}/ns/mnt`, "umount", "--", pin]);
+    expect(p.body.confirm).toBe(id);
+    expect(p.body.impact.notes.join(" ")).toMatch(/destroys it/);
+    const c = await confirm(p.body.planId, id);
+    expect(c.body.status, JSON.stringify(c.body)).toBe("succeeded");
+    expect(readFileSync(`/proc/${mntHolder.pid}/mountinfo`, "utf8")).not.toContain(pin);
+    expect(await seen((inv) => !inv.namespaces.some((n) => n.id === id))).toBe(true);
+    const again = await plan("netns.pin.remove", { ns: id, path: pin, mountNs: mntId });
+    expect(again.status).toBe(404);
   });
 
   it("netns.file.write and netns.file.delete under the agent's /etc/netns root", async () => {

@@ -6,6 +6,7 @@ import {
   type ActionResultFrame,
   ConfirmRequest,
   type ConfirmResponse,
+  confirmText,
   firstIssue,
   type Inventory,
   type PlanResponse,
@@ -133,7 +134,7 @@ export class ActionService {
     const plan = this.plans.add({ owner: meta.actor.name, hostId, action, ...planned });
     this.#audit(meta, {
       action: action.type,
-      target: { host: hostId, namespace: planned.impact.stacks[0] ?? null, name: planned.confirm },
+      target: { host: hostId, namespace: planned.impact.stacks[0] ?? null, name: confirmText(action) },
       params: auditParams(action),
       planHash: plan.planHash,
       result: "planned",
@@ -179,7 +180,7 @@ export class ActionService {
     if (denial) this.#deny(meta, "action.confirm", { name: planId }, denial.code, denial.message);
     const plan = this.#checkConfirm(meta, planId, body);
     const host = this.#actionableHost(meta, plan.hostId, plan.action.type);
-    const target = { host: plan.hostId, namespace: plan.impact.stacks[0] ?? null, name: plan.confirm };
+    const target = { host: plan.hostId, namespace: plan.impact.stacks[0] ?? null, name: confirmText(plan.action) };
     // The plan must still describe what would run: a stack renamed or a holder gone since makes
     // another command, and the user confirmed this one.
     let again: PlannedAction | null = null;
@@ -275,7 +276,11 @@ export class ActionService {
     this.#late.delete(requestId);
     this.#audit(ctx.meta, {
       action: ctx.plan.action.type,
-      target: { host: ctx.plan.hostId, namespace: ctx.plan.impact.stacks[0] ?? null, name: ctx.plan.confirm },
+      target: {
+        host: ctx.plan.hostId,
+        namespace: ctx.plan.impact.stacks[0] ?? null,
+        name: confirmText(ctx.plan.action),
+      },
       planHash: ctx.plan.planHash,
       params: { command: r.command, writes: r.writes, exitCode: r.exitCode, durationMs: r.durationMs },
       result: `late-${r.status}`,

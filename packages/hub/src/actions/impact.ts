@@ -1,6 +1,6 @@
 import type { ActionImpact, Inventory, Link, Namespace, NetStack } from "@nsatlas/protocol";
 
-export type ImpactLists = Pick<ActionImpact, "processes" | "links" | "unreachable" | "notes">;
+export type ImpactLists = Pick<ActionImpact, "processes" | "links" | "unreachable" | "notes" | "diff">;
 
 export const emptyImpact = (): ImpactLists => ({ processes: [], links: [], unreachable: [], notes: [] });
 
@@ -11,6 +11,21 @@ export function processesIn(inv: Inventory, ns: Namespace): ActionImpact["proces
     const p = byPid.get(pid);
     return { pid, comm: p?.comm ?? "?", command: p ? p.cmdline.join(" ") || `[${p.comm}]` : "" };
   });
+}
+
+/** The processes an action on one link reaches. Inside a container's stack that is everyone in
+ * it; in the initial stack (every process of the host, kernel threads included) only those
+ * with a socket bound to one of the link's addresses depend on that link. */
+export function processesOfLink(
+  inv: Inventory,
+  ns: Namespace,
+  stack: NetStack | null,
+  link: Link,
+): ActionImpact["processes"] {
+  if (!ns.initial) return processesIn(inv, ns);
+  const addrs = new Set(link.addresses.map((a) => a.address));
+  const pids = new Set((stack?.listening ?? []).filter((l) => addrs.has(l.address)).flatMap((l) => l.pids));
+  return processesIn(inv, { ...ns, pids: ns.pids.filter((pid) => pids.has(pid)) });
 }
 
 export const addressText = (a: Link["addresses"][number]) => `${a.address}/${a.prefixlen}`;

@@ -1,6 +1,6 @@
 import type { Action, Inventory } from "@nsatlas/protocol";
 import { ActionError } from "./action-error.js";
-import { emptyImpact, processesIn, sameAddress, unreachableVia } from "./impact.js";
+import { emptyImpact, processesOfLink, sameAddress, unreachableVia } from "./impact.js";
 import { type Draft, needDetail, needLink, q, refuseExistingLink } from "./plan-draft.js";
 import { findStack } from "./stack-lookup.js";
 
@@ -16,7 +16,7 @@ export function linkMove(inv: Inventory, a: Extract<Action, { type: "link.move" 
     throw new ActionError("conflict", "LINK_NETNS_LOCAL", "the kernel keeps a loopback link in its stack");
   refuseExistingLink(to, a.params.link);
   const impact = emptyImpact();
-  impact.processes = processesIn(inv, from.ns);
+  impact.processes = processesOfLink(inv, from.ns, from.stack, link);
   impact.links.push({ name: link.name, kind: link.kind, from: from.ns.id, to: to.ns.id });
   impact.unreachable = unreachableVia(
     needDetail(from),
@@ -60,7 +60,7 @@ export function linkSetState(inv: Inventory, a: Extract<Action, { type: "link.se
   const s = findStack(inv, a.params.ns);
   const link = needLink(s, a.params.link);
   const impact = emptyImpact();
-  impact.processes = processesIn(inv, s.ns);
+  impact.processes = processesOfLink(inv, s.ns, s.stack, link);
   if (link.flags.includes("UP") === a.params.up)
     impact.notes.push(`${link.name} is already ${a.params.up ? "up" : "down"}: nothing changes.`);
   else if (!a.params.up) impact.unreachable = unreachableVia(needDetail(s), link, `${link.name} goes down`);
@@ -77,7 +77,7 @@ export function addrChange(inv: Inventory, a: Extract<Action, { type: "addr.add"
   const link = needLink(s, a.params.link);
   const has = link.addresses.find((x) => sameAddress(`${x.address}/${x.prefixlen}`, a.params.address));
   const impact = emptyImpact();
-  impact.processes = processesIn(inv, s.ns);
+  impact.processes = processesOfLink(inv, s.ns, s.stack, link);
   if (a.type === "addr.add") {
     if (has) throw new ActionError("conflict", "ADDRESS_EXISTS", `${link.name} already has ${a.params.address}`);
     const bare = a.params.address.split("/")[0] ?? "";

@@ -1,6 +1,7 @@
-import { Action } from "@nsatlas/protocol";
+import { Action, type Namespace } from "@nsatlas/protocol";
 import { describe, expect, it } from "vitest";
 import { BLUE, INITIAL, testHost, UNNAMED } from "../test-host.js";
+import { testNamespace, testProcess } from "../test-inventory.js";
 import { ActionError } from "./action-error.js";
 import { planAction } from "./planner.js";
 
@@ -112,5 +113,62 @@ describe("planAction", () => {
     expect(refusal({ type: "netns.file.delete", params: { name: "blue", file: "hosts" } })).toBe(
       "not-found NO_SUCH_FILE",
     );
+  });
+
+  it("asks for the host name before a link of the initial stack goes down, moves out or loses an address", () => {
+    for (const a of [
+      { type: "link.setState", params: { ns: "initial", link: "eth0", up: false } },
+      { type: "link.move", params: { ns: "initial", link: "eth0", to: "blue" } },
+      { type: "addr.del", params: { ns: "initial", link: "eth0", address: "192.168.1.10/24" } },
+    ]) {
+      const p = plan(a);
+      expect(p.confirm, a.type).toBe("h1");
+      expect(p.impact.warning).toMatch(/cuts this host's connectivity through eth0/);
+      // Only processes with a socket on eth0's addresses, not every process of the host.
+      expect(p.impact.processes).toEqual([]);
+    }
+    const up = plan({ type: "link.setState", params: { ns: "initial", link: "eth0", up: true } });
+    expect(up.confirm).toBe("eth0");
+    expect(up.impact.warning).toBeUndefined();
+    const inBlue = plan({ type: "link.setState", params: { ns: "blue", link: "v0", up: false } });
+    expect(inBlue.confirm).toBe("v0");
+    expect(inBlue.impact.processes.map((x) => x.pid)).toEqual([50]);
+  });
+
+  it("shows a /etc/netns file write as a unified diff", () => {
+    const p = plan({
+      type: "netns.file.write",
+      params: { name: "blue", file: "resolv.conf", content: "nameserver 10.0.0.53\nnameserver 10.0.0.54\n" },
+    });
+    expect(p.impact.diff).toContain("--- /etc/netns/blue/resolv.conf");
+    expect(p.impact.diff).toContain("+nameserver 10.0.0.54");
+    expect(p.impact.diff).not.toMatch(/^-nameserver 10.0.0.53/m);
+    const created = plan({
+      type: "netns.file.write",
+      params: { name: "blue", file: "hosts", content: "10.0.0.1 web\n" },
+    });
+    expect(created.impact.diff).toMatch(/^--- \/dev\/null/m);
+    expect(created.impact.diff).toContain("+10.0.0.1 web");
+  });
+
+  it("plans a pin removal inside the mount namespace holding the pin, through its lowest live pid", () => {
+    const inv = testHost();
+    const leaked = { ...testNamespace(4026532300, []), holders: [] as Namespace["holders"] };
+    leaked.holders.push({ kind: "bindmount", path: "/tmp/pin", mountNs: "mnt:4026532400" });
+    inv.namespaces.push(leaked, { ...testNamespace(4026532400, [70, 71]), id: "mnt:4026532400", type: "mnt" });
+    inv.processes.push({ ...testProcess(70, 4026531833), state: "Z" }, testProcess(71, 4026531833));
+    const a = {
+      type: "netns.pin.remove",
+      params: { ns: "net:4026532300", path: "/tmp/pin", mountNs: "mnt:4026532400" },
+    };
+    const p = planAction(inv, Action.parse(a));
+    expect(p.command).toEqual(["nsenter", "--mount=/proc/71/ns/mnt", "umount", "--", "/tmp/pin"]);
+    expect(p.confirm).toBe("net:4026532300");
+    expect(p.targets.mount).toEqual({ via: "pid", pid: 71, inode: 4026532400 });
+    expect(p.targets.pin).toEqual({ via: "path", path: "/proc/71/root/tmp/pin", inode: 4026532300 });
+    const missing = { ...a, params: { ...a.params, path: "/tmp/other" } };
+    expect(() => planAction(inv, Action.parse(missing))).toThrow(/no pin/);
+    const noMnt = { ...a, params: { ...a.params, mountNs: "mnt:1" } };
+    expect(() => planAction(inv, Action.parse(noMnt))).toThrow(/no mount namespace/);
   });
 });

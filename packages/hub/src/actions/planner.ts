@@ -7,6 +7,7 @@ import {
   type Inventory,
 } from "@nsatlas/protocol";
 import { addrChange, linkMove, linkSetState, vethCreate } from "./link-plans.js";
+import { pinRemove } from "./pin-plans.js";
 import type { Draft } from "./plan-draft.js";
 import { netnsCreate, netnsDelete, netnsFile } from "./stack-plans.js";
 
@@ -38,7 +39,16 @@ function draft(inv: Inventory, a: Action): Draft {
     case "netns.file.write":
     case "netns.file.delete":
       return netnsFile(inv, a);
+    case "netns.pin.remove":
+      return pinRemove(inv, a);
   }
+}
+
+/** Whether an action takes a link of the initial stack away from the host: down, out, or an
+ * address less. The host's own sessions — the agent's uplink among them — may ride on it. */
+function cutsHostLink(a: Action, d: Draft): boolean {
+  if (!d.stacks[0]?.ns.initial) return false;
+  return (a.type === "link.setState" && !a.params.up) || a.type === "link.move" || a.type === "addr.del";
 }
 
 /** Plans a validated action against a host's current inventory: the exact command, the stacks
@@ -48,12 +58,16 @@ export function planAction(inv: Inventory, a: Action): PlannedAction {
   const d = draft(inv, a);
   const { command, writes } = actionCommand(a, d.targets);
   const stacks = [...new Set(d.stacks.map((s) => s.ns.id))];
+  const cuts = cutsHostLink(a, d);
+  const warning = cuts
+    ? `This cuts this host's connectivity through ${confirmText(a)}: the host itself, and this dashboard's agent, may lose what depends on it. Type the host name ${inv.host.hostname} to confirm.`
+    : undefined;
   return {
     summary: d.summary,
     command,
     writes,
     targets: d.targets,
-    confirm: confirmText(a),
-    impact: { stacks, ...d.impact },
+    confirm: cuts ? inv.host.hostname : confirmText(a),
+    impact: { stacks, ...d.impact, ...(warning ? { warning } : {}) },
   };
 }

@@ -1,4 +1,5 @@
 import type { Action, Inventory, Namespace } from "@nsatlas/protocol";
+import { createTwoFilesPatch } from "diff";
 import { ActionError } from "./action-error.js";
 import { destroyedLinks, emptyImpact, processesIn } from "./impact.js";
 import { type Draft, q } from "./plan-draft.js";
@@ -61,6 +62,15 @@ export function netnsDelete(inv: Inventory, a: Extract<Action, { type: "netns.de
   };
 }
 
+/** A file's change as a unified diff, as `diff -u` would print it (from /dev/null when new). */
+function fileDiff(path: string, before: string | undefined, after: string): string {
+  const patch = createTwoFilesPatch(before === undefined ? "/dev/null" : path, path, before ?? "", after, "", "", {
+    context: 3,
+  });
+  // jsdiff starts with a line of "=" (its Index header); diff -u does not.
+  return patch.replace(/^=+\n/, "");
+}
+
 export function netnsFile(
   inv: Inventory,
   a: Extract<Action, { type: "netns.file.write" | "netns.file.delete" }>,
@@ -81,6 +91,7 @@ export function netnsFile(
         ? `Creates ${path} (${bytes} bytes).`
         : `Replaces ${path} (${new TextEncoder().encode(current).length} → ${bytes} bytes).`,
     );
+    impact.diff = fileDiff(path, current, a.params.content);
     impact.notes.push(
       `\`ip netns exec ${a.params.name}\` binds it over /etc/${a.params.file} for the commands it starts; processes already inside keep what they see.`,
     );
