@@ -5,7 +5,6 @@ import { type ReactNode, useEffect, useState } from "react";
 import { useTRPC } from "../trpc";
 import { Badge, ErrorNote } from "../ui";
 import { useStackTitles } from "../use-stack-titles";
-import type { ActionDraft } from "./action-draft";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -16,11 +15,41 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** A unified diff, its added and removed lines marked. */
+function Diff({ text }: { text: string }) {
+  const lines = text.replace(/\n$/, "").split("\n");
+  return (
+    <pre className="max-h-60 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800" data-testid="file-diff">
+      {lines.map((l, i) => {
+        const tone =
+          l.startsWith("+") && !l.startsWith("+++")
+            ? "text-emerald-800 dark:text-emerald-300"
+            : l.startsWith("-") && !l.startsWith("---")
+              ? "text-red-800 dark:text-red-300"
+              : l.startsWith("@@")
+                ? "text-indigo-700 dark:text-indigo-300"
+                : "";
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines of a diff have no identity but their place
+          <span key={i} className={`block ${tone}`}>
+            {l}
+          </span>
+        );
+      })}
+    </pre>
+  );
+}
+
 function Impact({ impact }: { impact: ActionImpact }) {
   return (
     <>
+      {impact.diff && (
+        <Section title="Change">
+          <Diff text={impact.diff} />
+        </Section>
+      )}
       {impact.processes.length > 0 && (
-        <Section title={`Processes in the stack (${impact.processes.length})`}>
+        <Section title={`Processes it reaches (${impact.processes.length})`}>
           <ul className="max-h-28 overflow-auto font-mono text-xs">
             {impact.processes.map((p) => (
               <li key={p.pid}>
@@ -94,71 +123,73 @@ function Outcome({ outcome }: { outcome: ConfirmResponse }) {
   );
 }
 
-/** Plan → confirm → result, for one drafted action: the server's dry run (exact command and
- * impact) is shown, and runs only once the user has typed the target's name. */
-export function ActionDialog({ hostId, draft, onClose }: { hostId: string; draft: ActionDraft; onClose: () => void }) {
+/** Confirm → result, for one plan: the server's dry run (exact command and impact) is shown,
+ * and runs only once the user has typed the confirm word. */
+export function ActionDialog({ plan: p, onClose }: { plan: PlanResponse; onClose: () => void }) {
   const trpc = useTRPC();
-  const plan = useMutation(trpc.actions.plan.mutationOptions());
   const confirm = useMutation(trpc.actions.confirm.mutationOptions());
   const [typed, setTyped] = useState("");
   const [now, setNow] = useState(Date.now());
-  const { mutate } = plan;
-  useEffect(() => {
-    mutate({ hostId, action: draft });
-  }, [mutate, hostId, draft]);
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1_000);
     return () => clearInterval(t);
   }, []);
-  const p: PlanResponse | undefined = plan.data;
-  const left = p ? Math.max(0, Math.round((Date.parse(p.expiresAt) - now) / 1000)) : 0;
+  const left = Math.max(0, Math.round((Date.parse(p.expiresAt) - now) / 1000));
+  const what = p.impact.warning ? "the host name" : "";
   return (
     <div>
-      {plan.isPending && <p className="text-sm text-slate-500">Planning (a dry run on the server)…</p>}
-      {plan.error && <ErrorNote error={plan.error} />}
-      {p && (
-        <div data-testid="action-plan">
-          <p className="font-medium">{p.summary}</p>
-          <Section title={p.command ? "Command the agent will run" : "File the agent will change"}>
-            <code className="block break-all rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">
-              {p.command ? p.command.join(" ") : p.writes}
-            </code>
-          </Section>
-          <Impact impact={p.impact} />
-          {!confirm.data && (
-            <form
-              className="mt-4 flex flex-wrap items-end gap-2"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (typed === p.confirm) confirm.mutate({ planId: p.planId, confirm: typed });
-              }}
+      <div data-testid="action-plan">
+        <p className="font-medium">{p.summary}</p>
+        {p.impact.warning && (
+          <p
+            role="alert"
+            data-testid="host-cut-warning"
+            className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-sm font-medium text-red-800 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200"
+          >
+            {p.impact.warning}
+          </p>
+        )}
+        <Section title={p.command ? "Command the agent will run" : "File the agent will change"}>
+          <code className="block break-all rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">
+            {p.command ? p.command.join(" ") : p.writes}
+          </code>
+        </Section>
+        <Impact impact={p.impact} />
+        {!confirm.data && (
+          <form
+            className="mt-4 flex flex-wrap items-end gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (typed === p.confirm) confirm.mutate({ planId: p.planId, confirm: typed });
+            }}
+          >
+            <label className="text-sm">
+              Type {what} <span className="font-mono font-semibold">{p.confirm}</span> to confirm
+              <input
+                aria-label={`Type ${p.confirm} to confirm`}
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                autoComplete="off"
+                // biome-ignore lint/a11y/noAutofocus: the plan's one question; the dialog moves focus to it
+                autoFocus
+                className="mt-1 block w-64 max-w-full rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
+              />
+            </label>
+            <button
+              type="submit"
+              disabled={typed !== p.confirm || confirm.isPending || left === 0}
+              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40"
             >
-              <label className="text-sm">
-                Type <span className="font-mono font-semibold">{p.confirm}</span> to confirm
-                <input
-                  aria-label={`Type ${p.confirm} to confirm`}
-                  value={typed}
-                  onChange={(e) => setTyped(e.target.value)}
-                  autoComplete="off"
-                  className="mt-1 block w-64 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
-                />
-              </label>
-              <button
-                type="submit"
-                disabled={typed !== p.confirm || confirm.isPending || left === 0}
-                className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40"
-              >
-                {confirm.isPending ? "Running…" : "Run"}
-              </button>
-              <span className="text-xs text-slate-500">
-                {left > 0 ? `plan expires in ${left} s` : "plan expired: close and plan again"}
-              </span>
-            </form>
-          )}
-          {confirm.error && <ErrorNote error={confirm.error} />}
-          {confirm.data && <Outcome outcome={confirm.data} />}
-        </div>
-      )}
+              {confirm.isPending ? "Running…" : "Run"}
+            </button>
+            <span className="text-xs text-slate-500">
+              {left > 0 ? `plan expires in ${left} s` : "plan expired: close and plan again"}
+            </span>
+          </form>
+        )}
+        {confirm.error && <ErrorNote error={confirm.error} />}
+        {confirm.data && <Outcome outcome={confirm.data} />}
+      </div>
       <div className="mt-4 text-right">
         <button
           type="button"

@@ -2,12 +2,21 @@
 import type { Link as NetLink } from "@nsatlas/protocol";
 import { useState } from "react";
 import type { ActionDraft } from "./action-draft";
-import { Field, input, PlanButton, type StackOption, StackSelect, TextField } from "./form-fields";
+import type { FieldErrors } from "./draft-check";
+import { Field, FormError, input, PlanButton, type StackOption, StackSelect, TextField } from "./form-fields";
 
 type OnDraft = (d: ActionDraft) => void;
 
+/** What every form gets: where its draft goes, what was wrong with the last one, and whether
+ * the server is planning it now. */
+export interface FormProps {
+  onDraft: OnDraft;
+  errors: FieldErrors;
+  pending: boolean;
+}
+
 /** netns.create */
-export function NewStackForm({ onDraft }: { onDraft: OnDraft }) {
+export function NewStackForm({ onDraft, errors, pending }: FormProps) {
   const [name, setName] = useState("");
   return (
     <form
@@ -17,11 +26,12 @@ export function NewStackForm({ onDraft }: { onDraft: OnDraft }) {
         onDraft({ type: "netns.create", params: { name } });
       }}
     >
-      <TextField label="Stack name" value={name} maxLength={64} onChange={setName} />
+      <TextField label="Stack name" value={name} maxLength={64} error={errors.name} onChange={setName} />
       <p className="text-xs text-slate-500">
         1–64 of A–Z a–z 0–9 _ . -, not starting with “.”, not all digits, not “initial”.
       </p>
-      <PlanButton disabled={name === ""} />
+      <FormError error={errors[""]} />
+      <PlanButton disabled={name === ""} pending={pending} />
     </form>
   );
 }
@@ -31,10 +41,11 @@ export function DeleteStackForm({
   name,
   processCount,
   onDraft,
-}: {
+  errors,
+  pending,
+}: FormProps & {
   name: string;
   processCount: number;
-  onDraft: OnDraft;
 }) {
   const [force, setForce] = useState(false);
   return (
@@ -55,13 +66,20 @@ export function DeleteStackForm({
           on, unnamed)
         </label>
       )}
-      <PlanButton />
+      <FormError error={errors[""] ?? errors.name ?? errors.force} />
+      <PlanButton pending={pending} />
     </form>
   );
 }
 
 /** veth.create with one end in this stack */
-export function VethForm({ from, stacks, onDraft }: { from: string; stacks: StackOption[]; onDraft: OnDraft }) {
+export function VethForm({
+  from,
+  stacks,
+  onDraft,
+  errors,
+  pending,
+}: FormProps & { from: string; stacks: StackOption[] }) {
   const [a, setA] = useState("");
   const [b, setB] = useState("");
   const [to, setTo] = useState(stacks[0]?.ref ?? "initial");
@@ -73,10 +91,11 @@ export function VethForm({ from, stacks, onDraft }: { from: string; stacks: Stac
         onDraft({ type: "veth.create", params: { a: { ns: from, name: a }, b: { ns: to, name: b } } });
       }}
     >
-      <TextField label="Link name here" value={a} maxLength={15} onChange={setA} />
-      <StackSelect label="Peer stack" value={to} stacks={stacks} onChange={setTo} />
-      <TextField label="Peer link name" value={b} maxLength={15} onChange={setB} />
-      <PlanButton disabled={a === "" || b === ""} />
+      <TextField label="Link name here" value={a} maxLength={15} error={errors["a.name"]} onChange={setA} />
+      <StackSelect label="Peer stack" value={to} stacks={stacks} error={errors["b.ns"]} onChange={setTo} />
+      <TextField label="Peer link name" value={b} maxLength={15} error={errors["b.name"]} onChange={setB} />
+      <FormError error={errors[""] ?? errors["a.ns"]} />
+      <PlanButton disabled={a === "" || b === ""} pending={pending} />
     </form>
   );
 }
@@ -89,11 +108,12 @@ export function LinkForm({
   links,
   stacks,
   onDraft,
-}: {
+  errors,
+  pending,
+}: FormProps & {
   ns: string;
   links: NetLink[];
   stacks: StackOption[];
-  onDraft: OnDraft;
 }) {
   const [link, setLink] = useState(links[0]?.name ?? "");
   const [op, setOp] = useState<LinkOp>("up");
@@ -113,7 +133,7 @@ export function LinkForm({
         onDraft(draft());
       }}
     >
-      <Field label="Link">
+      <Field label="Link" error={errors.link}>
         <select aria-label="Link" value={link} onChange={(e) => setLink(e.target.value)} className={input}>
           {links.map((l) => (
             <option key={l.ifindex} value={l.name}>
@@ -131,14 +151,17 @@ export function LinkForm({
           <option value="addr.del">remove an address</option>
         </select>
       </Field>
-      {op === "move" && <StackSelect label="To stack" value={to} stacks={stacks} onChange={setTo} />}
+      {op === "move" && <StackSelect label="To stack" value={to} stacks={stacks} error={errors.to} onChange={setTo} />}
       {op === "addr.add" && (
-        <Field label="Address with prefix (10.0.0.1/24)">
-          <input aria-label="Address" value={address} onChange={(e) => setAddress(e.target.value)} className={input} />
-        </Field>
+        <TextField
+          label="Address with prefix (10.0.0.1/24)"
+          value={address}
+          error={errors.address}
+          onChange={setAddress}
+        />
       )}
       {op === "addr.del" && (
-        <Field label="Address">
+        <Field label="Address" error={errors.address}>
           <select aria-label="Address" value={address} onChange={(e) => setAddress(e.target.value)} className={input}>
             <option value="">choose…</option>
             {(current?.addresses ?? []).map((a) => (
@@ -149,13 +172,23 @@ export function LinkForm({
           </select>
         </Field>
       )}
-      <PlanButton disabled={link === "" || ((op === "addr.add" || op === "addr.del") && address === "")} />
+      <FormError error={errors[""] ?? errors.ns ?? errors.up} />
+      <PlanButton
+        disabled={link === "" || ((op === "addr.add" || op === "addr.del") && address === "")}
+        pending={pending}
+      />
     </form>
   );
 }
 
 /** netns.file.write / netns.file.delete for /etc/netns/<name>/{resolv.conf,hosts} */
-export function FileForm({ name, files, onDraft }: { name: string; files: Record<string, string>; onDraft: OnDraft }) {
+export function FileForm({
+  name,
+  files,
+  onDraft,
+  errors,
+  pending,
+}: FormProps & { name: string; files: Record<string, string> }) {
   const [file, setFile] = useState<"resolv.conf" | "hosts">("resolv.conf");
   const [content, setContent] = useState(files["resolv.conf"] ?? "");
   const [remove, setRemove] = useState(false);
@@ -171,7 +204,7 @@ export function FileForm({ name, files, onDraft }: { name: string; files: Record
         );
       }}
     >
-      <Field label="File">
+      <Field label="File" error={errors.file}>
         <select
           aria-label="File"
           value={file}
@@ -196,7 +229,7 @@ export function FileForm({ name, files, onDraft }: { name: string; files: Record
         delete the file instead
       </label>
       {!remove && (
-        <Field label="Content (at most 64 KiB)">
+        <Field label="Content (at most 64 KiB)" error={errors.content}>
           <textarea
             aria-label="File content"
             rows={6}
@@ -206,7 +239,38 @@ export function FileForm({ name, files, onDraft }: { name: string; files: Record
           />
         </Field>
       )}
-      <PlanButton />
+      <FormError error={errors[""] ?? errors.name} />
+      <PlanButton pending={pending} />
+    </form>
+  );
+}
+
+/** netns.pin.remove: unmount one pin of a stack inside the mount namespace that holds it */
+export function PinRemoveForm({
+  ns,
+  pin,
+  onDraft,
+  errors,
+  pending,
+}: FormProps & {
+  ns: string;
+  pin: { path: string; mountNs: string };
+}) {
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onDraft({ type: "netns.pin.remove", params: { ns, path: pin.path, mountNs: pin.mountNs } });
+      }}
+    >
+      <p className="text-sm">
+        Unmounts <span className="font-mono">{pin.path}</span> inside mount namespace{" "}
+        <span className="font-mono">{pin.mountNs}</span> (<span className="font-mono">nsenter --mount … umount</span>
+        ). The plan shows what else still holds the stack.
+      </p>
+      <FormError error={errors[""] ?? errors.path ?? errors.mountNs ?? errors.ns} />
+      <PlanButton pending={pending} />
     </form>
   );
 }

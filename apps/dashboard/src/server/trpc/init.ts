@@ -28,7 +28,16 @@ export interface TrpcContext {
 }
 
 // isDev false: error bodies never carry a stack trace (they reach unauthenticated clients).
-const t = initTRPC.context<TrpcContext>().create({ isDev: false });
+// The stable code of an ActionError (NAME_TAKEN, NO_SUCH_LINK, …) rides along as data.appCode,
+// so a form can put a refusal next to the field it is about.
+const t = initTRPC.context<TrpcContext>().create({
+  isDev: false,
+  errorFormatter: ({ shape, error }) => {
+    const cause = error.cause as { name?: unknown; code?: unknown } | undefined;
+    const appCode = cause?.name === "ActionError" && typeof cause.code === "string" ? cause.code : null;
+    return { ...shape, data: { ...shape.data, appCode } };
+  },
+});
 
 const TRPC_CODE_OF_STATUS = {
   400: "BAD_REQUEST",
