@@ -1,3 +1,5 @@
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { World } from "@nsatlas/test-world";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { createToken, shot } from "../support/artifacts";
@@ -95,4 +97,65 @@ test("an operator creates and deletes a stack with typed confirmations; an audit
   await auditor.getByRole("button", { name: "Difference between two times" }).click();
   await expect(auditor.getByTestId("history-diff")).toContainText("Appeared");
   await shot(auditor, "history-diff");
+});
+
+/** Presses Tab until `target` has the focus (a bounded walk through the page's tab order). */
+async function tabTo(page: Page, target: ReturnType<Page["locator"]>, most = 400): Promise<void> {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press("Tab");
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`no tab stop reached ${target} in ${most} presses`);
+}
+
+test("keyboard only: an operator frees a leaked stack by removing the pin that holds it", async ({ browser }) => {
+  // A stack pinned inside a private mount namespace outlives the process that made it.
+  const mnt = await world.spawn(["unshare", "--mount", "--propagation", "private", "sleep", "1000"], { comm: "sleep" });
+  const maker = await world.spawn(["unshare", "--net", "sleep", "1000"], { comm: "sleep" });
+  const inode = statSync(`/proc/${maker.pid}/ns/net`).ino;
+  const pin = join(world.tmpDir(), "pin");
+  writeFileSync(pin, "");
+  world.run(["nsenter", `--mount=/proc/${mnt.pid}/ns/mnt`, "mount", "--bind", `/proc/${maker.pid}/ns/net`, pin]);
+  maker.child.kill("SIGKILL");
+  const id = `net:${inode}`;
+
+  const page = await logInAs(browser, token("operator", `${world.prefix}-kb`));
+  const leaked = page.locator(`[data-stack="${id}"]`);
+  await expect(leaked.getByTestId("how-to-free")).toContainText(pin);
+  await expect(leaked.getByTestId("free-pin")).toContainText(`pid ${mnt.pid} (sleep)`);
+  await shot(page, "how-to-free");
+  await tabTo(page, leaked.getByRole("button", { name: "Remove pin…" }));
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(pin);
+  await tabTo(page, dialog.getByRole("button", { name: "Plan" }));
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByTestId("action-plan")).toContainText(
+    `nsenter --mount=/proc/${mnt.pid}/ns/mnt umount -- ${pin}`,
+  );
+  await expect(dialog.getByLabel(`Type ${id} to confirm`)).toBeFocused();
+  await page.keyboard.type(id);
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByTestId("action-outcome")).toHaveAttribute("data-status", "succeeded");
+  await shot(page, "pin-removed");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(leaked).toHaveCount(0);
+  expect(readFileSync(`/proc/${mnt.pid}/mountinfo`, "utf8")).not.toContain(pin);
+});
+
+test("a plan that fails validation keeps the form, with the problem next to its field", async ({ browser }) => {
+  const page = await logInAs(browser, token("operator", `${world.prefix}-val`));
+  const initial = page.locator('[data-testid="stack-card"]', { has: page.getByText("initial stack") });
+  await initial.getByRole("button", { name: "New stack…" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Stack name").fill("123");
+  await dialog.getByRole("button", { name: "Plan" }).click();
+  await expect(dialog.getByTestId("field-error")).toContainText("not all digits");
+  await expect(dialog.getByLabel("Stack name")).toHaveValue("123");
+  await expect(dialog.getByLabel("Stack name")).toHaveAttribute("aria-invalid", "true");
+  await expect(dialog.getByTestId("field-error")).not.toContainText("params.");
+  await shot(page, "action-validation");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
 });

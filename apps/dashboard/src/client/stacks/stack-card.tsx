@@ -4,6 +4,7 @@ import Link from "next/link";
 import type { StackCard as Card } from "../../lib/stack-cards";
 import { StackActions } from "../actions/stack-actions";
 import { Badge } from "../ui";
+import { HowToFree } from "./how-to-free";
 
 function LinkRow({ link, base, titles }: { link: NetLink; base: string; titles: ReadonlyMap<string, string> }) {
   return (
@@ -158,6 +159,7 @@ export function StackCardView({
           ))}
         </ul>
       )}
+      <HowToFree card={card} />
       {card.stack ? (
         <StackDetail stack={card.stack} base={base} titles={titles} />
       ) : (
