@@ -17,7 +17,7 @@ function pinnedStack(inv: Inventory, ref: string, pinPath: string): FoundStack {
     ns,
     stack: inv.netstacks?.find((s) => s.ns === ns.id) ?? null,
     target: { via: "path", path: pinPath, inode: ns.inode },
-    label: stackLabel(ns),
+    label: stackLabel(ns, inv),
   };
 }
 

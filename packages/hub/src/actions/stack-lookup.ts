@@ -4,6 +4,7 @@ import {
   type Namespace,
   type NetStack,
   NSFS_PATH_PATTERN,
+  resolveNamespaceName,
   STACK_ID_PATTERN,
   type StackTarget,
 } from "@nsatlas/protocol";
@@ -18,8 +19,14 @@ export interface FoundStack {
   label: string;
 }
 
-export function stackLabel(ns: Namespace): string {
-  return ns.initial ? "initial" : (ns.names[0] ?? `unnamed (${ns.inode})`);
+/** A stack as plans and messages name it: the one resolver's name (netns name, pod, container,
+ * pin path, …), as the dashboard shows it. */
+export function stackLabel(ns: Namespace, inv: Inventory): string {
+  if (ns.initial) return "initial";
+  if (ns.names[0]) return ns.names[0];
+  const byPid = new Map(inv.processes.map((p) => [p.pid, p]));
+  const sandbox = inv.netstacks?.find((s) => s.ns === ns.id)?.sandbox;
+  return resolveNamespaceName(ns, (pid) => byPid.get(pid), sandbox).name;
 }
 
 /** An nsfs path to a stack without a name, from one of its holders. Processes first (always
@@ -58,7 +65,7 @@ export function findStack(inv: Inventory, ref: string): FoundStack {
     ns,
     target,
     stack: inv.netstacks?.find((s) => s.ns === ns.id) ?? null,
-    label: stackLabel(ns),
+    label: stackLabel(ns, inv),
   });
   if (ref === "initial") {
     const ns = nets.find((n) => n.initial);

@@ -27,9 +27,11 @@ export function NewStackForm({ onDraft, errors, pending }: FormProps) {
       }}
     >
       <TextField label="Stack name" value={name} maxLength={64} error={errors.name} onChange={setName} />
-      <p className="text-xs text-slate-500">
-        1–64 of A–Z a–z 0–9 _ . -, not starting with “.”, not all digits, not “initial”.
-      </p>
+      {!errors.name && (
+        <p className="text-xs text-slate-500">
+          1–64 of A–Z a–z 0–9 _ . -, not starting with “.”, not all digits, not “initial”.
+        </p>
+      )}
       <FormError error={errors[""]} />
       <PlanButton disabled={name === ""} pending={pending} />
     </form>
