@@ -49,55 +49,37 @@ function pinStep(
   };
 }
 
+type ProcessRef = Extract<Holder, { kind: "fd" | "socket" | "task" | "children" }>;
+
+/** How a process's reference holds a stack, in words. */
+function refDetail(h: ProcessRef): string {
+  switch (h.kind) {
+    case "fd":
+      return `holds it open as fd ${h.fd}`;
+    case "socket":
+      return `has a socket made in it (fd ${h.fd})`;
+    case "task":
+      return `has a thread (${h.tid}) inside it`;
+    case "children":
+      return "unshared it for the children it has not started yet";
+  }
+}
+
 /** What keeps `ns` alive besides processes inside it, each with its fix, pins first. */
 export function freeingSteps(ns: Namespace, inv: Inventory): FreeingStep[] {
   const byPid = new Map(inv.processes.map((p) => [p.pid, p]));
   const pins: FreeingStep[] = [];
   const others: FreeingStep[] = [];
   for (const h of ns.holders) {
-    switch (h.kind) {
-      case "bindmount":
-        pins.push(pinStep(h, inv, byPid));
-        break;
-      case "fd":
-        others.push({
-          kind: "process-ref",
-          holder: h.kind,
-          who: who(h.pid, byPid),
-          detail: `holds it open as fd ${h.fd}`,
-          command: `kill ${h.pid}`,
-        });
-        break;
-      case "socket":
-        others.push({
-          kind: "process-ref",
-          holder: h.kind,
-          who: who(h.pid, byPid),
-          detail: `has a socket made in it (fd ${h.fd})`,
-          command: `kill ${h.pid}`,
-        });
-        break;
-      case "task":
-        others.push({
-          kind: "process-ref",
-          holder: h.kind,
-          who: who(h.pid, byPid),
-          detail: `has a thread (${h.tid}) inside it`,
-          command: `kill ${h.pid}`,
-        });
-        break;
-      case "children":
-        others.push({
-          kind: "process-ref",
-          holder: h.kind,
-          who: who(h.pid, byPid),
-          detail: "unshared it for the children it has not started yet",
-          command: `kill ${h.pid}`,
-        });
-        break;
-      case "process":
-        break;
-    }
+    if (h.kind === "bindmount") pins.push(pinStep(h, inv, byPid));
+    else if (h.kind !== "process")
+      others.push({
+        kind: "process-ref",
+        holder: h.kind,
+        who: who(h.pid, byPid),
+        detail: refDetail(h),
+        command: `kill ${h.pid}`,
+      });
   }
   return [...pins, ...others];
 }
