@@ -40,17 +40,20 @@ export function documentViolation(
   status: number,
   contentType: string | null,
   body: string,
+  /** Only the status line and headers were read: the body is not checked. */
+  o: { headOnly?: boolean } = {},
 ): string | null {
   const route = table.find((r) => r.binding.method === method && r.re.test(pathname));
   if (!route) return null;
   const where = `${method} ${pathname} (${route.binding.path}) answered ${status}`;
   const entry = doc.paths[route.binding.path]?.[method.toLowerCase()]?.responses[String(status)];
   if (!entry) return `${where}, a status the document does not list`;
-  if (!entry.content) return body.length === 0 ? null : `${where} with a body the document does not describe`;
+  if (!entry.content)
+    return body.length === 0 || o.headOnly ? null : `${where} with a body the document does not describe`;
   const media = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const described = entry.content[media];
   if (!described) return `${where} as ${JSON.stringify(media)}, not one of ${Object.keys(entry.content).join(", ")}`;
-  if (media !== "application/json") return null;
+  if (media !== "application/json" || o.headOnly) return null;
   const key = `${route.binding.path} ${method} ${status}`;
   let validate = compiled.get(key);
   if (!validate) {
