@@ -64,6 +64,20 @@ describe("the API registry", () => {
     }
   });
 
+  it("keeps the statuses of the guarded routes and inventory's `at`", () => {
+    const paths = document().paths as Record<
+      string,
+      Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, unknown> }>
+    >;
+    expect(Object.keys(paths["/api/v1/actions/{planId}/confirm"]?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "400", "401", "403", "404", "409", "413", "503", "504"]),
+    );
+    expect(Object.keys(paths["/api/v1/hosts/{id}"]?.delete?.responses ?? {})).toEqual(
+      expect.arrayContaining(["204", "401", "403", "404"]),
+    );
+    expect(paths["/api/v1/hosts/{id}/inventory"]?.get?.parameters?.map((p) => p.name)).toEqual(["id", "at"]);
+  });
+
   it("states the action timeout that is set (NSATLAS_ACTION_TIMEOUT), not a fixed one", () => {
     const timeout = (doc: Doc) =>
       (doc.paths["/api/v1/actions/{planId}/confirm"]?.post?.responses["504"] as { description?: string } | undefined)
