@@ -11,7 +11,14 @@ function schemaOf(schema: z.ZodType, io: "input" | "output"): Record<string, unk
 }
 
 const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } };
-const error = (description: string) => ({ description, content: errorContent });
+const header = (description: string, type = "string") => ({ description, schema: { type } });
+/** 429 and 503 say when to try again. */
+const RETRY_AFTER = { "Retry-After": header("seconds to wait before trying again", "integer") };
+const error = (status: ErrorStatus, description: string) => ({
+  description,
+  ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
+  content: errorContent,
+});
 
 /** What any route may answer besides its own errors. */
 const GENERAL: Partial<Record<ErrorStatus, string>> = {
@@ -67,20 +74,26 @@ function errorResponses(op: AnyOperation, o: DocumentOptions): Record<string, un
       const mine = own[status];
       const text = typeof mine === "function" ? mine(o) : mine;
       const also = general[status];
-      return [String(status), error(text && also && status !== 403 ? `${text}; or ${also}` : (text ?? also ?? ""))];
+      return [
+        String(status),
+        error(status, text && also && status !== 403 ? `${text}; or ${also}` : (text ?? also ?? "")),
+      ];
     }),
   );
 }
 
 function success(op: AnyOperation, binding: RestBinding<unknown, unknown>): Record<string, unknown> {
   const status = binding.success ?? 200;
-  if (status === 204) return { "204": { description: binding.answers } };
+  const headers = binding.headers
+    ? { headers: Object.fromEntries(Object.entries(binding.headers).map(([name, what]) => [name, header(what)])) }
+    : {};
+  if (status === 204) return { "204": { description: binding.answers, ...headers } };
   const json = binding.media?.json ?? true;
   const content: Record<string, unknown> = json
     ? { "application/json": { schema: schemaOf(op.output, "output") } }
     : {};
   for (const type of binding.media?.other ?? []) content[type] = { schema: { type: "string" } };
-  return { [String(status)]: { description: binding.answers, content } };
+  return { [String(status)]: { description: binding.answers, ...headers, content } };
 }
 
 function operationEntry(op: AnyOperation, binding: RestBinding<unknown, unknown>, o: DocumentOptions) {

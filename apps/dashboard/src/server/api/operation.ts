@@ -25,6 +25,9 @@ export interface Call<I> {
 /** A REST request as an input parser sees it. */
 export interface RestRequest {
   req: IncomingMessage;
+  /** For a parser that must look something up before it reads the query (today's order of
+   * errors: an unknown host is 404 whatever the query says). */
+  services: ApiServices;
   params: Record<string, string>;
   query: URLSearchParams;
 }
@@ -47,6 +50,8 @@ export interface RestBinding<I, O> {
   success?: 200 | 204;
   /** What the success answer is, for the document. */
   answers: string;
+  /** Headers of the success answer worth stating (name → what it carries). */
+  headers?: Record<string, string>;
   query?: Record<string, QueryParameter>;
   /** The request body's schema (JSON), for the document; the parser reads it. */
   body?: z.ZodType;

@@ -78,7 +78,7 @@ export function createRestRouter(
         params[n] = decodeComponent(m?.[i + 1] ?? "", "the path");
       });
       try {
-        const input = await binding.input({ req, params, query: url.searchParams });
+        const input = await binding.input({ req, services, params, query: url.searchParams });
         const output = await op.handle({ services, input, principal, sourceIp, req });
         const answer = binding.reply && !(output instanceof RestResponse) ? binding.reply(output, input) : output;
         await send(res, answer, binding.success ?? 200);

@@ -85,6 +85,7 @@ export const exportAudit = defineOperation({
     method: "GET",
     path: "/api/v1/audit/export",
     answers: "every row, as a file to download",
+    headers: { "Content-Disposition": 'attachment; filename="nsatlas-audit-<time>.json|csv"' },
     query: { format: { description: "json (default) or csv", schema: z.enum(["json", "csv"]) } },
     media: { other: ["text/csv"] },
     errors: { 400: "bad format", ...readers },

@@ -15,9 +15,11 @@ const windowQuery: Record<string, QueryParameter> = {
   from: { description: "start: ISO-8601 or epoch ms (default: 24 h before `to`)", schema: z.string() },
   to: { description: "end: ISO-8601 or epoch ms (default: now)", schema: z.string() },
 };
-function windowOf({ params, query }: RestRequest) {
+/** The host (404 when unknown, before the query is read) and the window of a REST request. */
+function windowOf({ params, query, services }: RestRequest) {
+  const hostId = knownHost(services.fleet, services.guarded.history, params.id ?? "");
   const to = timeParam(query, "to", Date.now());
-  return { hostId: params.id ?? "", from: timeParam(query, "from", to - DAY), to };
+  return { hostId, from: timeParam(query, "from", to - DAY), to };
 }
 
 export const historyEvents = defineOperation({
@@ -99,6 +101,7 @@ export const hostReport = defineOperation({
     method: "GET",
     path: "/api/v1/hosts/{id}/report",
     answers: "the report",
+    headers: { "Content-Disposition": 'with format=csv: attachment; filename="nsatlas-report-<host>-<from>.csv"' },
     query: { ...windowQuery, format: { description: "json (default) or csv", schema: z.enum(["json", "csv"]) } },
     media: { other: ["text/csv"] },
     errors: { 400: "bad from, to or format", 403: "not an admin or auditor", 404: "unknown host" },

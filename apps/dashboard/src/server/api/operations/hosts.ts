@@ -81,10 +81,13 @@ export const getInventory = defineOperation({
       },
     },
     errors: { 400: "bad `at`", 404: "no such host, or no snapshot yet" },
-    input: ({ params, query }) => ({
-      id: params.id ?? "",
-      at: query.has("at") ? timeParam(query, "at", Date.now()) : null,
-    }),
+    input: ({ params, query, services }) => {
+      const id = params.id ?? "";
+      if (!query.has("at")) return { id, at: null };
+      // As of T: a host the history knows, then T (404 before 400, as ever).
+      knownHost(services.fleet, services.guarded.history, id);
+      return { id, at: timeParam(query, "at", Date.now()) };
+    },
   },
 });
 

@@ -73,7 +73,8 @@ export const login = defineOperation({
     method: "POST",
     path: "/api/v1/session",
     success: 204,
-    answers: "logged in: the session cookie is in Set-Cookie",
+    answers: "logged in",
+    headers: { "Set-Cookie": `the session cookie (${SESSION_COOKIE}; HttpOnly, SameSite=Strict, 12 h)` },
     body: Login,
     errors: {
       400: 'not {"token": "…"}',
@@ -116,7 +117,8 @@ export const logout = defineOperation({
     method: "DELETE",
     path: "/api/v1/session",
     success: 204,
-    answers: "logged out: the cookie is cleared",
+    answers: "logged out",
+    headers: { "Set-Cookie": "the session cookie, cleared" },
     input: () => undefined,
   },
 });
