@@ -36,5 +36,5 @@ export interface ApiServices {
   sessionEnded(): void;
   auditHostRemoval(event: HostRemovalEvent): void;
   /** The OpenAPI document of this server (it states its settings, e.g. the action timeout). */
-  openApi: unknown;
+  openApi: Record<string, unknown>;
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { HttpError } from "../../http-error.js";
 import { defineOperation } from "../operation.js";
 import { RestResponse } from "../rest-response.js";
 
@@ -26,8 +25,8 @@ export const metrics = defineOperation({
   trpc: false,
   input: z.void(),
   output: z.string(),
-  async handle({ services, principal }) {
-    if (principal?.role === "agent") throw new HttpError(403, "FORBIDDEN", "agent tokens cannot read metrics");
+  // Agent tokens are refused by `admit` (403 AGENT_TOKEN), as on every authenticated route.
+  async handle({ services }) {
     return new RestResponse(200, { "content-type": services.metrics.contentType }, await services.metrics.render());
   },
   rest: {
@@ -48,7 +47,7 @@ export const openApi = defineOperation({
   trpc: false,
   input: z.void(),
   output: z.record(z.string(), z.unknown()),
-  handle: ({ services }) => services.openApi as Record<string, unknown>,
+  handle: ({ services }) => services.openApi,
   rest: { method: "GET", path: "/api/v1/openapi.json", answers: "the document", input: () => undefined },
 });
 
