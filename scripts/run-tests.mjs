@@ -9,7 +9,13 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  NEXT_TELEMETRY_DISABLED: "1",
+  REDOCLY_TELEMETRY: "off",
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+};
 const out = mkdtempSync(join(tmpdir(), "nsatlas-test-"));
 let passed = 0;
 let failed = 0;
@@ -38,6 +44,8 @@ function countVitest(file) {
 const only = process.argv.slice(2);
 const want = (s) => only.length === 0 || only.includes(s);
 if (want("lint") && !step("lint (biome)", bin("biome"), ["check", "."])) failed += 1;
+// The committed OpenAPI document (redocly.yaml: recommended rules, telemetry off), offline.
+if (want("lint") && !step("lint (redocly, OpenAPI)", bin("redocly"), ["lint", "--format=stylish"])) failed += 1;
 if (want("typecheck") && !step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]))
   failed += 1;
 // "deploy" (images built and run under a dockerd of its own) runs only when named.

@@ -29,7 +29,7 @@ function HostsView() {
   const path = usePathname();
   const params = useSearchParams();
   const queryClient = useQueryClient();
-  const hosts = useQuery(trpc.hosts.list.queryOptions());
+  const hosts = useQuery(trpc.hosts.list.queryOptions(undefined, { select: (d) => d.hosts }));
   const me = useQuery(trpc.session.me.queryOptions());
   const [error, setError] = useState<string | null>(null);
   const filters = params.getAll("label");

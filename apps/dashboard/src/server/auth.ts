@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { type Role, sameSecret, type TokenStore } from "@nsatlas/hub";
-import { unavailable } from "./rest/http-error.js";
+import { unavailable } from "./http-error.js";
 
 /** Who made a request: a stored token, or the never-stored NSATLAS_ADMIN_TOKEN. */
 export interface Principal {

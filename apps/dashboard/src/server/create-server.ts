@@ -8,28 +8,23 @@ import { type ActionService, type AuditLog, FleetStore, openDatabase, SessionSto
 import type { ActionResultFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
+import type { ApiServices } from "./api/api-services.js";
+import { openApiDocument } from "./api/openapi-document.js";
+import { operations } from "./api/registry.js";
 import { auditTokenChanges, openAuditLog, scheduleCheckpoints } from "./audit-setup.js";
 import { createAuthenticator } from "./auth.js";
 import { createCredentialWatch } from "./credential-watch.js";
 import { ensureDataDir } from "./data-dir.js";
-import { guardRequest, guardUpgrade, requestUrl } from "./edge.js";
+import { guardRequest, guardUpgrade, requestUrl, sendJson } from "./edge.js";
 import type { Settings } from "./env.js";
 import { createGuardedServices } from "./guarded-services.js";
+import { HttpError, unavailable } from "./http-error.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { createPromMetrics } from "./prom-metrics.js";
 import { createRefusalLimits } from "./refusal-limits.js";
 import { createRequestAuthenticator, readCookie, SESSION_COOKIE } from "./request-auth.js";
-import { actionRoutes } from "./rest/action-routes.js";
-import { auditRoutes } from "./rest/audit-routes.js";
-import { historyRoutes, inventoryAtHandler } from "./rest/history-routes.js";
-import { hostRoutes } from "./rest/host-routes.js";
-import { HttpError, unavailable } from "./rest/http-error.js";
-import { metricsRoutes } from "./rest/metrics-routes.js";
-import { openApiRoute } from "./rest/openapi.js";
-import { createRouter, sendJson } from "./rest/router.js";
-import { searchRoutes } from "./rest/search-routes.js";
-import { sessionRoutes } from "./rest/session-routes.js";
+import { createRestRouter } from "./rest/router.js";
 import { applySecurityHeaders } from "./security-headers.js";
 import { newServerMetrics } from "./server-metrics.js";
 import { attachTrpc, TRPC_WS_PATH } from "./trpc/attach.js";
@@ -137,25 +132,19 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   actionResult = (hostId, r) => guarded.actions.dispatcher.receive(hostId, r);
   const checkpoints = scheduleCheckpoints(audit, guarded.settings.auditCheckpointMs, log);
   auditAgent = guarded.auditAgent;
-  const router = createRouter(
-    [
-      { method: "GET", path: "/healthz", public: true, handle: () => ({ ok: true }) },
-      ...sessionRoutes(auth, sessions, audit, { ended: () => watch.sweep(), refusals }),
-      ...hostRoutes(fleet, {
-        auditHostRemoval: guarded.auditHostRemoval,
-        inventoryAt: inventoryAtHandler(fleet, guarded.history),
-      }),
-      ...searchRoutes(fleet),
-      ...metricsRoutes(promMetrics),
-      ...actionRoutes(guarded.actions),
-      ...auditRoutes(audit, guarded.verifyAudit),
-      ...historyRoutes(fleet, guarded.history, audit),
-      openApiRoute(),
-    ],
-    (req) => requestAuth.principal(req),
-    guarded.guardRoute,
-  );
-  const trpc = attachTrpc(fleet, requestAuth, guarded, watch);
+  const services: ApiServices = {
+    fleet,
+    guarded,
+    auth,
+    sessions,
+    refusals,
+    metrics: promMetrics,
+    sessionEnded: () => watch.sweep(),
+    auditHostRemoval: guarded.auditHostRemoval,
+    openApi: openApiDocument(operations, { actionTimeoutMs: guarded.settings.actionTimeoutMs }),
+  };
+  const router = createRestRouter(operations, services, (req) => requestAuth.principal(req));
+  const trpc = attachTrpc(services, requestAuth, watch);
   // Set when close() begins: requests and upgrades then get 503 + Retry-After, never a
   // credential refusal that an agent would take as final.
   let draining = false;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { badRequest, HttpError } from "./http-error.js";
 import type { Logger } from "./logger.js";
-import { badRequest, HttpError } from "./rest/http-error.js";
 
 /** A JSON response that no cache keeps. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

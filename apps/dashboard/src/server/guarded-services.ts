@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import {
   ActionService,
   type AuditInput,
@@ -10,23 +9,17 @@ import {
 } from "@nsatlas/hub";
 import type { AuditVerification, HubFrame } from "@nsatlas/protocol";
 import type { AgentAuditEvent } from "./agent-ingest.js";
+import type { GuardedServices, HostRemovalEvent } from "./api/api-services.js";
 import { AUDIT_ANCHOR_FILE } from "./audit-setup.js";
-import type { Principal } from "./auth.js";
 import { dataPath } from "./data-dir.js";
 import { GUARD_DEFAULTS, type GuardSettings } from "./env.js";
 import type { Logger } from "./logger.js";
 import { createMutationGuard } from "./mutation-guard.js";
-import type { HostRemovalEvent } from "./rest/host-routes.js";
-import { HttpError } from "./rest/http-error.js";
-import type { Route } from "./rest/router.js";
-import type { GuardedServices } from "./trpc/init.js";
 
 const HOUR = 3_600_000;
 
 export interface GuardedWiring extends GuardedServices {
   settings: GuardSettings;
-  /** REST mutation gate for the router. */
-  guardRoute: (principal: Principal, req: IncomingMessage, route: Route) => void;
   /** Agent connects/disconnects/refusals as audit rows. */
   auditAgent: (e: AgentAuditEvent) => void;
   auditHostRemoval: (e: HostRemovalEvent) => void;
@@ -130,10 +123,6 @@ export function createGuardedServices(o: {
     audit,
     history,
     verifyAudit,
-    guardRoute(principal, req, route) {
-      const denial = guard.deny(principal, `${route.method} ${route.path}`, req.socket.remoteAddress ?? null);
-      if (denial) throw new HttpError(403, denial.code, denial.message);
-    },
     auditAgent(e) {
       // Sockets close after the database at shutdown: those disconnects go unrecorded.
       if (closed) return;

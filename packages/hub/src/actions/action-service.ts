@@ -36,7 +36,7 @@ export interface ActionServiceOptions {
   /** NSATLAS_READ_ONLY: the whole dashboard refuses to act. */
   readOnly: boolean;
   planTtlMs: number;
-  /** How long a confirmed action waits for the agent (the REST contract says 30 s). */
+  /** How long a confirmed action waits for the agent before a timeout (NSATLAS_ACTION_TIMEOUT; REST 504). */
   timeoutMs: number;
   now?: () => number;
   /** Told how each action ended (for the nsatlas_actions_total metric). */

@@ -16,7 +16,9 @@ function href(m: { hostId: string; stack: { id: string } | null; pid?: number; k
 function Results() {
   const q = useSearchParams().get("q") ?? "";
   const trpc = useTRPC();
-  const res = useQuery(trpc.search.query.queryOptions({ q }, { enabled: q.trim().length > 0 }));
+  const res = useQuery(
+    trpc.search.query.queryOptions({ q }, { enabled: q.trim().length > 0, select: (d) => d.matches }),
+  );
   if (!q.trim()) return <Empty>Type a name, pid, command, IP, port (:22), interface or inode in the box above.</Empty>;
   if (res.isPending) return <Loading what="results" />;
   if (res.error) return <ErrorNote error={res.error} />;

@@ -1,7 +1,32 @@
+import { type RawReply, rawHttp as sendRaw } from "@nsatlas/test-world";
 import { WebSocket } from "ws";
+import { documentViolation } from "./openapi-check.js";
 
-export { type RawReply, rawHttp } from "@nsatlas/test-world";
+export type { RawReply };
 
+/** test-world's rawHttp, with the answer checked against the OpenAPI document like every
+ * `fetch` of the tests (`checked-fetch.ts`) when the request line names an operation; a
+ * head-only read checks the status and media type, not the body it did not read. */
+export async function rawHttp(
+  port: number,
+  bytes: string | Buffer,
+  o: { timeoutMs?: number; headOnly?: boolean } = {},
+): Promise<RawReply | null> {
+  const reply = await sendRaw(port, bytes, o);
+  const line = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/.exec(bytes.toString("latin1"));
+  if (!reply || !line?.[1] || !line[2]?.startsWith("/")) return reply;
+  let pathname: string;
+  try {
+    pathname = new URL(line[2], "http://localhost").pathname;
+  } catch {
+    return reply; // not a request target: no operation, the edge's 400
+  }
+  const type = reply.headers["content-type"] ?? null;
+  const headOnly = o.headOnly ?? false;
+  const violation = documentViolation(line[1], pathname, reply.status, type, headOnly ? "" : reply.body, { headOnly });
+  if (violation) throw new Error(`REST answer off the OpenAPI document: ${violation}`);
+  return reply;
+}
 /** A websocket client speaking tRPC's JSON-RPC by hand (no tRPC client: the wire is the test). */
 export class RawTrpcSocket {
   readonly ws: WebSocket;

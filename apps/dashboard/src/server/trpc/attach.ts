@@ -1,15 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { FleetStore } from "@nsatlas/hub";
 import { CloseCode } from "@nsatlas/protocol";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
+import type { ApiServices } from "../api/api-services.js";
 import { originAllowed } from "../auth.js";
 import type { CredentialWatch } from "../credential-watch.js";
+import { HttpError } from "../http-error.js";
 import type { RequestAuthenticator } from "../request-auth.js";
-import { HttpError } from "../rest/http-error.js";
-import type { GuardedServices, TrpcContext } from "./init.js";
+import { sourceIpOf } from "../request-meta.js";
+import type { TrpcContext } from "./init.js";
 import { appRouter } from "./root.js";
 import { boundOutput } from "./ws-backpressure.js";
 
@@ -21,18 +22,14 @@ export const MAX_TRPC_BODY_BYTES = 512 * 1024;
 /** tRPC over HTTP (queries, mutations) and over a websocket (subscriptions), sharing one
  * context factory. The credential is checked on every call (an open websocket outlives a
  * revoked token); browser websockets must come from this server's own Origin. */
-export function attachTrpc(
-  fleet: FleetStore,
-  auth: RequestAuthenticator,
-  guarded: GuardedServices,
-  watch: CredentialWatch,
-) {
+export function attachTrpc(services: ApiServices, auth: RequestAuthenticator, watch: CredentialWatch) {
   const context = (req: IncomingMessage, ws: WebSocket | null): TrpcContext => ({
     authenticate: () => auth.principal(req),
     unauthorized: () => ws?.close(CloseCode.unauthorized, "credential revoked or session ended"),
-    fleet,
-    guarded,
-    sourceIp: req.socket.remoteAddress ?? null,
+    fleet: services.fleet,
+    services,
+    req,
+    sourceIp: sourceIpOf(req),
   });
   const http = createHTTPHandler({
     router: appRouter,

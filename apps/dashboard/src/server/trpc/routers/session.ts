@@ -1,7 +1,8 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { authedProcedure } from "../init.js";
+import { whoAmI } from "../../api/operations/session.js";
+import { queryOf } from "../init.js";
 
 export const sessionRouter = {
   /** Who is logged in (the UI shows it and hides what the role may not do). */
-  me: authedProcedure.query(({ ctx }) => ({ name: ctx.principal.name, role: ctx.principal.role })),
+  me: queryOf(whoAmI),
 } satisfies TRPCRouterRecord;

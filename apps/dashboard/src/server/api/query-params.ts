@@ -1,4 +1,4 @@
-import { HttpError } from "./http-error.js";
+import { HttpError } from "../http-error.js";
 
 /** A time parameter: ISO-8601 ("2026-03-01T10:00:00Z") or milliseconds since the epoch. */
 export function timeParam(query: URLSearchParams, name: string, fallback: number): number {

@@ -1,11 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { FleetStore } from "@nsatlas/hub";
 import { describe, expect, it } from "vitest";
-import type { Principal } from "../auth.js";
-import { minimalInventory } from "../testing/minimal-inventory.js";
-import { type HostRemovalEvent, hostRoutes, hostSummary, labelFilter } from "./host-routes.js";
-import { HttpError } from "./http-error.js";
-import { RestResponse, type Route } from "./router.js";
+import type { Principal } from "../../auth.js";
+import { HttpError } from "../../http-error.js";
+import { minimalInventory } from "../../testing/minimal-inventory.js";
+import type { ApiServices, HostRemovalEvent } from "../api-services.js";
+import { hostSummary, labelFilter } from "../host-summary.js";
+import { RestResponse } from "../rest-response.js";
+import { removeHost } from "./hosts.js";
 
 function fleetWithHost(id: string, labels: Record<string, string>, now: () => number = Date.now) {
   const fleet = new FleetStore({ now });
@@ -24,10 +26,11 @@ function fleetWithHost(id: string, labels: Record<string, string>, now: () => nu
   return { fleet, session };
 }
 
-function call(route: Route | undefined, principal: Principal | null, params: Record<string, string> = {}) {
-  if (!route) throw new Error("no such route");
+/** The removal's handler with only what it uses: the fleet and the audit hook. */
+function remove(fleet: FleetStore, audit: (e: HostRemovalEvent) => void, principal: Principal, id: string) {
+  const services = { fleet, auditHostRemoval: audit } as Partial<ApiServices> as ApiServices;
   const req = { socket: { remoteAddress: "127.0.0.1" } } as unknown as IncomingMessage;
-  return route.handle({ req, params, query: new URLSearchParams(), principal });
+  return removeHost.handle({ services, input: { id }, principal, sourceIp: "127.0.0.1", req });
 }
 
 describe("labelFilter", () => {
@@ -61,24 +64,21 @@ describe("hostSummary", () => {
   });
 });
 
-describe("DELETE /api/v1/hosts/{id}", () => {
+describe("hosts.remove (DELETE /api/v1/hosts/{id})", () => {
   const admin: Principal = { name: "root", role: "admin" };
   const operator: Principal = { name: "op", role: "operator" };
-  const del = (routes: Route[]) => routes.find((r) => r.method === "DELETE" && r.path === "/api/v1/hosts/{id}");
 
-  it("is for admins only, and audits the request before removing", () => {
+  it("is for admins only, and audits the request before removing", async () => {
     const { fleet } = fleetWithHost("h1", {});
     const events: Array<Pick<HostRemovalEvent, "result" | "hostId">> = [];
-    const routes = hostRoutes(fleet, {
-      auditHostRemoval: (e) => {
-        events.push({ result: e.result, hostId: e.hostId });
-        if (e.result === "requested") expect(fleet.host("h1")).toBeDefined();
-      },
-    });
-    expect(() => call(del(routes), operator, { id: "h1" })).toThrow(expect.objectContaining({ status: 403 }));
+    const audit = (e: HostRemovalEvent) => {
+      events.push({ result: e.result, hostId: e.hostId });
+      if (e.result === "requested") expect(fleet.host("h1")).toBeDefined();
+    };
+    expect(() => remove(fleet, audit, operator, "h1")).toThrow(expect.objectContaining({ status: 403 }));
     expect(fleet.host("h1")).toBeDefined();
-    expect(() => call(del(routes), admin, { id: "nope" })).toThrow(expect.objectContaining({ status: 404 }));
-    const res = call(del(routes), admin, { id: "h1" });
+    expect(() => remove(fleet, audit, admin, "nope")).toThrow(expect.objectContaining({ status: 404 }));
+    const res = await remove(fleet, audit, admin, "h1");
     expect(res).toBeInstanceOf(RestResponse);
     expect((res as RestResponse).status).toBe(204);
     expect(fleet.host("h1")).toBeUndefined();
@@ -92,12 +92,10 @@ describe("DELETE /api/v1/hosts/{id}", () => {
 
   it("removes nothing when the audit log cannot record the request", () => {
     const { fleet } = fleetWithHost("h1", {});
-    const routes = hostRoutes(fleet, {
-      auditHostRemoval: () => {
-        throw new Error("disk full");
-      },
-    });
-    expect(() => call(del(routes), admin, { id: "h1" })).toThrow("disk full");
+    const audit = () => {
+      throw new Error("disk full");
+    };
+    expect(() => remove(fleet, audit, admin, "h1")).toThrow("disk full");
     expect(fleet.host("h1")).toBeDefined();
   });
 });
