@@ -12,6 +12,8 @@ export const PG_LOCK = {
   audit: 7_016_002,
   firstAdmin: 7_016_003,
   historyPrune: 7_016_004,
+  /** With a host's hash as the second key (the two-int form, a space of its own). */
+  historyHost: 7_016,
 } as const;
 
 /** The channel on which a revoked token or an ended session is announced to every replica. */
@@ -28,6 +30,8 @@ export interface PgDatabaseOptions {
 export interface PgDatabase {
   pool: PgPool;
   url: string;
+  /** Runs fn in one transaction. */
+  transaction<T>(fn: (c: PgClient) => Promise<T>): Promise<T>;
   /** Runs fn in one transaction holding the advisory lock `key` until it ends. */
   locked<T>(key: number, fn: (c: PgClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -121,6 +125,7 @@ export async function openPgDatabase(url: string, o: PgDatabaseOptions = {}): Pr
   return {
     pool,
     url,
+    transaction: (fn) => transaction(pool, fn),
     locked: (key, fn) =>
       transaction(pool, async (c) => {
         await c.query("SELECT pg_advisory_xact_lock($1)", [key]);
