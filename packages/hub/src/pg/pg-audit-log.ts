@@ -34,6 +34,9 @@ async function headOf(q: PgQueryable): Promise<AuditHead | null> {
  * Pruning and checkpoints take the same lock. The anchor file is this replica's last append. */
 export class PgAuditLog implements AuditStorage {
   readonly #now: () => Date;
+  /** This replica's appends, one after another: only one of its connections waits for the
+   * database lock at a time, the rest wait here (a burst never exhausts the pool). */
+  #tail: Promise<unknown> = Promise.resolve();
   constructor(
     private readonly db: PgDatabase,
     private readonly o: AuditLogOptions,
@@ -59,10 +62,17 @@ export class PgAuditLog implements AuditStorage {
 
   /** Appends one row (committed before the anchor names it); throws and writes nothing when
    * the database cannot store it. */
-  async append(e: AuditInput): Promise<AuditEvent> {
-    const event = await this.db.locked(PG_LOCK.audit, (c) => this.#appendLocked(c, e));
-    this.#moveAnchor(event);
-    return event;
+  append(e: AuditInput): Promise<AuditEvent> {
+    return this.#serial(() => this.db.locked(PG_LOCK.audit, (c) => this.#appendLocked(c, e)));
+  }
+
+  #serial(write: () => Promise<AuditEvent>): Promise<AuditEvent> {
+    const run = this.#tail.then(write, write).then((event) => {
+      this.#moveAnchor(event);
+      return event;
+    });
+    this.#tail = run.catch(() => {});
+    return run;
   }
 
   head(): Promise<AuditHead | null> {

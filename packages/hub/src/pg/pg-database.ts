@@ -48,18 +48,31 @@ export function redactedUrl(url: string): string {
   }
 }
 
+/** A connection that dies between two queries of a transaction (a server restart) emits
+ * 'error' outside any query: it is noted here, and the connection is discarded on release
+ * rather than handed to the next caller. */
 async function transaction<T>(pool: PgPool, fn: (c: PgClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  c.on("error", onError);
   try {
     await c.query("BEGIN");
     const out = await fn(c);
     await c.query("COMMIT");
     return out;
   } catch (err) {
-    await c.query("ROLLBACK").catch(() => {});
+    if (!broken) {
+      await c.query("ROLLBACK").catch((e: Error) => {
+        broken = e;
+      });
+    }
     throw err;
   } finally {
-    c.release();
+    c.off("error", onError);
+    c.release(broken);
   }
 }
 
