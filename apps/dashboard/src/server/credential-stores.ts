@@ -57,12 +57,16 @@ export async function openCredentialStores(
   const pg = await openPgDatabase(database.url, {
     onError: (err) => log.warn(`database: ${err.message}`),
   });
+  const changes = pgCredentialChanges(database.url, log);
   return {
     tokens: new PgTokenStore(pg, undefined, onChange),
     sessions: new PgSessionStore(pg),
-    changes: pgCredentialChanges(database.url, log),
+    changes,
     pg,
     shared: true,
-    close: () => pg.close(),
+    close: async () => {
+      changes.close();
+      await pg.close();
+    },
   };
 }

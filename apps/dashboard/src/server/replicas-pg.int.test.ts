@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { loadOrCreateAuditKey, loadOrCreateSigningKey } from "@nsatlas/hub";
-import { startPostgres, type TestPostgres } from "@nsatlas/test-world";
+import { rawHttp, startPostgres, type TestPostgres } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "./create-server.js";
 import type { DatabaseSettings } from "./env.js";
@@ -153,6 +153,25 @@ describe("dashboard replicas on one PostgreSQL", () => {
     ]);
     expect(down.map((r) => r.status)).toEqual([503, 503, 503]);
     expect(down[0]?.headers.get("retry-after")).not.toBeNull();
+    const trpc = await get(b, "/api/trpc/hosts.list", operator);
+    expect(trpc.status).toBe(503);
+    // An agent's upgrade is refused with 503 before the handshake: it retries, as after 1013.
+    const agentToken = `Authorization: Bearer ${operator}`;
+    const upgrade = await rawHttp(
+      a.port,
+      [
+        "GET /agent HTTP/1.1",
+        "Host: 127.0.0.1",
+        agentToken,
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "",
+        "",
+      ].join("\r\n"),
+    );
+    expect(upgrade?.status).toBe(503);
     // The env admin token needs no database: it still reads the fleet.
     expect((await get(a, "/api/v1/hosts", TEST_ADMIN_TOKEN)).status).toBe(200);
     await pg.start();
@@ -167,5 +186,27 @@ describe("dashboard replicas on one PostgreSQL", () => {
     expect(rows).toHaveLength(ok);
     expect(new Set(rows.map((r) => (r.params as { i: number }).i)).size).toBe(ok);
     expect(await verifyWithCli(url, a.dataDir)).toMatchObject({ code: 0 });
+  });
+
+  it("refuses to start on a database that lacks the row its data dir anchored, or with another audit key", async () => {
+    const url = pg.database("anchored");
+    const [a] = await replicas(url, 1);
+    if (!a) throw new Error("one replica");
+    await a.audit.append({ actor: "t", action: "test.anchor", result: "ok" });
+    await a.close();
+    // The same data dir against an empty database: its anchored rows are not there.
+    await expect(startTestServer({ dataDir: a.dataDir, database: database(pg.database("emptied")) })).rejects.toThrow(
+      /no audit rows|rows were lost/,
+    );
+    const otherKeys = mkdtempSync(join(tmpdir(), "nsatlas-test-keys-"));
+    try {
+      loadOrCreateAuditKey(join(otherKeys, "audit.key"));
+      const other = { ...database(url), auditKeyFile: join(otherKeys, "audit.key") };
+      await expect(startTestServer({ dataDir: join(otherKeys, "data"), database: other })).rejects.toThrow(
+        /not the key of this audit log/,
+      );
+    } finally {
+      rmSync(otherKeys, { recursive: true, force: true });
+    }
   });
 });
