@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { loadOrCreateAuditKey, loadOrCreateSigningKey } from "@nsatlas/hub";
-import { rawHttp, startPostgres, type TestPostgres } from "@nsatlas/test-world";
+import { rawUpgrade, startPostgres, type TestPostgres } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "./create-server.js";
 import type { DatabaseSettings } from "./env.js";
@@ -156,21 +156,7 @@ describe("dashboard replicas on one PostgreSQL", () => {
     const trpc = await get(b, "/api/trpc/hosts.list", operator);
     expect(trpc.status).toBe(503);
     // An agent's upgrade is refused with 503 before the handshake: it retries, as after 1013.
-    const agentToken = `Authorization: Bearer ${operator}`;
-    const upgrade = await rawHttp(
-      a.port,
-      [
-        "GET /agent HTTP/1.1",
-        "Host: 127.0.0.1",
-        agentToken,
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        "Sec-WebSocket-Version: 13",
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-        "",
-        "",
-      ].join("\r\n"),
-    );
+    const upgrade = await rawUpgrade(a.port, "/agent", [`Authorization: Bearer ${operator}`]);
     expect(upgrade?.status).toBe(503);
     // The env admin token needs no database: it still reads the fleet.
     expect((await get(a, "/api/v1/hosts", TEST_ADMIN_TOKEN)).status).toBe(200);

@@ -1,4 +1,5 @@
 import type { AuditEvent } from "@nsatlas/protocol";
+import { auditRowCells } from "./audit-row.js";
 
 const HEADER = [
   "seq",
@@ -37,25 +38,7 @@ export function csvLine(cells: ReadonlyArray<string | number | null>): string {
 }
 
 function auditCsvRow(e: AuditEvent): string {
-  return csvLine([
-    e.seq,
-    e.ts,
-    e.actor,
-    e.role,
-    e.sourceIp,
-    e.requestId,
-    e.action,
-    e.target.host,
-    e.target.namespace,
-    e.target.name,
-    JSON.stringify(e.params),
-    e.planHash,
-    e.result,
-    e.error,
-    e.prevHash,
-    e.hash,
-    e.digest,
-  ]);
+  return csvLine(auditRowCells(e, JSON.stringify(e.params)));
 }
 
 /** Audit rows as CSV (params as their JSON text), header first. */

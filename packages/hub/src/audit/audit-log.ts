@@ -43,6 +43,17 @@ export interface AuditLogOptions {
 
 const warnAnchor = (err: Error) => process.emitWarning(`cannot move the audit anchor: ${err.message}`, "AuditAnchor");
 
+/** Writes the anchor of a log's options after a committed append (none without a path); a
+ * failed write (full disk) does not undo the row: it is reported. */
+export function moveAnchor(o: AuditLogOptions, head: AuditAnchor & { digest: string }): void {
+  if (o.anchorPath === null) return;
+  try {
+    writeAnchor(o.anchorPath, head);
+  } catch (err) {
+    (o.onAnchorError ?? warnAnchor)(err as Error);
+  }
+}
+
 /** The append-only, hash-chained audit log in the hub's SQLite database. Several processes
  * (the server and the `nsatlas` CLI) may append: each append takes SQLite's write lock first
  * (BEGIN IMMEDIATE), so reading the head and inserting the next row is one step. */
@@ -68,12 +79,7 @@ export class AuditLog implements AuditStorage {
    * order: the anchor may then lag the head by a row, which verification accepts. A failed
    * write (full disk) does not undo the committed row; it is reported. */
   #moveAnchor(head: AuditAnchor & { digest: string }): void {
-    if (this.o.anchorPath === null) return;
-    try {
-      writeAnchor(this.o.anchorPath, head);
-    } catch (err) {
-      (this.o.onAnchorError ?? warnAnchor)(err as Error);
-    }
+    moveAnchor(this.o, head);
   }
 
   #appendLocked(e: AuditInput, head = this.head()): AuditEvent {

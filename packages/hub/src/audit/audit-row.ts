@@ -160,6 +160,12 @@ export const AUDIT_INSERT_COLUMNS = [
 
 /** A new event as the values of one INSERT (params as canonical JSON). */
 export function auditInsertValues(e: AuditEvent): (string | number | null)[] {
+  return auditRowCells(e, canonicalJson((e.params ?? {}) as JsonValue));
+}
+
+/** An event's fields in AUDIT_INSERT_COLUMNS order (also the export's CSV columns), with
+ * params as the given text. */
+export function auditRowCells(e: AuditEvent, params: string): (string | number | null)[] {
   return [
     e.seq,
     e.ts,
@@ -171,7 +177,7 @@ export function auditInsertValues(e: AuditEvent): (string | number | null)[] {
     e.target.host,
     e.target.namespace,
     e.target.name,
-    canonicalJson((e.params ?? {}) as JsonValue),
+    params,
     e.planHash,
     e.result,
     e.error,

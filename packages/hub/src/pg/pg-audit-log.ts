@@ -1,7 +1,7 @@
 import { createPublicKey } from "node:crypto";
 import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditVerification } from "@nsatlas/protocol";
-import { type AuditAnchor, writeAnchor } from "../audit/audit-files.js";
-import type { AuditHead, AuditLogOptions } from "../audit/audit-log.js";
+import type { AuditAnchor } from "../audit/audit-files.js";
+import { type AuditHead, type AuditLogOptions, moveAnchor } from "../audit/audit-log.js";
 import {
   AUDIT_INSERT_COLUMNS,
   type AuditDbRow,
@@ -19,8 +19,6 @@ import { PG_LOCK, type PgDatabase, type PgQueryable } from "./pg-database.js";
 const INSERT = `INSERT INTO audit (${AUDIT_INSERT_COLUMNS.join(", ")})
   VALUES (${AUDIT_INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})`;
 const CHECKPOINT_COLUMNS = 'SELECT key_id AS "keyId", seq, ts, digest, signature FROM audit_checkpoints';
-
-const warnAnchor = (err: Error) => process.emitWarning(`cannot move the audit anchor: ${err.message}`, "AuditAnchor");
 
 async function headOf(q: PgQueryable): Promise<AuditHead | null> {
   const r = await q.query<AuditHead>("SELECT seq, hash, digest, ts FROM audit ORDER BY seq DESC LIMIT 1");
@@ -52,12 +50,7 @@ export class PgAuditLog implements AuditStorage {
   }
 
   #moveAnchor(head: AuditAnchor & { digest: string }): void {
-    if (this.o.anchorPath === null) return;
-    try {
-      writeAnchor(this.o.anchorPath, head);
-    } catch (err) {
-      (this.o.onAnchorError ?? warnAnchor)(err as Error);
-    }
+    moveAnchor(this.o, head);
   }
 
   /** Appends one row (committed before the anchor names it); throws and writes nothing when
