@@ -14,6 +14,7 @@ import type { RunningServer } from "./create-server.js";
 import type { DatabaseSettings } from "./env.js";
 import { connectForgedAgent } from "./testing/forged-agent.js";
 import { minimalInventory } from "./testing/minimal-inventory.js";
+import { RawTrpcSocket } from "./testing/raw-http.js";
 import { eventually } from "./testing/rest-client.js";
 import { removeDataDir, startTestServer, TEST_ADMIN_TOKEN } from "./testing/test-server.js";
 
@@ -122,6 +123,25 @@ describe("dashboard replicas on one PostgreSQL", () => {
     await a.tokens.revoke("agent-x");
     expect(await agent.closed).toBe(4401);
     expect((await get(b, "/api/v1/hosts", secret)).status).toBe(401);
+  });
+
+  it("a session opened on one replica works on another; logging out there closes its tRPC socket here (4401)", async () => {
+    const url = pg.database("session_across");
+    const [a, b] = await replicas(url, 2);
+    if (!a || !b) throw new Error("two replicas");
+    const secret = await a.tokens.create("op-web", "operator");
+    const login = await fetch(`${a.url}/api/v1/session`, { method: "POST", body: JSON.stringify({ token: secret }) });
+    expect(login.status).toBe(204);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const s = new RawTrpcSocket(`${b.url.replace("http", "ws")}/api/trpc-ws`, { Cookie: cookie, Origin: b.url });
+    await s.opened;
+    expect((await s.call("query", "session.me"))?.result).toBeDefined();
+    const out = await fetch(`${a.url}/api/v1/session`, {
+      method: "DELETE",
+      headers: { Cookie: cookie, Origin: a.url },
+    });
+    expect(out.status).toBe(204);
+    expect((await s.closed).code).toBe(4401);
   });
 
   it("while PostgreSQL is down requests answer 503 (never 401), and after its restart they recover with no audit row lost or duplicated", async () => {
