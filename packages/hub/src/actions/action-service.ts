@@ -12,7 +12,7 @@ import {
 } from "@nsatlas/protocol";
 import type { AuditInput, AuditSink } from "../audit/audit-log.js";
 import type { FleetStore, HostRecord } from "../fleet-store.js";
-import type { PlanStorage } from "../storage.js";
+import { type PlanStorage, settle } from "../storage.js";
 import type { Role } from "../token-store.js";
 import { mutationDenial } from "./access-policy.js";
 import { ActionDispatcher, type ActionSender } from "./action-dispatcher.js";
@@ -57,14 +57,12 @@ export class ActionService {
     this.dispatcher = new ActionDispatcher({ send: o.send, onLate: (id, r) => this.#recordLate(id, r) });
   }
 
+  #row(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">): AuditInput {
+    return { actor: meta.actor.name, role: meta.actor.role, sourceIp: meta.sourceIp, requestId: meta.requestId, ...e };
+  }
+
   async #audit(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">) {
-    return await this.o.audit.append({
-      actor: meta.actor.name,
-      role: meta.actor.role,
-      sourceIp: meta.sourceIp,
-      requestId: meta.requestId,
-      ...e,
-    });
+    return await this.o.audit.append(this.#row(meta, e));
   }
 
   async #deny(
@@ -296,15 +294,19 @@ export class ActionService {
     const ctx = this.#late.get(requestId);
     if (!ctx) return;
     this.#late.delete(requestId);
-    // A late answer arrives on its own (no request waits): a failed append is reported.
-    this.#audit(ctx.meta, {
+    // A late answer arrives on its own frame: an embedded log's failure throws into the
+    // frame's handler (which closes the socket, 1011); a later one is reported.
+    const row = this.#row(ctx.meta, {
       action: ctx.plan.action.type,
       target: { host: ctx.plan.hostId, namespace: ctx.plan.impact.stacks[0] ?? null, name: ctx.plan.confirm },
       planHash: ctx.plan.planHash,
       params: { command: r.command, writes: r.writes, exitCode: r.exitCode, durationMs: r.durationMs },
       result: `late-${r.status}`,
       error: resultError(ctx.plan, r),
-    }).catch((err: Error) => process.emitWarning(`cannot record a late action result: ${err.message}`, "AuditLog"));
+    });
+    settle(this.o.audit.append(row), (err) =>
+      process.emitWarning(`cannot record a late action result: ${err.message}`, "AuditLog"),
+    );
   }
 }
 
