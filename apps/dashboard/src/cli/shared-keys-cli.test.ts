@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readAuditKey, readSigningKey } from "@nsatlas/hub";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureOutput } from "../server/testing/captured-output.js";
 import { run } from "./main.js";
 
 let dir: string;
@@ -10,23 +11,14 @@ let out: string;
 let err: string;
 
 async function cli(env: Record<string, string>, ...argv: string[]): Promise<number> {
-  out = "";
-  err = "";
   const saved = { ...process.env };
   Object.assign(process.env, env);
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
+  const output = captureOutput();
   try {
     return await run(argv);
   } finally {
-    e.mockRestore();
-    o.mockRestore();
+    output.restore();
+    ({ out, err } = output.text);
     process.env = saved;
   }
 }
