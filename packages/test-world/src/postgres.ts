@@ -99,6 +99,12 @@ export async function startPostgres(): Promise<TestPostgres> {
     await exited;
   }
 
+  // A worker torn down before its afterAll (a killed run) still removes the server and its dir.
+  const onExit = () => {
+    child?.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  };
+  process.once("exit", onExit);
   try {
     execFileSync(join(BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"], {
       ...asPostgres,
@@ -109,7 +115,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     psql("CREATE DATABASE nsatlas");
   } catch (err) {
     await stop();
-    rmSync(dir, { recursive: true, force: true });
+    process.off("exit", onExit);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     throw err;
   }
   return {
@@ -125,7 +132,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     start,
     async destroy() {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      process.off("exit", onExit);
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
