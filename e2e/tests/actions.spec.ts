@@ -103,7 +103,7 @@ test("an operator creates and deletes a stack with typed confirmations; an audit
 async function tabTo(page: Page, target: ReturnType<Page["locator"]>, most = 400): Promise<void> {
   for (let i = 0; i < most; i++) {
     await page.keyboard.press("Tab");
-    if (await target.evaluate((el) => el === document.activeElement)) return;
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return;
   }
   throw new Error(`no tab stop reached ${target} in ${most} presses`);
 }

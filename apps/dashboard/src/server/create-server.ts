@@ -4,15 +4,16 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type ActionService, type AuditLog, FleetStore, openDatabase, SessionStore, TokenStore } from "@nsatlas/hub";
+import { type ActionService, type AuditStorage, FleetStore, openDatabase, type TokenStorage } from "@nsatlas/hub";
 import type { ActionResultFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
 import type { ApiServices } from "./api/api-services.js";
 import { openApiDocument } from "./api/openapi-document.js";
 import { operations } from "./api/registry.js";
-import { auditTokenChanges, openAuditLog, scheduleCheckpoints } from "./audit-setup.js";
+import { auditTokenChanges, openAuditLog, openPgAuditLog, scheduleCheckpoints } from "./audit-setup.js";
 import { createAuthenticator } from "./auth.js";
+import { openCredentialStores, sharedStores } from "./credential-stores.js";
 import { createCredentialWatch } from "./credential-watch.js";
 import { ensureDataDir } from "./data-dir.js";
 import { guardRequest, guardUpgrade, requestUrl, sendJson } from "./edge.js";
@@ -40,11 +41,11 @@ export interface RunningServer {
   url: string;
   port: number;
   fleet: FleetStore;
-  tokens: TokenStore;
+  tokens: TokenStorage;
   adminToken: { secret: string | null; created: boolean; source: string };
   localAgent: LocalAgent | null;
   /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
-  audit: AuditLog;
+  audit: AuditStorage;
   actions: ActionService;
   /** Writes the pending aggregated refusal rows now (tests; the server does it each minute). */
   flushRefusals(): void;
@@ -69,23 +70,37 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const { settings } = o;
   const dataDir = ensureDataDir(settings.dataDir);
   const db = openDatabase(join(dataDir, "nsatlas.db"));
-  // Issue 6: the audit log first, so that even the admin token made below is an event.
-  let audit: AuditLog;
+  let audit: AuditStorage | null = null;
+  const auditTokenChange = auditTokenChanges(() => audit, "system", null);
+  let sweepSockets = () => {};
+  let stores: Awaited<ReturnType<typeof openCredentialStores>>;
   try {
-    audit = openAuditLog(db, dataDir, { info: (l) => log.info(`audit: ${l}`), warn: (l) => log.warn(`audit: ${l}`) });
+    stores = await openCredentialStores(settings.database ?? null, db, log, (change) => {
+      const recorded = auditTokenChange(change);
+      // A revoked or rotated token's open sockets close now (4401), not at their next call.
+      if (change.kind !== "create") sweepSockets();
+      return recorded;
+    });
   } catch (err) {
     db.close();
     throw err;
   }
-  const watch = createCredentialWatch(db, log);
-  const auditTokenChange = auditTokenChanges(() => audit, "system", null);
-  const tokens = new TokenStore(db, undefined, (change) => {
-    auditTokenChange(change);
-    // A revoked or rotated token's open sockets close now (4401), not at their next call.
-    if (change.kind !== "create") watch.sweep();
-  });
-  const adminToken = ensureAdminToken(tokens, dataDir, settings.adminToken);
-  const sessions = new SessionStore(db);
+  // The audit log before any token is made, so that even the first admin token is an event.
+  try {
+    const notes = { info: (l: string) => log.info(`audit: ${l}`), warn: (l: string) => log.warn(`audit: ${l}`) };
+    audit =
+      stores.pg && settings.database
+        ? await openPgAuditLog(stores.pg, settings.database, dataDir, notes)
+        : openAuditLog(db, dataDir, notes);
+  } catch (err) {
+    db.close();
+    await stores.close();
+    throw err;
+  }
+  const { tokens, sessions } = stores;
+  const watch = createCredentialWatch(stores.changes, log);
+  sweepSockets = () => void watch.sweep();
+  const adminToken = await ensureAdminToken(tokens, dataDir, settings.adminToken, stores.shared);
   const auth = createAuthenticator(tokens, settings.adminToken, settings.fleetToken);
   const requestAuth = createRequestAuthenticator(auth, sessions, tokens, settings.adminToken !== null);
   const metrics = newServerMetrics();
@@ -124,6 +139,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     audit,
     fleet,
     settings: settings.guard,
+    shared: sharedStores(stores.pg),
     sendToSession: (id, frame) => ingest.send(id, frame),
     aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
     countAction: (result) => promMetrics.countAction(result),
@@ -139,7 +155,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     sessions,
     refusals,
     metrics: promMetrics,
-    sessionEnded: () => watch.sweep(),
+    sessionEnded: () => void watch.sweep(),
     auditHostRemoval: guarded.auditHostRemoval,
     openApi: openApiDocument(operations, { actionTimeoutMs: guarded.settings.actionTimeoutMs }),
   };
@@ -185,7 +201,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
 
   let localAgent: LocalAgent | null = null;
   if (settings.localAgent) {
-    localAgent = startLocalAgent({
+    localAgent = await startLocalAgent({
       tokens,
       dataDir,
       // Over TLS the local agent checks the certificate like any agent: it must name this
@@ -224,8 +240,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await closed;
       guarded.close();
-      checkpoints.stop();
+      await checkpoints.stop();
       db.close();
+      await stores.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import {
 } from "@nsatlas/protocol";
 import type { AuditInput, AuditSink } from "../audit/audit-log.js";
 import type { FleetStore, HostRecord } from "../fleet-store.js";
+import { type PlanStorage, settle } from "../storage.js";
 import type { Role } from "../token-store.js";
 import { mutationDenial } from "./access-policy.js";
 import { ActionDispatcher, type ActionSender } from "./action-dispatcher.js";
@@ -39,6 +40,8 @@ export interface ActionServiceOptions {
   /** How long a confirmed action waits for the agent before a timeout (NSATLAS_ACTION_TIMEOUT; REST 504). */
   timeoutMs: number;
   now?: () => number;
+  /** Where plans wait for confirmation (default: in this process's memory). */
+  plans?: PlanStorage;
   /** Told how each action ended (for the nsatlas_actions_total metric). */
   onOutcome?: (result: "succeeded" | "failed" | "refused" | "timeout") => void;
 }
@@ -46,39 +49,47 @@ export interface ActionServiceOptions {
 /** Plan → confirm → execute. Every step that is refused, and every request and its outcome,
  * is an audit row; the request row is written before the frame leaves (no row, no action). */
 export class ActionService {
-  readonly plans: PlanStore;
+  readonly plans: PlanStorage;
   readonly dispatcher: ActionDispatcher;
   readonly #late = new Map<string, { plan: StoredPlan; meta: ActionRequestMeta }>();
 
   constructor(private readonly o: ActionServiceOptions) {
-    this.plans = new PlanStore({ ttlMs: o.planTtlMs, ...(o.now ? { now: o.now } : {}) });
+    this.plans = o.plans ?? new PlanStore({ ttlMs: o.planTtlMs, ...(o.now ? { now: o.now } : {}) });
     this.dispatcher = new ActionDispatcher({ send: o.send, onLate: (id, r) => this.#recordLate(id, r) });
   }
 
-  #audit(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">) {
-    return this.o.audit.append({
-      actor: meta.actor.name,
-      role: meta.actor.role,
-      sourceIp: meta.sourceIp,
-      requestId: meta.requestId,
-      ...e,
-    });
+  #row(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">): AuditInput {
+    return { actor: meta.actor.name, role: meta.actor.role, sourceIp: meta.sourceIp, requestId: meta.requestId, ...e };
   }
 
-  #deny(meta: ActionRequestMeta, action: string, target: AuditInput["target"], code: string, message: string): never {
-    this.#audit(meta, { action, target, result: "denied", error: `${code}: ${message}` });
+  async #audit(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">) {
+    return await this.o.audit.append(this.#row(meta, e));
+  }
+
+  async #deny(
+    meta: ActionRequestMeta,
+    action: string,
+    target: AuditInput["target"],
+    code: string,
+    message: string,
+  ): Promise<never> {
+    await this.#audit(meta, { action, target, result: "denied", error: `${code}: ${message}` });
     this.o.onOutcome?.("refused");
     throw new ActionError("forbidden", code, message);
   }
 
   /** The host, if it can take an action from this principal now; throws otherwise. */
-  #actionableHost(meta: ActionRequestMeta, hostId: string, action: string): HostRecord & { inventory: Inventory } {
+  async #actionableHost(
+    meta: ActionRequestMeta,
+    hostId: string,
+    action: string,
+  ): Promise<HostRecord & { inventory: Inventory }> {
     const denial = mutationDenial(meta.actor.role, this.o.readOnly);
-    if (denial) this.#deny(meta, action, { host: hostId }, denial.code, denial.message);
+    if (denial) await this.#deny(meta, action, { host: hostId }, denial.code, denial.message);
     const host = this.o.fleet.host(hostId);
     if (!host) throw new ActionError("not-found", "NO_SUCH_HOST", `no host ${JSON.stringify(hostId)}`);
     const refusal = hostRefusal(host);
-    if (refusal) this.#deny(meta, action, { host: hostId }, refusal.code, refusal.message);
+    if (refusal) await this.#deny(meta, action, { host: hostId }, refusal.code, refusal.message);
     if (this.o.fleet.stateOf(host) !== "connected") {
       throw new ActionError("unavailable", "AGENT_OFFLINE", `the agent of ${hostId} is not connected`);
     }
@@ -100,14 +111,14 @@ export class ActionService {
   }
 
   /** A dry run of `body` ({type, params}) on a host, kept for confirmation. */
-  plan(meta: ActionRequestMeta, hostId: string, body: unknown): PlanResponse {
+  async plan(meta: ActionRequestMeta, hostId: string, body: unknown): Promise<PlanResponse> {
     const rawType = (body as { type?: unknown } | null)?.type;
     const typeName = typeof rawType === "string" && /^[a-zA-Z.]{1,32}$/.test(rawType) ? rawType : "action";
-    const host = this.#actionableHost(meta, hostId, typeName);
+    const host = await this.#actionableHost(meta, hostId, typeName);
     const parsed = Action.safeParse(body);
     if (!parsed.success) {
       const message = firstIssue(parsed.error);
-      this.#audit(meta, {
+      await this.#audit(meta, {
         action: typeName,
         target: { host: hostId },
         result: "invalid",
@@ -121,7 +132,7 @@ export class ActionService {
       planned = planAction(host.inventory, action);
     } catch (err) {
       if (err instanceof ActionError) {
-        this.#audit(meta, {
+        await this.#audit(meta, {
           action: action.type,
           target: { host: hostId },
           params: auditParams(action),
@@ -131,8 +142,8 @@ export class ActionService {
       }
       throw err;
     }
-    const plan = this.plans.add({ owner: meta.actor.name, hostId, action, ...planned });
-    this.#audit(meta, {
+    const plan = await this.plans.add({ owner: meta.actor.name, hostId, action, ...planned });
+    await this.#audit(meta, {
       action: action.type,
       target: { host: hostId, namespace: planned.impact.stacks[0] ?? null, name: confirmText(action) },
       params: auditParams(action),
@@ -155,14 +166,14 @@ export class ActionService {
 
   /** The plan a confirm names, if this user typed its text before it expired and it was not
    * used; every refusal (wrong text, another user's plan, replay, expired) is an audit row. */
-  #checkConfirm(meta: ActionRequestMeta, planId: string, body: unknown) {
+  async #checkConfirm(meta: ActionRequestMeta, planId: string, body: unknown): Promise<StoredPlan> {
     try {
       const parsed = ConfirmRequest.safeParse(body);
       if (!parsed.success) throw new ActionError("invalid", "BAD_REQUEST", 'expected {"confirm": "<name>"}');
-      return this.plans.check(planId, meta.actor.name, parsed.data.confirm);
+      return await this.plans.check(planId, meta.actor.name, parsed.data.confirm);
     } catch (err) {
       if (err instanceof ActionError) {
-        this.#audit(meta, {
+        await this.#audit(meta, {
           action: "action.confirm",
           target: { name: planId },
           result: "denied",
@@ -177,9 +188,9 @@ export class ActionService {
   /** Confirms a plan with the typed text and runs it on the host's agent. */
   async confirm(meta: ActionRequestMeta, planId: string, body: unknown): Promise<ConfirmResponse> {
     const denial = mutationDenial(meta.actor.role, this.o.readOnly);
-    if (denial) this.#deny(meta, "action.confirm", { name: planId }, denial.code, denial.message);
-    const plan = this.#checkConfirm(meta, planId, body);
-    const host = this.#actionableHost(meta, plan.hostId, plan.action.type);
+    if (denial) await this.#deny(meta, "action.confirm", { name: planId }, denial.code, denial.message);
+    const plan = await this.#checkConfirm(meta, planId, body);
+    const host = await this.#actionableHost(meta, plan.hostId, plan.action.type);
     const target = { host: plan.hostId, namespace: plan.impact.stacks[0] ?? null, name: confirmText(plan.action) };
     // The plan must still describe what would run: a stack renamed or a holder gone since makes
     // another command, and the user confirmed this one.
@@ -191,13 +202,23 @@ export class ActionService {
       if (!(err instanceof ActionError)) throw err;
       why = err.message;
     }
-    this.plans.consume(plan);
+    // Single use across replicas: the one that flips `used` runs it; the others answer 409.
+    if (!(await this.plans.consume(plan))) {
+      await this.#audit(meta, {
+        action: "action.confirm",
+        target: { name: planId },
+        result: "denied",
+        error: "PLAN_USED: this plan was already confirmed: plan again",
+      });
+      this.o.onOutcome?.("refused");
+      throw new ActionError("conflict", "PLAN_USED", "this plan was already confirmed: plan again");
+    }
     if (
       again === null ||
       JSON.stringify([again.command, again.writes]) !== JSON.stringify([plan.command, plan.writes])
     ) {
       const message = `the host changed since the plan${why ? ` (${why})` : ""}: plan again`;
-      this.#audit(meta, {
+      await this.#audit(meta, {
         action: plan.action.type,
         target,
         planHash: plan.planHash,
@@ -207,7 +228,7 @@ export class ActionService {
       throw new ActionError("conflict", "PLAN_OUTDATED", message);
     }
     // No row, no action: if this append throws, the frame is never sent.
-    this.#audit(meta, {
+    await this.#audit(meta, {
       action: plan.action.type,
       target,
       params: auditParams(plan.action),
@@ -230,7 +251,7 @@ export class ActionService {
     } catch (err) {
       if (err instanceof ActionError) {
         const outcome = err.kind === "timeout" ? "timeout" : "failed";
-        this.#audit(meta, {
+        await this.#audit(meta, {
           action: plan.action.type,
           target,
           planHash: plan.planHash,
@@ -242,7 +263,7 @@ export class ActionService {
       throw err;
     }
     this.#late.delete(meta.requestId);
-    this.#audit(meta, {
+    await this.#audit(meta, {
       action: plan.action.type,
       target,
       planHash: plan.planHash,
@@ -274,7 +295,9 @@ export class ActionService {
     const ctx = this.#late.get(requestId);
     if (!ctx) return;
     this.#late.delete(requestId);
-    this.#audit(ctx.meta, {
+    // A late answer arrives on its own frame: an embedded log's failure throws into the
+    // frame's handler (which closes the socket, 1011); a later one is reported.
+    const row = this.#row(ctx.meta, {
       action: ctx.plan.action.type,
       target: {
         host: ctx.plan.hostId,
@@ -286,6 +309,9 @@ export class ActionService {
       result: `late-${r.status}`,
       error: resultError(ctx.plan, r),
     });
+    settle(this.o.audit.append(row), (err) =>
+      process.emitWarning(`cannot record a late action result: ${err.message}`, "AuditLog"),
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ActionService, AuditLog, FleetStore, HistoryStore, SessionStore } from "@nsatlas/hub";
+import type { ActionService, AuditStorage, FleetStore, HistoryStorage, SessionStorage } from "@nsatlas/hub";
 import type { AuditVerification } from "@nsatlas/protocol";
 import type { Authenticator, Principal } from "../auth.js";
 import type { MutationGuard } from "../mutation-guard.js";
@@ -9,8 +9,8 @@ import type { RefusalLimits } from "../refusal-limits.js";
 export interface GuardedServices {
   guard: MutationGuard;
   actions: ActionService;
-  audit: AuditLog;
-  history: HistoryStore;
+  audit: AuditStorage;
+  history: HistoryStorage;
   verifyAudit: () => Promise<AuditVerification>;
 }
 
@@ -28,13 +28,13 @@ export interface ApiServices {
   fleet: FleetStore;
   guarded: GuardedServices;
   auth: Authenticator;
-  sessions: SessionStore;
+  sessions: SessionStorage;
   /** Failed logins per source (429 beyond the limit), aggregated in the audit log. */
   refusals?: RefusalLimits;
   metrics: PromMetrics;
   /** A session was closed: its open websockets close with it. */
   sessionEnded(): void;
-  auditHostRemoval(event: HostRemovalEvent): void;
+  auditHostRemoval(event: HostRemovalEvent): unknown;
   /** The OpenAPI document of this server (it states its settings, e.g. the action timeout). */
   openApi: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import type { FleetStore, HistoryStore, HostRecord } from "@nsatlas/hub";
+import type { FleetStore, HistoryStorage, HostRecord } from "@nsatlas/hub";
 import type { HostSummary } from "@nsatlas/protocol";
 import { HttpError, notFound } from "../http-error.js";
 
@@ -43,7 +43,7 @@ export function labelFilter(values: readonly string[]): (labels: Record<string, 
 }
 
 /** The host must be known now or to the history (a host long gone still has a past). */
-export function knownHost(fleet: FleetStore, history: HistoryStore, id: string): string {
-  if (!fleet.host(id) && !history.knows(id)) throw notFound(`host ${JSON.stringify(id)}`);
+export async function knownHost(fleet: FleetStore, history: HistoryStorage, id: string): Promise<string> {
+  if (!fleet.host(id) && !(await history.knows(id))) throw notFound(`host ${JSON.stringify(id)}`);
   return id;
 }

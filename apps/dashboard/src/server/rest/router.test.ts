@@ -71,7 +71,7 @@ const change = defineOperation({
 });
 
 async function serve(ops: readonly AnyOperation[], principal: Principal) {
-  const router = createRestRouter(ops, services, () => principal);
+  const router = createRestRouter(ops, services, async () => principal);
   const server = createServer((req, res) => {
     router
       .handle(req, res)

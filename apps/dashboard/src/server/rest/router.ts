@@ -56,7 +56,7 @@ async function send(res: ServerResponse, answer: unknown, success: number): Prom
 export function createRestRouter(
   operations: readonly AnyOperation[],
   services: ApiServices,
-  authenticate: (req: IncomingMessage) => Principal | null,
+  authenticate: (req: IncomingMessage) => Promise<Principal | null>,
 ) {
   const table = restTable(operations);
   return {
@@ -69,7 +69,7 @@ export function createRestRouter(
       const route = matching.find((r) => r.binding.method === req.method);
       if (!route) throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method} not allowed here`);
       const { op, binding } = route;
-      const principal = authenticate(req);
+      const principal = await authenticate(req);
       const sourceIp = sourceIpOf(req);
       admit(op, principal, services, `${binding.method} ${binding.path}`, sourceIp);
       const m = route.re.exec(url.pathname);

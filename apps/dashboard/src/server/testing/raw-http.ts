@@ -2,6 +2,7 @@ import { type RawReply, rawHttp as sendRaw } from "@nsatlas/test-world";
 import { WebSocket } from "ws";
 import { documentViolation } from "./openapi-check.js";
 
+export { rawUpgrade } from "@nsatlas/test-world";
 export type { RawReply };
 
 /** test-world's rawHttp, with the answer checked against the OpenAPI document like every

@@ -13,7 +13,7 @@ import { HttpError } from "../http-error.js";
 export interface TrpcContext {
   /** Checks the request's credential now (each call: a websocket outlives a revoked token);
    * throws an HttpError when it cannot be checked (400 malformed, 503 unavailable). */
-  authenticate(): Principal | null;
+  authenticate(): Promise<Principal | null>;
   /** Ends the transport of a credential found dead (a websocket closes with 4401). */
   unauthorized(): void;
   fleet: FleetStore;
@@ -65,10 +65,10 @@ export const publicProcedure = t.procedure;
 
 /** The caller (bearer token or session cookie); the websocket of a credential found dead is
  * closed. */
-const withPrincipal = t.procedure.use(({ ctx, next }) => {
+const withPrincipal = t.procedure.use(async ({ ctx, next }) => {
   let principal: Principal | null;
   try {
-    principal = ctx.authenticate();
+    principal = await ctx.authenticate();
   } catch (err) {
     throw asTrpcError(err);
   }

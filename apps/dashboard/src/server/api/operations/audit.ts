@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { type AuditLog, auditExportText, yieldToEventLoop } from "@nsatlas/hub";
+import { type AuditStorage, auditExportChunks, yieldToEventLoop } from "@nsatlas/hub";
 import { AuditEvent, AuditPublicKey, AuditResponse, AuditVerification } from "@nsatlas/protocol";
 import { z } from "zod";
 import { HttpError } from "../../http-error.js";
@@ -12,9 +12,9 @@ const readers = { 403: "not an admin or auditor" } as const;
 
 /** The export as a stream: a page of rows per chunk, read only when the client takes the
  * previous one (backpressure), the event loop free between pages. */
-function exportStream(audit: AuditLog, format: "json" | "csv"): Readable {
+function exportStream(audit: AuditStorage, format: "json" | "csv"): Readable {
   async function* chunks(): AsyncGenerator<string> {
-    for (const chunk of auditExportText(audit.pages(100), format)) {
+    for await (const chunk of auditExportChunks(audit.pages(100), format)) {
       yield chunk;
       await yieldToEventLoop();
     }
@@ -31,7 +31,7 @@ export const listAudit = defineOperation({
   trpc: true,
   input: z.object({ since: z.number().int().nonnegative().default(0), limit: Limit.default(100) }),
   output: AuditResponse,
-  handle: ({ services, input }) => ({ events: services.guarded.audit.list(input.since, input.limit) }),
+  handle: async ({ services, input }) => ({ events: await services.guarded.audit.list(input.since, input.limit) }),
   rest: {
     method: "GET",
     path: "/api/v1/audit",
@@ -57,9 +57,9 @@ export const latestAudit = defineOperation({
   trpc: true,
   input: z.object({ limit: Limit }),
   output: z.array(AuditEvent),
-  handle: ({ services: { guarded }, input }) => {
-    const head = guarded.audit.head()?.seq ?? 0;
-    return guarded.audit.list(Math.max(0, head - input.limit), input.limit).reverse();
+  handle: async ({ services: { guarded }, input }) => {
+    const head = (await guarded.audit.head())?.seq ?? 0;
+    return (await guarded.audit.list(Math.max(0, head - input.limit), input.limit)).reverse();
   },
 });
 

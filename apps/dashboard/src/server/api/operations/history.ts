@@ -16,8 +16,8 @@ const windowQuery: Record<string, QueryParameter> = {
   to: { description: "end: ISO-8601 or epoch ms (default: now)", schema: z.string() },
 };
 /** The host (404 when unknown, before the query is read) and the window of a REST request. */
-function windowOf({ params, query, services }: RestRequest) {
-  const hostId = knownHost(services.fleet, services.guarded.history, params.id ?? "");
+async function windowOf({ params, query, services }: RestRequest) {
+  const hostId = await knownHost(services.fleet, services.guarded.history, params.id ?? "");
   const to = timeParam(query, "to", Date.now());
   return { hostId, from: timeParam(query, "from", to - DAY), to };
 }
@@ -31,9 +31,9 @@ export const historyEvents = defineOperation({
   trpc: true,
   input: Window.extend({ limit: z.number().int().min(1).max(50_000).default(5000) }),
   output: HistoryResponse,
-  handle: ({ services: { fleet, guarded }, input }) => {
-    const hostId = knownHost(fleet, guarded.history, input.hostId);
-    const { events, truncated } = guarded.history.events(hostId, input.from, input.to, input.limit);
+  handle: async ({ services: { fleet, guarded }, input }) => {
+    const hostId = await knownHost(fleet, guarded.history, input.hostId);
+    const { events, truncated } = await guarded.history.events(hostId, input.from, input.to, input.limit);
     return {
       hostId,
       from: new Date(input.from).toISOString(),
@@ -51,7 +51,7 @@ export const historyEvents = defineOperation({
       limit: { description: "at most this many events (default 5000)", schema: z.number().int().min(1).max(50_000) },
     },
     errors: { 400: "bad from, to or limit", 404: "unknown host" },
-    input: (r) => ({ ...windowOf(r), limit: intParam(r.query, "limit", 5000, 1, 50_000) }),
+    input: async (r) => ({ ...(await windowOf(r)), limit: intParam(r.query, "limit", 5000, 1, 50_000) }),
   },
 });
 
@@ -63,8 +63,8 @@ export const historyAt = defineOperation({
   trpc: true,
   input: z.object({ hostId: Host, at: Time }),
   output: InventoryAt,
-  handle: ({ services: { fleet, guarded }, input }) =>
-    guarded.history.inventoryAt(knownHost(fleet, guarded.history, input.hostId), input.at),
+  handle: async ({ services: { fleet, guarded }, input }) =>
+    guarded.history.inventoryAt(await knownHost(fleet, guarded.history, input.hostId), input.at),
 });
 
 export const historyDiff = defineOperation({
@@ -75,8 +75,8 @@ export const historyDiff = defineOperation({
   trpc: true,
   input: Window,
   output: HistoryDiff,
-  handle: ({ services: { fleet, guarded }, input }) =>
-    guarded.history.diff(knownHost(fleet, guarded.history, input.hostId), input.from, input.to),
+  handle: async ({ services: { fleet, guarded }, input }) =>
+    guarded.history.diff(await knownHost(fleet, guarded.history, input.hostId), input.from, input.to),
 });
 
 export const hostReport = defineOperation({
@@ -89,11 +89,11 @@ export const hostReport = defineOperation({
   trpc: true,
   input: Window.extend({ format: z.enum(["json", "csv"]).default("json").describe("REST only: the file's format") }),
   output: HostReport,
-  handle: ({ services: { fleet, guarded }, input }) =>
+  handle: async ({ services: { fleet, guarded }, input }) =>
     buildHostReport(
       guarded.history,
       guarded.audit,
-      knownHost(fleet, guarded.history, input.hostId),
+      await knownHost(fleet, guarded.history, input.hostId),
       input.from,
       input.to,
     ),
@@ -105,7 +105,10 @@ export const hostReport = defineOperation({
     query: { ...windowQuery, format: { description: "json (default) or csv", schema: z.enum(["json", "csv"]) } },
     media: { other: ["text/csv"] },
     errors: { 400: "bad from, to or format", 403: "not an admin or auditor", 404: "unknown host" },
-    input: (r) => ({ ...windowOf(r), format: choiceParam(r.query, "format", ["json", "csv"] as const, "json") }),
+    input: async (r) => ({
+      ...(await windowOf(r)),
+      format: choiceParam(r.query, "format", ["json", "csv"] as const, "json"),
+    }),
     reply: (report, input) => {
       if (input.format === "json") return report;
       const name = `nsatlas-report-${report.hostId}-${report.from.replaceAll(":", "-")}.csv`;

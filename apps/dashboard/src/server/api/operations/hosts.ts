@@ -63,8 +63,9 @@ export const getInventory = defineOperation({
   trpc: false,
   input: z.object({ id: z.string(), at: z.number().nullable() }),
   output: z.union([Inventory, InventoryAt]),
-  handle: ({ services: { fleet, guarded }, input }) => {
-    if (input.at !== null) return guarded.history.inventoryAt(knownHost(fleet, guarded.history, input.id), input.at);
+  handle: async ({ services: { fleet, guarded }, input }) => {
+    if (input.at !== null)
+      return guarded.history.inventoryAt(await knownHost(fleet, guarded.history, input.id), input.at);
     const host = fleet.host(input.id);
     if (!host) throw notFound(`host ${JSON.stringify(input.id)}`);
     if (!host.inventory) throw notFound(`inventory of host ${JSON.stringify(input.id)} (no snapshot yet)`);
@@ -81,11 +82,11 @@ export const getInventory = defineOperation({
       },
     },
     errors: { 400: "bad `at`", 404: "no such host, or no snapshot yet" },
-    input: ({ params, query, services }) => {
+    input: async ({ params, query, services }) => {
       const id = params.id ?? "";
       if (!query.has("at")) return { id, at: null };
       // As of T: a host the history knows, then T (404 before 400, as ever).
-      knownHost(services.fleet, services.guarded.history, id);
+      await knownHost(services.fleet, services.guarded.history, id);
       return { id, at: timeParam(query, "at", Date.now()) };
     },
   },
@@ -101,21 +102,21 @@ export const removeHost = defineOperation({
   trpc: false,
   input: z.object({ id: z.string() }),
   output: z.undefined(),
-  handle: ({ services: { fleet, auditHostRemoval }, input, principal, sourceIp }) => {
+  handle: async ({ services: { fleet, auditHostRemoval }, input, principal, sourceIp }) => {
     if (!principal) throw unauthorized();
     const event = { actor: principal, sourceIp, hostId: input.id };
     if (principal.role !== "admin") {
-      auditHostRemoval({ ...event, result: "denied" });
+      await auditHostRemoval({ ...event, result: "denied" });
       throw new HttpError(403, "FORBIDDEN", "only an admin may remove a host");
     }
     if (!fleet.host(event.hostId)) {
-      auditHostRemoval({ ...event, result: "not-found" });
+      await auditHostRemoval({ ...event, result: "not-found" });
       throw notFound(`host ${JSON.stringify(event.hostId)}`);
     }
-    auditHostRemoval({ ...event, result: "requested" });
+    await auditHostRemoval({ ...event, result: "requested" });
     // An agent still connected is disconnected (close 4410) and shows up again when it reconnects.
     fleet.remove(event.hostId);
-    auditHostRemoval({ ...event, result: "succeeded" });
+    await auditHostRemoval({ ...event, result: "succeeded" });
     return new RestResponse(204);
   },
   rest: {

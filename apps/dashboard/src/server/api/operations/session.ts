@@ -1,5 +1,6 @@
 import { ROLES, SESSION_TTL_MS } from "@nsatlas/hub";
 import { z } from "zod";
+import { checkingCredentials } from "../../auth.js";
 import { HttpError, unauthorized } from "../../http-error.js";
 import { readCookie, SESSION_COOKIE, sameOriginRequest } from "../../request-auth.js";
 import { defineOperation } from "../operation.js";
@@ -41,7 +42,7 @@ export const login = defineOperation({
     }
     const parsed = Login.safeParse(await readJsonBody(req, 4096));
     if (!parsed.success) throw new HttpError(400, "BAD_REQUEST", 'expected {"token": "…"}');
-    const p = auth.principal(parsed.data.token);
+    const p = await auth.principal(parsed.data.token);
     if (!p) {
       const denied = {
         ...row,
@@ -52,11 +53,11 @@ export const login = defineOperation({
       if (refusals) {
         refusals.failedLogin(source);
         refusals.record(source, "UNAUTHORIZED", denied);
-      } else audit.append(denied);
+      } else await audit.append(denied);
       throw new HttpError(401, "UNAUTHORIZED", "unknown or revoked token");
     }
     if (p.role === "agent") {
-      audit.append({
+      await audit.append({
         ...row,
         actor: p.name,
         role: p.role,
@@ -65,8 +66,8 @@ export const login = defineOperation({
       });
       throw new HttpError(403, "FORBIDDEN", "agent tokens cannot log in");
     }
-    const { secret } = sessions.open(p.name, p.role);
-    audit.append({ ...row, actor: p.name, role: p.role, result: "ok" });
+    const { secret } = await checkingCredentials(() => sessions.open(p.name, p.role));
+    await audit.append({ ...row, actor: p.name, role: p.role, result: "ok" });
     return new RestResponse(204, { "set-cookie": cookie(secret, SESSION_TTL_MS / 1000) });
   },
   rest: {
@@ -96,14 +97,14 @@ export const logout = defineOperation({
   trpc: false,
   input: z.void(),
   output: z.undefined(),
-  handle({ services: { sessions, sessionEnded, guarded }, req, principal, sourceIp }) {
+  async handle({ services: { sessions, sessionEnded, guarded }, req, principal, sourceIp }) {
     const secret = readCookie(req, SESSION_COOKIE);
     if (secret !== null) {
-      sessions.close(secret);
+      await checkingCredentials(() => sessions.close(secret));
       sessionEnded();
     }
     if (principal) {
-      guarded.audit.append({
+      await guarded.audit.append({
         action: "session.logout",
         actor: principal.name,
         role: principal.role,
