@@ -14,6 +14,8 @@ import { createCredentialWatch } from "./credential-watch.js";
 import { ensureDataDir } from "./data-dir.js";
 import { guardRequest, guardUpgrade, requestUrl } from "./edge.js";
 import type { Settings } from "./env.js";
+import { type FleetBus, startFleetBus } from "./fleet-bus/fleet-bus.js";
+import { readinessRoutes } from "./fleet-bus/readiness.js";
 import { createGuardedServices } from "./guarded-services.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
 import { consoleLogger, type Logger } from "./logger.js";
@@ -51,6 +53,8 @@ export interface RunningServer {
   /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
   audit: AuditLog;
   actions: ActionService;
+  /** The NATS bridge when NSATLAS_NATS_URL is set: replicas share the fleet. */
+  bus: FleetBus | null;
   /** Writes the pending aggregated refusal rows now (tests; the server does it each minute). */
   flushRefusals(): void;
   close(): Promise<void>;
@@ -123,6 +127,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   });
   closeAgentSession = ingest.closeSession;
   const refusals = createRefusalLimits(audit, { trustedProxies: settings.trustedProxies ?? [], log });
+  let bus: FleetBus | null = null;
   const guarded = createGuardedServices({
     db,
     dataDir,
@@ -130,16 +135,34 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     fleet,
     settings: settings.guard,
     sendToSession: (id, frame) => ingest.send(id, frame),
+    sendToReplica: (hostId, replica, frame) => bus?.sendAction(hostId, replica, frame) ?? false,
     aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
     countAction: (result) => promMetrics.countAction(result),
     log,
   });
-  actionResult = (hostId, r) => guarded.actions.dispatcher.receive(hostId, r);
+  bus = settings.nats
+    ? startFleetBus({
+        settings: settings.nats,
+        fleet,
+        log,
+        actionTimeoutMs: guarded.settings.actionTimeoutMs,
+        sendToLocal: (hostId, frame) => {
+          const id = fleet.host(hostId)?.sessionId;
+          return id != null && ingest.send(id, frame);
+        },
+        deliverResult: (hostId, r) => guarded.actions.dispatcher.receive(hostId, r),
+      })
+    : null;
+  actionResult = (hostId, r) => {
+    if (bus?.takeResult(hostId, r)) return;
+    guarded.actions.dispatcher.receive(hostId, r);
+  };
   const checkpoints = scheduleCheckpoints(audit, guarded.settings.auditCheckpointMs, log);
   auditAgent = guarded.auditAgent;
   const router = createRouter(
     [
       { method: "GET", path: "/healthz", public: true, handle: () => ({ ok: true }) },
+      ...readinessRoutes(() => ({ draining, bus })),
       ...sessionRoutes(auth, sessions, audit, { ended: () => watch.sweep(), refusals }),
       ...hostRoutes(fleet, {
         auditHostRemoval: guarded.auditHostRemoval,
@@ -222,12 +245,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     localAgent,
     audit,
     actions: guarded.actions,
+    bus,
     flushRefusals: () => refusals.flush(),
     async close() {
       draining = true;
       clearInterval(staleTimer);
       watch.close();
       await localAgent?.stop();
+      await bus?.close();
       ingest.close();
       trpc.close();
       refusals.close();

@@ -8,7 +8,7 @@ import {
   HistoryStore,
   readAnchor,
 } from "@nsatlas/hub";
-import type { AuditVerification, HubFrame } from "@nsatlas/protocol";
+import type { ActionFrame, AuditVerification, HubFrame } from "@nsatlas/protocol";
 import type { AgentAuditEvent } from "./agent-ingest.js";
 import { AUDIT_ANCHOR_FILE } from "./audit-setup.js";
 import type { Principal } from "./auth.js";
@@ -43,6 +43,8 @@ export function createGuardedServices(o: {
   settings: Partial<GuardSettings> | undefined;
   /** Sends a frame to a session's agent socket. */
   sendToSession: (sessionId: number, frame: HubFrame) => boolean;
+  /** Sends an action to a host whose agent another replica holds (fleet shared through NATS). */
+  sendToReplica?: (hostId: string, replica: string, frame: ActionFrame) => boolean;
   /** Aggregates a refusal of a connection without a valid credential (instead of one row each). */
   aggregateRefusal?: (row: AuditInput, source: string, reason: string) => void;
   /** Counts each action's outcome (nsatlas_actions_total). */
@@ -65,13 +67,15 @@ export function createGuardedServices(o: {
     ...(o.countAction ? { onOutcome: o.countAction } : {}),
     send: (hostId, frame) => {
       const host = fleet.host(hostId);
+      if (host?.replica) return o.sendToReplica?.(hostId, host.replica, frame) ?? false;
       return host?.sessionId != null && o.sendToSession(host.sessionId, frame);
     },
   });
   const unsubscribe = fleet.subscribe((e) => {
     if (e.kind === "inventory") {
-      const inv = fleet.host(e.hostId)?.inventory;
-      if (inv) history.record(e.hostId, inv);
+      // The replica that holds a host's agent records its history, once for all replicas.
+      const host = fleet.host(e.hostId);
+      if (host?.inventory && host.replica === null) history.record(e.hostId, host.inventory);
     } else if (e.kind === "state" && e.state === "stale" && fleet.host(e.hostId)?.sessionId === null) {
       // The socket closed: pending actions of this host will not be answered on it.
       actions.dispatcher.hostGone(e.hostId);
