@@ -174,6 +174,7 @@ export async function fleetBench(argv = []) {
         per,
         windowS,
         inventoryFile,
+        prof,
         standalone: (count) => oneSize(count, inventoryFile, windowS, prof),
       });
       return;

@@ -49,6 +49,14 @@ export function createPromMetrics(fleet: FleetStore, counters: ServerMetrics): P
       this.set({ state: "stale" }, stale);
     },
   });
+  new Gauge({
+    name: "nsatlas_agents_here",
+    help: "Connected hosts whose agent socket is on this replica (all connected ones without NATS)",
+    registers: [registry],
+    collect() {
+      this.set(fleet.hosts().filter((h) => h.replica === null && fleet.stateOf(h) === "connected").length);
+    },
+  });
   const transitions = new Counter({
     name: "nsatlas_agent_state_changes_total",
     help: "Hosts turning connected or stale (a stale flip of a live agent means the hub fell behind)",
