@@ -7,7 +7,7 @@ export {
   type ActionServiceOptions,
 } from "./actions/action-service.js";
 export { hostRefusal } from "./actions/host-refusal.js";
-export { PlanStore, type StoredPlan } from "./actions/plan-store.js";
+export { type NewPlan, PlanStore, type StoredPlan } from "./actions/plan-store.js";
 export { type PlannedAction, planAction } from "./actions/planner.js";
 export { applyChanges } from "./apply-changes.js";
 export {
@@ -69,8 +69,27 @@ export {
 export { historyItems } from "./history/history-items.js";
 export { HistoryStore, type HistoryStoreOptions } from "./history/history-store.js";
 export { buildHostReport, hostReportCsv } from "./history/host-report.js";
+export {
+  CREDENTIALS_CHANNEL,
+  openPgDatabase,
+  PG_LOCK,
+  type PgDatabase,
+  redactedUrl,
+} from "./pg/pg-database.js";
+export { listenCredentials, type PgListener } from "./pg/pg-listener.js";
+export { PgSessionStore } from "./pg/pg-session-store.js";
+export { PgTokenStore } from "./pg/pg-token-store.js";
 export { type MatchKind, type SearchableHost, type SearchMatch, searchFleet } from "./search.js";
 export { SESSION_TTL_MS, type SessionInfo, SessionStore } from "./session-store.js";
+export type {
+  AuditStorage,
+  Awaitable,
+  CheckpointReason,
+  HistoryStorage,
+  PlanStorage,
+  SessionStorage,
+  TokenStorage,
+} from "./storage.js";
 export {
   hashToken,
   ROLES,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "./database.js";
+import type { SessionStorage } from "./storage.js";
 import { hashToken, type Role } from "./token-store.js";
 
 /** Sessions last 12 hours. */
@@ -13,7 +14,7 @@ export interface SessionInfo {
 
 /** Browser sessions opened with a token. A session is only as alive as its token: revoking
  * the token ends every session opened with it (checked on each lookup). */
-export class SessionStore {
+export class SessionStore implements SessionStorage {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
@@ -31,7 +32,7 @@ export class SessionStore {
 
   /** The live session of a cookie secret. `tokenAlive` says whether its token still exists
    * (stored tokens are looked up; the environment's admin token lives while configured). */
-  lookup(secret: string, tokenAlive: (name: string) => boolean): SessionInfo | null {
+  lookup(secret: string, tokenAlive: (name: string) => boolean = () => true): SessionInfo | null {
     const row = this.db
       .prepare("SELECT token_name, role, expires_at FROM sessions WHERE hash = ?")
       .get(hashToken(secret)) as { token_name: string; role: Role; expires_at: number } | undefined;

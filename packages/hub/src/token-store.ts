@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "./database.js";
+import type { TokenStorage } from "./storage.js";
 
 export const ROLES = ["admin", "operator", "auditor", "agent"] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,6 +25,14 @@ export class TokenError extends Error {
 
 const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
+/** Throws TokenError for a name or role no store accepts. */
+export function checkTokenInput(name: string, role: string): void {
+  if (!NAME.test(name)) throw new TokenError("BAD_NAME", `token name must match ${NAME.source}`);
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new TokenError("BAD_ROLE", `role must be one of ${ROLES.join(", ")}`);
+  }
+}
+
 /** SHA-256 of a token: tokens are 256-bit random secrets, so a fast hash is enough (no
  * password stretching needed) and the database never holds a usable credential. */
 export function hashToken(token: string): string {
@@ -43,7 +52,7 @@ export interface TokenChange {
 }
 
 /** Named bearer tokens with a role, stored hashed in SQLite. */
-export class TokenStore {
+export class TokenStore implements TokenStorage {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
@@ -58,10 +67,7 @@ export class TokenStore {
   }
 
   #insert(name: string, role: string): string {
-    if (!NAME.test(name)) throw new TokenError("BAD_NAME", `token name must match ${NAME.source}`);
-    if (!(ROLES as readonly string[]).includes(role)) {
-      throw new TokenError("BAD_ROLE", `role must be one of ${ROLES.join(", ")}`);
-    }
+    checkTokenInput(name, role);
     const secret = `nsa_${randomBytes(32).toString("base64url")}`;
     try {
       this.db
@@ -83,6 +89,11 @@ export class TokenStore {
     const secret = this.#insert(name, role);
     this.onChange({ kind: "rotate", name, role });
     return secret;
+  }
+
+  /** Creates the token unless a live one of that name exists (one SQLite writer at a time). */
+  createOnce(name: string, role: Role): string | null {
+    return this.isLive(name) ? null : this.create(name, role);
   }
 
   /** The live token with that secret, or null. */

@@ -10,8 +10,9 @@ export {
   startPodman,
 } from "./engine-daemons.js";
 export { initialStackInventory, SAMPLE_INITIAL_NET, sampleInventory, sampleProcess } from "./inventories.js";
-export { buildNsHolder } from "./ns-holder.js";
 export { type NatsServer, startNatsServer } from "./nats.js";
+export { buildNsHolder } from "./ns-holder.js";
+export { postgresAvailable, startPostgres, type TestPostgres } from "./postgres.js";
 export { fuzzRawHttp, type RawReply, rawHttp, rawRequestArbitrary } from "./raw-http.js";
 export { defaultAgentMain, SimulatedHost, type SimulatedHostOptions } from "./simulated-host.js";
 export { makeTestCertificates, type TestCertificates } from "./test-certificates.js";

@@ -76,9 +76,9 @@ async function act(type: string, params: unknown): Promise<ConfirmResponse> {
 beforeAll(async () => {
   server = await startTestServer({ guard: { planTtlMs: 4_000, actionTimeoutMs: 3_000 } });
   call = restClient(server.url);
-  op = server.tokens.create(`${world.prefix}-op`, "operator");
+  op = await server.tokens.create(`${world.prefix}-op`, "operator");
   etc = join(world.tmpDir(), "etc-netns");
-  agent = startRealAgent(server, world, AGENT, [
+  agent = await startRealAgent(server, world, AGENT, [
     "--interval",
     "200ms",
     "--backoff-base",
@@ -267,7 +267,7 @@ describe("plans are single-use, bound to their user, and expire", () => {
     ownStack(name);
     const p = await plan("netns.create", { name });
     expect((await confirm(p.body.planId, `${name}x`)).status).toBe(400);
-    const other = server.tokens.create(`${world.prefix}-op2`, "operator");
+    const other = await server.tokens.create(`${world.prefix}-op2`, "operator");
     expect((await confirm(p.body.planId, name, other)).status).toBe(404);
     expect((await confirm(p.body.planId, name)).body.status).toBe("succeeded");
     const replay = await confirm(p.body.planId, name);
@@ -288,7 +288,7 @@ describe("plans are single-use, bound to their user, and expire", () => {
 
   it("answers 504 when the agent does not answer in time, 503 when it is offline; both are audit rows", async () => {
     const id = `${world.prefix}-slow`;
-    const slow = startRealAgent(server, world, id, ["--interval", "200ms"]);
+    const slow = await startRealAgent(server, world, id, ["--interval", "200ms"]);
     expect(await eventually(async () => (await call("GET", `/api/v1/hosts/${id}/inventory`, op)).status === 200)).toBe(
       true,
     );

@@ -12,8 +12,8 @@ const FLEET_TOKEN = "fleet-token-abcdefghijklmnop";
 
 beforeAll(async () => {
   server = await startTestServer({ fleetToken: FLEET_TOKEN });
-  agentToken = server.tokens.create("agent-a", "agent");
-  otherAgentToken = server.tokens.create("agent-b", "agent");
+  agentToken = await server.tokens.create("agent-a", "agent");
+  otherAgentToken = await server.tokens.create("agent-b", "agent");
 });
 afterAll(async () => {
   await server.close();

@@ -52,11 +52,11 @@ export function createAgentIngest(o: AgentIngestOptions) {
   });
   const sockets = new Map<number, WebSocket>();
 
-  function credentialFor(req: IncomingMessage): Credential | null {
+  async function credentialFor(req: IncomingMessage): Promise<Credential | null> {
     const secret = bearer(req);
     if (secret === null) return null;
     if (o.auth.isFleetToken(secret)) return { kind: "fleet-token" };
-    const p = o.auth.principal(secret);
+    const p = await o.auth.principal(secret);
     if (p?.role !== "agent") return null;
     return p.name === localAgentName ? { kind: "local", agentId: p.name } : { kind: "agent-token", agentId: p.name };
   }
@@ -67,8 +67,10 @@ export function createAgentIngest(o: AgentIngestOptions) {
     sockets.set(session.id, ws);
     const credential = session.credential.kind;
     const unwatch =
-      o.watch?.add({ alive: () => credentialFor(req) !== null, close: (code, reason) => ws.close(code, reason) }) ??
-      (() => {});
+      o.watch?.add({
+        alive: async () => (await credentialFor(req)) !== null,
+        close: (code, reason) => ws.close(code, reason),
+      }) ?? (() => {});
     const budget = sessionBudget(ws);
     ws.on("message", (data, isBinary) => {
       budget.charge();
@@ -150,14 +152,15 @@ export function createAgentIngest(o: AgentIngestOptions) {
       sockets.get(sessionId)?.close(code, reason);
     },
 
-    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
       const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
       if (!originAllowed(req)) {
         o.log.warn(`agent ${remote}: refused, foreign Origin ${req.headers.origin}`);
         refuse(socket, 403, "foreign Origin");
         return;
       }
-      const credential = credentialFor(req);
+      // A credential that cannot be checked (database down) throws 503: the agent retries.
+      const credential = await credentialFor(req);
       if (!credential) {
         o.log.warn(`agent ${remote}: refused, missing or bad token`);
         audit({

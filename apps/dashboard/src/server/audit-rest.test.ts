@@ -45,9 +45,9 @@ describe("audit REST", () => {
     const r = await get("/api/v1/audit/public-key");
     const key = AuditPublicKey.parse(await r.json());
     expect(key).toMatchObject({ algorithm: "Ed25519", keyId: /^[0-9a-f]{16}$/, fingerprint: /^SHA256:/ });
-    const op = server.tokens.create("op", "operator");
+    const op = await server.tokens.create("op", "operator");
     expect((await get("/api/v1/audit/public-key", op)).status).toBe(403);
-    const auditor = server.tokens.create("aud", "auditor");
+    const auditor = await server.tokens.create("aud", "auditor");
     expect((await get("/api/v1/audit/public-key", auditor)).status).toBe(200);
     const head = server.audit.head()?.seq;
     await server.close();

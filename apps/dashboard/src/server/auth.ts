@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { type Role, sameSecret, type TokenStore } from "@nsatlas/hub";
+import { type Awaitable, type Role, sameSecret, type TokenStorage } from "@nsatlas/hub";
 import { unavailable } from "./rest/http-error.js";
 
 /** Who made a request: a stored token, or the never-stored NSATLAS_ADMIN_TOKEN. */
@@ -10,20 +10,20 @@ export interface Principal {
 
 export interface Authenticator {
   /** The principal for a bearer secret, or null. */
-  principal(secret: string): Principal | null;
+  principal(secret: string): Promise<Principal | null>;
   /** The fleet token compares equal (agents only). */
   isFleetToken(secret: string): boolean;
 }
 
 export function createAuthenticator(
-  tokens: TokenStore,
+  tokens: TokenStorage,
   adminToken: string | null,
   fleetToken: string | null,
 ): Authenticator {
   return {
-    principal(secret) {
+    async principal(secret) {
       if (adminToken !== null && sameSecret(secret, adminToken)) return { name: "admin (env)", role: "admin" };
-      const info = checkingCredentials(() => tokens.verify(secret));
+      const info = await checkingCredentials(() => tokens.verify(secret));
       return info ? { name: info.name, role: info.role } : null;
     },
     isFleetToken(secret) {
@@ -35,9 +35,9 @@ export function createAuthenticator(
 /** Runs a credential lookup; when the store cannot answer (database error, closed while
  * draining) the answer is 503 + Retry-After, never "unauthorized": agents treat 401/403 as
  * final, and a credential that could not be checked was not refused. */
-export function checkingCredentials<T>(lookup: () => T): T {
+export async function checkingCredentials<T>(lookup: () => Awaitable<T>): Promise<T> {
   try {
-    return lookup();
+    return await lookup();
   } catch (err) {
     throw Object.assign(unavailable("cannot check credentials right now; retry"), { cause: err });
   }

@@ -16,7 +16,12 @@ const HOST = "confirm-agent";
 beforeAll(async () => {
   server = await startTestServer({ guard: { planTtlMs: 1_000 } });
   call = restClient(server.url);
-  const agent = await connectForgedAgent(server.url, server.tokens.create(HOST, "agent"), HOST, minimalInventory());
+  const agent = await connectForgedAgent(
+    server.url,
+    await server.tokens.create(HOST, "agent"),
+    HOST,
+    minimalInventory(),
+  );
   // This agent answers every action at once, successfully.
   agent.ws.on("message", (m) => {
     const f = JSON.parse(m.toString());
@@ -45,7 +50,7 @@ describe("refused confirms are audited", () => {
     const p = await plan("confirm-a");
     expect(p.status).toBe(200);
     expect((await confirm(p.body.planId, "not-it")).status).toBe(400);
-    const other = server.tokens.create("confirm-other", "operator");
+    const other = await server.tokens.create("confirm-other", "operator");
     expect((await confirm(p.body.planId, p.body.confirm, other)).status).toBe(404);
     expect((await confirm(p.body.planId, p.body.confirm)).status).toBe(200);
     expect((await confirm(p.body.planId, p.body.confirm)).status).toBe(409);

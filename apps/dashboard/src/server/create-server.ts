@@ -4,12 +4,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type ActionService, type AuditLog, FleetStore, openDatabase, SessionStore, TokenStore } from "@nsatlas/hub";
+import { type ActionService, type AuditLog, FleetStore, openDatabase, type TokenStorage } from "@nsatlas/hub";
 import type { ActionResultFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
 import { auditTokenChanges, openAuditLog, scheduleCheckpoints } from "./audit-setup.js";
 import { createAuthenticator } from "./auth.js";
+import { openCredentialStores } from "./credential-stores.js";
 import { createCredentialWatch } from "./credential-watch.js";
 import { ensureDataDir } from "./data-dir.js";
 import { guardRequest, guardUpgrade, requestUrl } from "./edge.js";
@@ -47,7 +48,7 @@ export interface RunningServer {
   url: string;
   port: number;
   fleet: FleetStore;
-  tokens: TokenStore;
+  tokens: TokenStorage;
   adminToken: { secret: string | null; created: boolean; source: string };
   localAgent: LocalAgent | null;
   /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
@@ -86,15 +87,23 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     db.close();
     throw err;
   }
-  const watch = createCredentialWatch(db, log);
   const auditTokenChange = auditTokenChanges(() => audit, "system", null);
-  const tokens = new TokenStore(db, undefined, (change) => {
-    auditTokenChange(change);
-    // A revoked or rotated token's open sockets close now (4401), not at their next call.
-    if (change.kind !== "create") watch.sweep();
-  });
-  const adminToken = ensureAdminToken(tokens, dataDir, settings.adminToken);
-  const sessions = new SessionStore(db);
+  let sweepSockets = () => {};
+  let stores: Awaited<ReturnType<typeof openCredentialStores>>;
+  try {
+    stores = await openCredentialStores(settings.database ?? null, db, log, (change) => {
+      auditTokenChange(change);
+      // A revoked or rotated token's open sockets close now (4401), not at their next call.
+      if (change.kind !== "create") sweepSockets();
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const { tokens, sessions } = stores;
+  const watch = createCredentialWatch(stores.changes, log);
+  sweepSockets = () => void watch.sweep();
+  const adminToken = await ensureAdminToken(tokens, dataDir, settings.adminToken, stores.shared);
   const auth = createAuthenticator(tokens, settings.adminToken, settings.fleetToken);
   const requestAuth = createRequestAuthenticator(auth, sessions, tokens, settings.adminToken !== null);
   const metrics = newServerMetrics();
@@ -163,7 +172,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     [
       { method: "GET", path: "/healthz", public: true, handle: () => ({ ok: true }) },
       ...readinessRoutes(() => ({ draining, bus })),
-      ...sessionRoutes(auth, sessions, audit, { ended: () => watch.sweep(), refusals }),
+      ...sessionRoutes(auth, sessions, audit, { ended: () => void watch.sweep(), refusals }),
       ...hostRoutes(fleet, {
         auditHostRemoval: guarded.auditHostRemoval,
         inventoryAt: inventoryAtHandler(fleet, guarded.history),
@@ -219,7 +228,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
 
   let localAgent: LocalAgent | null = null;
   if (settings.localAgent) {
-    localAgent = startLocalAgent({
+    localAgent = await startLocalAgent({
       tokens,
       dataDir,
       // Over TLS the local agent checks the certificate like any agent: it must name this
@@ -262,6 +271,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       guarded.close();
       checkpoints.stop();
       db.close();
+      await stores.close();
     },
   };
 }

@@ -14,9 +14,9 @@ import { removeDataDir, startTestServer, TEST_ADMIN_TOKEN } from "./testing/test
 let server: RunningServer & { dataDir: string };
 let n = 0;
 const wsUrl = (path: string) => `${server.url.replace("http", "ws")}${path}`;
-const newToken = (role: "operator" | "agent") => {
+const newToken = async (role: "operator" | "agent") => {
   const name = `cred-${role}-${++n}`;
-  return { name, secret: server.tokens.create(name, role) };
+  return { name, secret: await server.tokens.create(name, role) };
 };
 const trpcSocket = async (headers: Record<string, string>) => {
   const s = new RawTrpcSocket(wsUrl("/api/trpc-ws"), headers);
@@ -34,17 +34,17 @@ afterAll(async () => {
 
 describe("revocation reaches open websockets", () => {
   it("revoking a token in this process closes its tRPC socket with 4401; the next call fails", async () => {
-    const op = newToken("operator");
+    const op = await newToken("operator");
     const s = await trpcSocket({ Authorization: `Bearer ${op.secret}` });
     expect((await s.call("query", "hosts.list"))?.result).toBeDefined();
-    server.tokens.revoke(op.name);
+    await server.tokens.revoke(op.name);
     const next = await s.call("query", "hosts.list");
     expect(next?.result).toBeUndefined();
     expect((await s.closed).code).toBe(4401);
   });
 
   it("a revocation by another process (the token CLI) closes the socket with 4401", async () => {
-    const op = newToken("operator");
+    const op = await newToken("operator");
     const s = await trpcSocket({ Authorization: `Bearer ${op.secret}` });
     expect((await s.call("query", "session.me"))?.result).toBeDefined();
     const db = openDatabase(join(server.dataDir, "nsatlas.db"));
@@ -60,7 +60,7 @@ describe("revocation reaches open websockets", () => {
   });
 
   it("logging out closes the session's tRPC socket with 4401", async () => {
-    const op = newToken("operator");
+    const op = await newToken("operator");
     const login = await fetch(`${server.url}/api/v1/session`, {
       method: "POST",
       body: JSON.stringify({ token: op.secret }),
@@ -79,11 +79,11 @@ describe("revocation reaches open websockets", () => {
   });
 
   it("revoking an agent token closes its /agent socket with 4401", async () => {
-    const agent = newToken("agent");
+    const agent = await newToken("agent");
     const ws = new WebSocket(wsUrl("/agent"), { headers: { Authorization: `Bearer ${agent.secret}` } });
     const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
     await new Promise((resolve) => ws.once("open", resolve));
-    server.tokens.revoke(agent.name);
+    await server.tokens.revoke(agent.name);
     expect(await closed).toBe(4401);
   });
 });
@@ -122,8 +122,8 @@ describe("a credential the hub cannot check", () => {
     );
 
   it("is 503 with Retry-After on REST, tRPC HTTP and both websocket upgrades, never 401/403", async () => {
-    const agent = newToken("agent");
-    const op = newToken("operator");
+    const agent = await newToken("agent");
+    const op = await newToken("operator");
     await failingVerify(async () => {
       for (const [path, secret, upgrade] of [
         ["/api/v1/hosts", op.secret, false],
@@ -141,7 +141,7 @@ describe("a credential the hub cannot check", () => {
 
 describe("agent tokens", () => {
   it("a mutation attempt is 403 AGENT_TOKEN and leaves an audit row", async () => {
-    const agent = newToken("agent");
+    const agent = await newToken("agent");
     const call = restClient(server.url);
     const r = await call<{ error: { code: string } }>("POST", "/api/v1/hosts/x/actions", agent.secret, {
       type: "netns.create",

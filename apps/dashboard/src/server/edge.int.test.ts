@@ -105,7 +105,7 @@ describe("responses", () => {
 describe("the /agent message handler", () => {
   it("closes 1011 when the hub fails on a valid frame (audit append throws for a late action-result)", async () => {
     const id = "edge-late-agent";
-    const agent = await connectForgedAgent(server.url, server.tokens.create(id, "agent"), id, minimalInventory());
+    const agent = await connectForgedAgent(server.url, await server.tokens.create(id, "agent"), id, minimalInventory());
     const { messages } = agent;
     // A confirmed action that times out (this forged agent does not answer in time) …
     const call = restClient(server.url);

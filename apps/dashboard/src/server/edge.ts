@@ -58,7 +58,7 @@ export function refuseUpgrade(
 }
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
 
 /** Answers an error that escaped a request handler: an HttpError as itself, anything else as a
  * 500 without details (the stack goes to the log only). */
@@ -94,14 +94,18 @@ export function guardUpgrade(log: Logger, handle: UpgradeHandler): UpgradeHandle
     // that resets mid-refusal would be an uncaught exception. A reset is the client's doing,
     // not an error of the server's (ws handles the socket's errors once it took it over).
     socket.on("error", () => {});
-    try {
-      handle(req, socket, head);
-    } catch (err) {
+    const refuse = (err: unknown) => {
       if (err instanceof HttpError) refuseUpgrade(socket, err.status, err.code, err.message, err.headers);
       else {
         log.error(`upgrade ${describe(req)}: ${(err as Error)?.stack ?? String(err)}`);
         refuseUpgrade(socket, 500, "INTERNAL", "internal error");
       }
+    };
+    try {
+      // An upgrade whose credential is looked up in a database answers later: its refusal too.
+      handle(req, socket, head)?.catch(refuse);
+    } catch (err) {
+      refuse(err);
     }
   };
 }

@@ -26,6 +26,34 @@ export interface Settings {
   guard?: Partial<GuardSettings>;
   /** NSATLAS_NATS_*: replicas share the fleet through NATS; absent: this process is the fleet. */
   nats?: NatsSettings | null;
+  /** NSATLAS_DATABASE_URL (postgres://…): tokens, sessions, plans, audit and history live in
+   * PostgreSQL, shared by replicas; absent: the data dir's SQLite file. */
+  database?: DatabaseSettings | null;
+}
+
+export interface DatabaseSettings {
+  url: string;
+  /** NSATLAS_AUDIT_KEY_FILE: the audit HMAC key every replica is given (required with a URL). */
+  auditKeyFile: string;
+  /** NSATLAS_AUDIT_SIGNING_KEY_FILE: the Ed25519 checkpoint key every replica is given. */
+  auditSigningKeyFile: string;
+}
+
+/** NSATLAS_DATABASE_URL and the key files it needs (the CLI reads them too). */
+export function databaseFrom(env: NodeJS.ProcessEnv = process.env): DatabaseSettings | null {
+  const url = env.NSATLAS_DATABASE_URL || null;
+  if (url === null) return null;
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new SettingsError("NSATLAS_DATABASE_URL must be a postgres:// or postgresql:// URL");
+  }
+  const auditKeyFile = env.NSATLAS_AUDIT_KEY_FILE || null;
+  const auditSigningKeyFile = env.NSATLAS_AUDIT_SIGNING_KEY_FILE || null;
+  if (auditKeyFile === null || auditSigningKeyFile === null) {
+    throw new SettingsError(
+      "NSATLAS_DATABASE_URL needs NSATLAS_AUDIT_KEY_FILE and NSATLAS_AUDIT_SIGNING_KEY_FILE: every replica signs one audit chain with the same keys (make them with `nsatlas audit keys DIR`)",
+    );
+  }
+  return { url, auditKeyFile, auditSigningKeyFile };
 }
 
 export interface GuardSettings {
@@ -150,6 +178,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     trustedProxies: trustedProxiesFrom(env),
     guard: guardFrom(env),
     nats: natsFrom(env),
+    database: databaseFrom(env),
   };
 }
 

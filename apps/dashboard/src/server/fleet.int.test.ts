@@ -39,7 +39,7 @@ beforeAll(async () => {
   for (const [i, role] of roles.entries()) {
     const agentId = `${world.prefix}-sim${i}`;
     const tokenFile = join(dir, `${agentId}.token`);
-    writeFileSync(tokenFile, server.tokens.create(agentId, "agent"));
+    writeFileSync(tokenFile, await server.tokens.create(agentId, "agent"));
     const host = await SimulatedHost.start({
       hubUrl: `${server.url.replace("http", "ws")}/agent`,
       tokenFile,
@@ -140,7 +140,7 @@ describe("a simulated fleet of three hosts", () => {
     expect(await eventually(async () => (await state())?.state === "stale")).toBe(true);
     expect((await inventoryOf(c.agentId))?.host.hostname).toBe(c.hostname);
 
-    const auditor = server.tokens.create(`${world.prefix}-auditor`, "auditor");
+    const auditor = await server.tokens.create(`${world.prefix}-auditor`, "auditor");
     const del = (token: string) =>
       fetch(`${server.url}/api/v1/hosts/${c.agentId}`, {
         method: "DELETE",

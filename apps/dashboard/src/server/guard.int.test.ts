@@ -82,10 +82,10 @@ const hostUp = (id: string) =>
 beforeAll(async () => {
   server = await startTestServer({ fleetToken: FLEET_TOKEN });
   call = restClient(server.url);
-  op = server.tokens.create(`${world.prefix}-op`, "operator");
-  aud = server.tokens.create(`${world.prefix}-aud`, "auditor");
-  agent = startRealAgent(server, world, AGENT, ["--interval", "200ms"]);
-  roAgent = startRealAgent(server, world, RO, ["--interval", "200ms", "--read-only"]);
+  op = await server.tokens.create(`${world.prefix}-op`, "operator");
+  aud = await server.tokens.create(`${world.prefix}-aud`, "auditor");
+  agent = await startRealAgent(server, world, AGENT, ["--interval", "200ms"]);
+  roAgent = await startRealAgent(server, world, RO, ["--interval", "200ms", "--read-only"]);
   fleetSocket = await connectFleetHost();
   world.defer(() => fleetSocket.terminate());
   expect(await hostUp(AGENT)).toBe(true);
@@ -298,7 +298,7 @@ describe("hostile input", () => {
 
 describe("agent tokens", () => {
   it("only stream: the API answers them 403, reads included", async () => {
-    const token = server.tokens.create(`${world.prefix}-a9`, "agent");
+    const token = await server.tokens.create(`${world.prefix}-a9`, "agent");
     expect((await call("GET", "/api/v1/hosts", token)).status).toBe(403);
     expect(
       (await call("POST", `/api/v1/hosts/${AGENT}/actions`, token, { type: "netns.create", params: { name: "x" } }))

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe("raw HTTP fuzz against the dashboard server", () => {
   it("answers every request, never with a 500, and still serves /healthz", async () => {
-    const agent = server.tokens.create("fuzz-agent", "agent");
+    const agent = await server.tokens.create("fuzz-agent", "agent");
     await fuzzRawHttp(server.port, { paths: PATHS, secrets: [TEST_ADMIN_TOKEN, agent], numRuns: 1_000 });
   }, 60_000);
 });

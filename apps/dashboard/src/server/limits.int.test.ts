@@ -103,7 +103,7 @@ describe("tRPC websocket output", () => {
 
   it("a client that stops reading while asking for large inventories is closed with 1013", async () => {
     const id = "limits-big";
-    await connectForgedAgent(server.url, server.tokens.create(id, "agent"), id, bigInventory());
+    await connectForgedAgent(server.url, await server.tokens.create(id, "agent"), id, bigInventory());
     const s = new RawTrpcSocket(`${server.url.replace("http", "ws")}/api/trpc-ws`, {
       Authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
     });
@@ -126,7 +126,12 @@ describe("tRPC websocket output", () => {
     };
     try {
       const id = "limits-events";
-      const agent = await connectForgedAgent(server.url, server.tokens.create(id, "agent"), id, minimalInventory());
+      const agent = await connectForgedAgent(
+        server.url,
+        await server.tokens.create(id, "agent"),
+        id,
+        minimalInventory(),
+      );
       const s = new RawTrpcSocket(`${server.url.replace("http", "ws")}/api/trpc-ws`, {
         Authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
       });

@@ -61,7 +61,7 @@ const exitCode = (child: ChildProcess) =>
 beforeAll(async () => {
   server = await startTestServer();
   tokenFile = join(world.tmpDir(), "agent.token");
-  writeFileSync(tokenFile, server.tokens.create(AGENT_ID, "agent"));
+  writeFileSync(tokenFile, await server.tokens.create(AGENT_ID, "agent"));
   agent = startAgent(["--agent-id", AGENT_ID, "--interval", "200ms", "--backoff-base", "100ms"]);
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { TokenStore } from "@nsatlas/hub";
+import type { TokenStorage } from "@nsatlas/hub";
 import { dataPath, writeSecretFile } from "./data-dir.js";
 import type { Logger } from "./logger.js";
 
@@ -28,16 +28,16 @@ export interface LocalAgent {
 /** Starts `nsatlas-agent run` for this host as a child process with a fresh per-start agent
  * token (kept in <data dir>/local-agent.token, 0600): scanning stays off the server's event
  * loop, and the user needs no token file. The child is restarted if it dies. */
-export function startLocalAgent(opts: {
-  tokens: TokenStore;
+export async function startLocalAgent(opts: {
+  tokens: TokenStorage;
   dataDir: string;
   hubUrl: string;
   extraArgs: string[];
   log: Logger;
-}): LocalAgent {
+}): Promise<LocalAgent> {
   const name = machineId();
   const tokenFile = dataPath(opts.dataDir, "local-agent.token");
-  writeSecretFile(tokenFile, `${opts.tokens.rotate(name, "agent")}\n`);
+  writeSecretFile(tokenFile, `${await opts.tokens.rotate(name, "agent")}\n`);
   let child: ChildProcess | null = null;
   let stopping = false;
   const start = () => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const agentId = `${world.prefix}-metrics`;
   const tokenFile = join(world.tmpDir(), "agent.token");
   const metricsTokenFile = join(world.tmpDir(), "metrics.token");
-  writeFileSync(tokenFile, server.tokens.create(agentId, "agent"));
+  writeFileSync(tokenFile, await server.tokens.create(agentId, "agent"));
   writeFileSync(metricsTokenFile, `${METRICS_TOKEN}\n`);
   host = await SimulatedHost.start({
     hubUrl: `${server.url.replace("http", "ws")}/agent`,
@@ -53,7 +53,7 @@ afterAll(async () => {
 describe("dashboard /metrics", () => {
   it("needs a person's token: none 401, an agent's 403", async () => {
     expect((await fetchWith(`${server.url}/metrics`)).status).toBe(401);
-    const agentToken = server.tokens.create(`${world.prefix}-a2`, "agent");
+    const agentToken = await server.tokens.create(`${world.prefix}-a2`, "agent");
     expect((await fetchWith(`${server.url}/metrics`, agentToken)).status).toBe(403);
   });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { SessionStore, TokenStore } from "@nsatlas/hub";
+import type { SessionStorage, TokenStorage } from "@nsatlas/hub";
 import { type Authenticator, bearer, checkingCredentials, type Principal } from "./auth.js";
 import { decodeComponent } from "./edge.js";
 
@@ -34,24 +34,32 @@ export function sameOriginRequest(req: IncomingMessage): boolean {
 
 export interface RequestAuthenticator {
   /** Bearer token first; else the session cookie, only from this server's own origin. */
-  principal(req: IncomingMessage): Principal | null;
+  principal(req: IncomingMessage): Promise<Principal | null>;
 }
 
 export function createRequestAuthenticator(
   auth: Authenticator,
-  sessions: SessionStore,
-  tokens: TokenStore,
+  sessions: SessionStorage,
+  tokens: TokenStorage,
   adminTokenConfigured: boolean,
 ): RequestAuthenticator {
   const tokenAlive = (name: string) => (name === "admin (env)" ? adminTokenConfigured : tokens.isLive(name));
   return {
-    principal(req) {
+    async principal(req) {
       const secret = bearer(req);
       if (secret !== null) return auth.principal(secret);
       const cookie = readCookie(req, SESSION_COOKIE);
       if (cookie === null || !sameOriginRequest(req)) return null;
-      const s = checkingCredentials(() => sessions.lookup(cookie, tokenAlive));
-      return s ? { name: s.tokenName, role: s.role } : null;
+      return checkingCredentials(async () => {
+        const s = await sessions.lookup(cookie);
+        if (!s) return null;
+        // A session is only as alive as its token: revoking the token ends it.
+        if (!(await tokenAlive(s.tokenName))) {
+          await sessions.close(cookie);
+          return null;
+        }
+        return { name: s.tokenName, role: s.role };
+      });
     },
   };
 }

@@ -24,7 +24,7 @@ let certs: TestCertificates;
 
 async function startAgent(agentId: string, caFile: string): Promise<SimulatedHost> {
   const tokenFile = join(world.tmpDir(), `${agentId}.token`);
-  writeFileSync(tokenFile, server.tokens.create(agentId, "agent"));
+  writeFileSync(tokenFile, await server.tokens.create(agentId, "agent"));
   const host = await SimulatedHost.start({
     hubUrl: `${server.url.replace("https", "wss")}/agent`,
     tokenFile,

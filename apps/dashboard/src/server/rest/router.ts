@@ -73,7 +73,7 @@ export { sendJson };
  * guarded entry (`edge.ts`), which translates them: an HttpError as itself, the rest as 500. */
 export function createRouter(
   routes: Route[],
-  authenticate: (req: IncomingMessage) => Principal | null,
+  authenticate: (req: IncomingMessage) => Promise<Principal | null>,
   /** Throws an HttpError (403) when the principal may not make this mutation. */
   guardMutation: (principal: Principal, req: IncomingMessage, route: Route) => void = () => {},
 ) {
@@ -86,7 +86,7 @@ export function createRouter(
       if (matching.length === 0) return false;
       const route = matching.find((r) => r.method === req.method);
       if (!route) throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method} not allowed here`);
-      const principal = authenticate(req);
+      const principal = await authenticate(req);
       if (!route.public && !principal) throw unauthorized();
       // The guard refuses (and audits) agent tokens' mutation attempts with AGENT_TOKEN.
       if (principal && (route.mutates ?? route.method !== "GET")) guardMutation(principal, req, route);

@@ -1,6 +1,6 @@
-import { type AuditSink, SESSION_TTL_MS, type SessionStore } from "@nsatlas/hub";
+import { type AuditSink, SESSION_TTL_MS, type SessionStorage } from "@nsatlas/hub";
 import { z } from "zod";
-import type { Authenticator } from "../auth.js";
+import { type Authenticator, checkingCredentials } from "../auth.js";
 import type { RefusalLimits } from "../refusal-limits.js";
 import { readCookie, SESSION_COOKIE, sameOriginRequest } from "../request-auth.js";
 import { sourceIpOf } from "../request-meta.js";
@@ -17,7 +17,7 @@ function cookie(value: string, maxAgeSeconds: number): string {
  * DELETE /api/v1/session logs out. Open to every valid token, auditors included. */
 export function sessionRoutes(
   auth: Authenticator,
-  sessions: SessionStore,
+  sessions: SessionStorage,
   audit: AuditSink | null = null,
   /** `ended`: a session was closed (its open websockets close with it); `refusals`: failed
    * logins are counted per source, aggregated in the audit log and limited (429). */
@@ -48,7 +48,7 @@ export function sessionRoutes(
         }
         const parsed = Login.safeParse(await readJsonBody(req, 4096));
         if (!parsed.success) throw new HttpError(400, "BAD_REQUEST", 'expected {"token": "…"}');
-        const p = auth.principal(parsed.data.token);
+        const p = await auth.principal(parsed.data.token);
         if (!p) {
           const row = {
             ...login,
@@ -72,7 +72,7 @@ export function sessionRoutes(
           });
           throw new HttpError(403, "FORBIDDEN", "agent tokens cannot log in");
         }
-        const { secret } = sessions.open(p.name, p.role);
+        const { secret } = await checkingCredentials(() => sessions.open(p.name, p.role));
         audit?.append({ ...login, actor: p.name, role: p.role, result: "ok" });
         return new RestResponse(204, { "set-cookie": cookie(secret, SESSION_TTL_MS / 1000) });
       },
@@ -82,10 +82,10 @@ export function sessionRoutes(
       path: "/api/v1/session",
       public: true,
       mutates: false,
-      handle({ req, principal }) {
+      async handle({ req, principal }) {
         const secret = readCookie(req, SESSION_COOKIE);
         if (secret !== null) {
-          sessions.close(secret);
+          await checkingCredentials(() => sessions.close(secret));
           hooks.ended?.();
         }
         if (principal) {

@@ -20,14 +20,14 @@ export interface RealAgent {
 
 /** Starts a real `nsatlas-agent run` against a test server, with its own agent token; killed
  * (SIGKILL, after SIGCONT in case a test froze it) at world cleanup. */
-export function startRealAgent(
+export async function startRealAgent(
   server: RunningServer,
   world: World,
   id: string,
   args: readonly string[] = [],
-): RealAgent {
+): Promise<RealAgent> {
   const tokenFile = join(world.tmpDir(), `${id}.token`);
-  writeFileSync(tokenFile, server.tokens.create(id, "agent"));
+  writeFileSync(tokenFile, await server.tokens.create(id, "agent"));
   const child = spawn(
     process.execPath,
     [

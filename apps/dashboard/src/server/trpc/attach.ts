@@ -54,16 +54,16 @@ export function attachTrpc(
   return {
     handles: (path: string) => path === TRPC_HTTP_PATH || path.startsWith(`${TRPC_HTTP_PATH}/`),
     handleHttp: (req: IncomingMessage, res: ServerResponse) => http(req, res),
-    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
       // auth.principal throws an HttpError (400 malformed cookie, 503 cannot check): the
       // server's guarded upgrade entry answers it.
-      if (!originAllowed(req) || !auth.principal(req)) {
+      if (!originAllowed(req) || !(await auth.principal(req))) {
         throw new HttpError(401, "UNAUTHORIZED", "log in first");
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         boundOutput(ws);
         const unwatch = watch.add({
-          alive: () => auth.principal(req) !== null,
+          alive: async () => (await auth.principal(req)) !== null,
           close: (code, reason) => ws.close(code, reason),
         });
         ws.once("close", unwatch);

@@ -18,7 +18,7 @@ export interface GuardedServices {
 export interface TrpcContext {
   /** Checks the request's credential now (each call: a websocket outlives a revoked token);
    * throws an HttpError when it cannot be checked (400 malformed, 503 unavailable). */
-  authenticate(): Principal | null;
+  authenticate(): Promise<Principal | null>;
   /** Ends the transport of a credential found dead (a websocket closes with 4401). */
   unauthorized(): void;
   fleet: FleetStore;
@@ -37,9 +37,9 @@ const TRPC_CODE_OF_STATUS = {
 } as const satisfies Record<number, TRPCError["code"]>;
 
 /** The principal of a call, with an HttpError from the credential check as its tRPC error. */
-function principalOf(ctx: TrpcContext): Principal | null {
+async function principalOf(ctx: TrpcContext): Promise<Principal | null> {
   try {
-    return ctx.authenticate();
+    return await ctx.authenticate();
   } catch (err) {
     const status = (err as HttpError).status as keyof typeof TRPC_CODE_OF_STATUS;
     const code = TRPC_CODE_OF_STATUS[status];
@@ -54,8 +54,8 @@ export const publicProcedure = t.procedure;
 /** Every data procedure needs a principal (bearer token or session cookie). Every mutation
  * also passes the mutation guard: auditors, agent tokens and a read-only dashboard are refused
  * (403 and an audit row), whatever the procedure — a new mutation is covered without a word. */
-export const authedProcedure = t.procedure.use(({ ctx, next, type, path }) => {
-  const principal = principalOf(ctx);
+export const authedProcedure = t.procedure.use(async ({ ctx, next, type, path }) => {
+  const principal = await principalOf(ctx);
   if (!principal) {
     ctx.unauthorized();
     throw new TRPCError({ code: "UNAUTHORIZED", message: "log in first" });
