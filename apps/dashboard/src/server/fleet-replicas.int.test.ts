@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { openPgDatabase, type PgDatabase, PgTokenStore } from "@nsatlas/hub";
 import type { ConfirmResponse, HostsResponse, Inventory, PlanResponse, SearchResponse } from "@nsatlas/protocol";
 import {
   type NatsServer,
@@ -9,6 +10,8 @@ import {
   sampleInventory,
   sampleProcess,
   startNatsServer,
+  startPostgres,
+  type TestPostgres,
   World,
 } from "@nsatlas/test-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,8 +21,9 @@ import { eventually, restClient } from "./testing/rest-client.js";
 import { TEST_ADMIN_TOKEN } from "./testing/test-server.js";
 
 // Three dashboard replicas (each its own process, so one can be killed -9) sharing the fleet
-// through a nats-server of our own. The NATS server refuses messages over 128 KiB, so a big
-// snapshot must be chunked. Waits are generous timeouts, not benchmarks (those are in bench/).
+// through a nats-server of our own and their credentials through a PostgreSQL of our own: an
+// agent token made once is good on every replica. The NATS server refuses messages over
+// 128 KiB, so a big snapshot must be chunked. Waits are generous timeouts, not benchmarks.
 const world = new World();
 const FLEET_TOKEN = `${world.prefix}-fleet-token-0123456789abcdef`;
 // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): on loopbacks of private stacks, never routed.
@@ -30,6 +34,9 @@ const AGENT_BIN = join(
   "nsatlas-agent",
 );
 let nats: NatsServer;
+let postgres: TestPostgres;
+let pgdb: PgDatabase;
+let tokens: PgTokenStore;
 let a: ReplicaProcess;
 let b: ReplicaProcess;
 let c: ReplicaProcess;
@@ -51,7 +58,15 @@ const stackNamed = (inv: Inventory | null, name: string) =>
 beforeAll(async () => {
   nats = await startNatsServer({ maxPayload: 128 * 1024 });
   world.defer(() => nats.stop());
+  postgres = await startPostgres();
+  world.defer(() => postgres.stop());
+  const keys = world.tmpDir();
+  writeFileSync(join(keys, "audit.key"), "k".repeat(64));
+  writeFileSync(join(keys, "audit-signing.pem"), "unused by these tests");
   const env = {
+    NSATLAS_DATABASE_URL: postgres.url,
+    NSATLAS_AUDIT_KEY_FILE: join(keys, "audit.key"),
+    NSATLAS_AUDIT_SIGNING_KEY_FILE: join(keys, "audit-signing.pem"),
     NSATLAS_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     NSATLAS_AGENT_TOKEN: FLEET_TOKEN,
     NSATLAS_NATS_URL: nats.url,
@@ -66,15 +81,19 @@ beforeAll(async () => {
       expect(await eventually(async () => (await get(r, "/readyz")).status === 200)).toBe(true),
     ),
   );
+  pgdb = await openPgDatabase(postgres.url);
+  world.defer(() => pgdb.close());
+  tokens = new PgTokenStore(pgdb);
   const dir = world.tmpDir();
-  const tokenFile = join(dir, "fleet.token");
-  writeFileSync(tokenFile, FLEET_TOKEN);
-  // Two simulated hosts dial B first, then A.
+  // Two simulated hosts with their own agent tokens (in PostgreSQL) dial B first, then A.
   for (let i = 0; i < 2; i++) {
+    const agentId = `${world.prefix}-sim${i}`;
+    const tokenFile = join(dir, `${agentId}.token`);
+    writeFileSync(tokenFile, await tokens.create(agentId, "agent"));
     const host = await SimulatedHost.start({
       hubUrl: ws(b),
       tokenFile,
-      agentId: `${world.prefix}-sim${i}`,
+      agentId,
       hostname: `${world.prefix}-host${i}`,
       agentArgs: ["--hub", ws(a), "--interval", "200ms", "--backoff-base", "100ms"],
       baseDir: dir,
@@ -159,7 +178,7 @@ describe("dashboard replicas sharing the fleet through NATS", () => {
   it("runs netns.create planned and confirmed on A on the agent connected to B", async () => {
     const id = `${world.prefix}-real`;
     const tokenFile = join(world.tmpDir(), `${id}.token`);
-    writeFileSync(tokenFile, b.createToken(id, "agent"));
+    writeFileSync(tokenFile, await tokens.create(id, "agent"));
     const agent = spawn(
       process.execPath,
       [AGENT_BIN, "run", "--hub", ws(b), "--token-file", tokenFile, "--agent-id", id, "--interval", "200ms"],
@@ -194,7 +213,7 @@ describe("dashboard replicas sharing the fleet through NATS", () => {
     await call("DELETE", `/api/v1/hosts/${id}`, TEST_ADMIN_TOKEN);
   });
 
-  it("after kill -9 of B, its agents reconnect to A and A and C converge: no phantom, no lost host", async () => {
+  it("after kill -9 of B, its agents reconnect to A (same token, from PostgreSQL) and A and C converge: no phantom, no lost host", async () => {
     const ids = sims.map((s) => s.agentId).sort();
     for (const r of [a, c]) {
       expect(
@@ -206,10 +225,15 @@ describe("dashboard replicas sharing the fleet through NATS", () => {
       const listed = ours(await hostsOn(r));
       return (
         JSON.stringify(listed.map((h) => h.id).sort()) === JSON.stringify(ids) &&
-        listed.every((h) => h.state === "connected")
+        listed.every((h) => h.state === "connected" && h.credential === "agent-token")
       );
     };
-    // Their agents dialled A (the next --hub); A now holds them, C mirrors A.
+    // Their agents dialled A (the next --hub): A holds both sockets now, C mirrors A.
+    const here = async (r: ReplicaProcess) => {
+      const text = (await get<string>(r, "/metrics")).body;
+      return Number(/^nsatlas_agents_here (\d+)$/m.exec(String(text))?.[1] ?? -1);
+    };
+    expect(await eventually(async () => (await here(a)) === ids.length && (await here(c)) === 0, 30_000)).toBe(true);
     expect(await eventually(async () => (await converged(a)) && (await converged(c)), 30_000)).toBe(true);
     const [s1] = sims.slice(1);
     if (!s1) throw new Error("no host");

@@ -1,10 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const SERVER = new URL("../../../dist/server/main.js", import.meta.url).pathname;
-const CLI = new URL("../../../bin/nsatlas", import.meta.url).pathname;
 
 /** One dashboard replica as its own process (the built server), so that a test can kill -9 it. */
 export interface ReplicaProcess {
@@ -14,8 +13,6 @@ export interface ReplicaProcess {
   dataDir: string;
   /** Its log (stdout and stderr), newest last. */
   log: string[];
-  /** Makes a token in this replica's own database (the `nsatlas token create` CLI). */
-  createToken(name: string, role: "admin" | "operator" | "auditor" | "agent"): string;
   kill9(): void;
   /** SIGTERM (drain), or SIGKILL after 10 s; removes the data dir. */
   stop(): Promise<void>;
@@ -64,12 +61,6 @@ export async function startReplicaProcess(
     child,
     dataDir,
     log,
-    createToken(tokenName, role) {
-      return execFileSync(process.execPath, [CLI, "token", "create", "--role", role, "--name", tokenName], {
-        env: { ...process.env, ...env, NSATLAS_DATA_DIR: dataDir },
-        encoding: "utf8",
-      }).trim();
-    },
     kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     },
