@@ -54,17 +54,10 @@ export interface HostRecord {
 }
 
 /** What a replica publishes about a host whose agent it holds. */
-export interface MirroredHost {
-  id: string;
-  hostname: string;
-  bootId: string;
-  agentVersion: string;
-  readOnly: boolean;
-  labels: Record<string, string>;
-  capabilities: string[];
-  credential: Credential["kind"];
-  connectedAt: number;
-}
+export type MirroredHost = Pick<
+  HostRecord,
+  "id" | "hostname" | "bootId" | "agentVersion" | "readOnly" | "labels" | "capabilities" | "credential" | "connectedAt"
+>;
 
 export type HostState = "connected" | "stale";
 

@@ -3,9 +3,9 @@
 // fails (register stop() with World.defer).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.js";
 
 const NATS_SERVER = "/usr/sbin/nats-server";
 
@@ -17,17 +17,6 @@ export interface NatsServer {
   /** Starts it again on the same port and store (after kill()). */
   restart(): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function untilListening(port: number, child: ChildProcess, out: () => string): Promise<void> {

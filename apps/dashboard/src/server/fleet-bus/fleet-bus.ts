@@ -8,7 +8,7 @@ import {
   type NatsConnection,
 } from "@nats-io/transport-node";
 import type { FleetEvent, FleetStore } from "@nsatlas/hub";
-import type { ActionFrame, ActionResultFrame } from "@nsatlas/protocol";
+import { type ActionFrame, type ActionResultFrame, actionRefusal } from "@nsatlas/protocol";
 import type { Logger } from "../logger.js";
 import { BusDecoder, BusEncoder } from "./bus-codec.js";
 import { ActionReply, ActionRequest, BusMessage, SyncRequest } from "./bus-messages.js";
@@ -55,19 +55,6 @@ export interface FleetBus {
   stats(): FleetBusStats;
   close(): Promise<void>;
 }
-
-const refusedResult = (requestId: string, code: string, message: string): ActionResultFrame => ({
-  type: "action-result",
-  requestId,
-  status: "refused",
-  command: null,
-  writes: null,
-  exitCode: null,
-  stdout: "",
-  stderr: "",
-  durationMs: 0,
-  error: { code, message },
-});
 
 function connectionOptions(s: NatsSettings, name: string): ConnectionOptions {
   const tls =
@@ -380,16 +367,16 @@ export function startFleetBus(o: FleetBusOptions): FleetBus {
         .then((msg) => {
           const parsed = ActionReply.safeParse(JSON.parse(Buffer.from(msg.data).toString("utf8")));
           if (!parsed.success) {
-            o.deliverResult(hostId, refusedResult(frame.requestId, "REPLICA_ERROR", "invalid reply from replica"));
+            o.deliverResult(hostId, actionRefusal(frame.requestId, "REPLICA_ERROR", "invalid reply from replica"));
           } else if (parsed.data.ok) o.deliverResult(hostId, parsed.data.result);
-          else o.deliverResult(hostId, refusedResult(frame.requestId, parsed.data.code, parsed.data.message));
+          else o.deliverResult(hostId, actionRefusal(frame.requestId, parsed.data.code, parsed.data.message));
         })
         .catch((err: Error & { code?: string }) => {
           // No answer in time: the dispatcher's own timeout reports it (and a late result).
           if (/timeout/i.test(err.code ?? err.message)) return;
           o.deliverResult(
             hostId,
-            refusedResult(frame.requestId, "AGENT_OFFLINE", `replica ${replica}: ${err.message}`),
+            actionRefusal(frame.requestId, "AGENT_OFFLINE", `replica ${replica}: ${err.message}`),
           );
         });
       return true;
