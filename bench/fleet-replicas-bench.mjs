@@ -160,6 +160,9 @@ export async function fleetReplicasBench({ replicas, per, windowS, inventoryFile
     latencies.length = 0; // the probes' snapshots (and ramp) are not the steady state
 
     const flips0 = await Promise.all(servers.map((s) => staleFlips(s.url)));
+    const busBytes = (name) => Promise.all(servers.map((s) => metric(s.url, name)));
+    const out0 = await busBytes("nsatlas_bus_bytes_out_total");
+    const in0 = await busBytes("nsatlas_bus_bytes_in_total");
     const t0 = servers.map((s) => cpuTicks(s.child.pid));
     const m0 = machine();
     const w0 = performance.now();
@@ -190,6 +193,8 @@ export async function fleetReplicasBench({ replicas, per, windowS, inventoryFile
     const cores = servers.map((s, r) => (cpuTicks(s.child.pid) - t0[r]) / TICKS / wall);
     const mem = servers.map((s) => rss(s.child.pid));
     const flips1 = await Promise.all(servers.map((s) => staleFlips(s.url)));
+    const out1 = await busBytes("nsatlas_bus_bytes_out_total");
+    const in1 = await busBytes("nsatlas_bus_bytes_in_total");
     const busy = machineCores(m0, m1);
     const fanout = [...latencies];
     for (const w of watchers) w.close();
@@ -197,10 +202,11 @@ export async function fleetReplicasBench({ replicas, per, windowS, inventoryFile
     console.log(
       `steady window ${wall.toFixed(0)} s; machine CPU ${busy.toFixed(2)} of ${cpus().length} cores${cpuBound}`,
     );
-    console.log("replica | CPU (cores) | RSS      | stale flips in window");
+    console.log("replica | CPU (cores) | RSS      | NATS out / in (KB/s) | stale flips in window");
     for (let r = 0; r < servers.length; r++) {
       const row = `${String(r).padStart(7)} | ${cores[r].toFixed(2).padStart(11)} | ${(mem[r] / GIB).toFixed(2)} GiB`;
-      console.log(`${row} | ${flips1[r] - flips0[r]}`);
+      const kbs = (a, b) => ((b[r] - a[r]) / 1024 / wall).toFixed(0);
+      console.log(`${row} | ${kbs(out0, out1).padStart(9)} / ${kbs(in0, in1).padEnd(9)} | ${flips1[r] - flips0[r]}`);
     }
     const found = searches.filter((s) => s.found).length;
     console.log(

@@ -116,7 +116,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const staleTimer = setInterval(() => fleet.tick(), 1_000);
   staleTimer.unref();
 
-  const promMetrics = createPromMetrics(fleet, metrics);
+  // With NSATLAS_NATS_URL: the bridge that shares this replica's fleet (started below).
+  let bus: FleetBus | null = null;
+  const promMetrics = createPromMetrics(fleet, metrics, () => bus?.stats() ?? null);
   // With NSATLAS_TLS_CERT/KEY the same server speaks https and wss (agents across machines).
   const tls = settings.tls ?? null;
   const server = tls
@@ -136,7 +138,6 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   });
   closeAgentSession = ingest.closeSession;
   const refusals = createRefusalLimits(audit, { trustedProxies: settings.trustedProxies ?? [], log });
-  let bus: FleetBus | null = null;
   const guarded = createGuardedServices({
     db,
     dataDir,

@@ -14,6 +14,69 @@ export interface PromMetrics {
   countAction(result: ActionResult): void;
 }
 
+/** What the NATS bridge counts (with NSATLAS_NATS_URL). */
+export interface BusCounters {
+  connected: boolean;
+  published: number;
+  received: number;
+  publishedBytes: number;
+  receivedBytes: number;
+  rejected: number;
+  syncRequests: number;
+}
+
+/** nsatlas_bus_*: the replica's traffic on NATS; zero without NSATLAS_NATS_URL. */
+function busMetrics(registry: Registry, bus: () => BusCounters | null): void {
+  const read = (f: (b: BusCounters) => number) => () => {
+    const b = bus();
+    return b ? f(b) : 0;
+  };
+  new Gauge({
+    name: "nsatlas_bus_connected",
+    help: "1 while this replica is connected to NATS (0 without NSATLAS_NATS_URL)",
+    registers: [registry],
+    collect() {
+      this.set(bus()?.connected ? 1 : 0);
+    },
+  });
+  mirrored(
+    registry,
+    "nsatlas_bus_messages_out_total",
+    "NATS messages published (chunks count one each)",
+    read((b) => b.published),
+  );
+  mirrored(
+    registry,
+    "nsatlas_bus_messages_in_total",
+    "NATS messages received from other replicas",
+    read((b) => b.received),
+  );
+  mirrored(
+    registry,
+    "nsatlas_bus_bytes_out_total",
+    "Payload bytes published on NATS",
+    read((b) => b.publishedBytes),
+  );
+  mirrored(
+    registry,
+    "nsatlas_bus_bytes_in_total",
+    "Payload bytes received from NATS",
+    read((b) => b.receivedBytes),
+  );
+  mirrored(
+    registry,
+    "nsatlas_bus_rejected_total",
+    "Bus messages refused (undecodable, invalid)",
+    read((b) => b.rejected),
+  );
+  mirrored(
+    registry,
+    "nsatlas_bus_sync_requests_total",
+    "Times this replica asked another for hosts it missed",
+    read((b) => b.syncRequests),
+  );
+}
+
 /** A counter mirroring one of the ingest's plain counters (kept as plain numbers on the hot path). */
 function mirrored(registry: Registry, name: string, help: string, read: () => number): void {
   new Counter({
@@ -30,9 +93,14 @@ function mirrored(registry: Registry, name: string, help: string, read: () => nu
 /** The dashboard's metrics: agents by state, frames, resyncs, rejected frames, actions by
  * result, and fleet totals, computed from the fleet store when scraped (no per-host series,
  * which would grow with the fleet). Plus Node's default process metrics. */
-export function createPromMetrics(fleet: FleetStore, counters: ServerMetrics): PromMetrics {
+export function createPromMetrics(
+  fleet: FleetStore,
+  counters: ServerMetrics,
+  bus: () => BusCounters | null = () => null,
+): PromMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  busMetrics(registry, bus);
   new Gauge({
     name: "nsatlas_agents",
     help: "Hosts known to the hub, by state (connected, or stale: socket closed or silent for 15 s)",
