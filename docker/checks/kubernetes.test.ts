@@ -118,7 +118,12 @@ describe("Kubernetes manifests", () => {
         mounts.some((m) => (path ?? "").startsWith(`${m}/`)),
         path,
       ).toBe(true);
-    expect(() => loadSettings({ ...env, NSATLAS_NATS_URL: "nats://nats.nsatlas.svc:4222" })).not.toThrow();
+    // The URLs come from a Secret: with real ones the settings load.
+    const urls = {
+      NSATLAS_NATS_URL: "tls://nats.nsatlas.svc:4222",
+      NSATLAS_DATABASE_URL: "postgres://db.nsatlas.svc/nsatlas",
+    };
+    expect(() => loadSettings({ ...env, ...urls })).not.toThrow();
   });
 
   it("match their images: entrypoint, user and the paths the programs are given", () => {
