@@ -25,6 +25,16 @@ export interface BusCounters {
   syncRequests: number;
 }
 
+type BusCount = Exclude<keyof BusCounters, "connected">;
+const BUS_COUNTERS: [string, string, BusCount][] = [
+  ["nsatlas_bus_messages_out_total", "NATS messages published (chunks count one each)", "published"],
+  ["nsatlas_bus_messages_in_total", "NATS messages received from other replicas", "received"],
+  ["nsatlas_bus_bytes_out_total", "Payload bytes published on NATS", "publishedBytes"],
+  ["nsatlas_bus_bytes_in_total", "Payload bytes received from NATS", "receivedBytes"],
+  ["nsatlas_bus_rejected_total", "Bus messages refused (undecodable, invalid)", "rejected"],
+  ["nsatlas_bus_sync_requests_total", "Times this replica asked another for hosts it missed", "syncRequests"],
+];
+
 /** nsatlas_bus_*: the replica's traffic on NATS; zero without NSATLAS_NATS_URL. */
 function busMetrics(registry: Registry, bus: () => BusCounters | null): void {
   const read = (f: (b: BusCounters) => number) => () => {
@@ -39,42 +49,13 @@ function busMetrics(registry: Registry, bus: () => BusCounters | null): void {
       this.set(bus()?.connected ? 1 : 0);
     },
   });
-  mirrored(
-    registry,
-    "nsatlas_bus_messages_out_total",
-    "NATS messages published (chunks count one each)",
-    read((b) => b.published),
-  );
-  mirrored(
-    registry,
-    "nsatlas_bus_messages_in_total",
-    "NATS messages received from other replicas",
-    read((b) => b.received),
-  );
-  mirrored(
-    registry,
-    "nsatlas_bus_bytes_out_total",
-    "Payload bytes published on NATS",
-    read((b) => b.publishedBytes),
-  );
-  mirrored(
-    registry,
-    "nsatlas_bus_bytes_in_total",
-    "Payload bytes received from NATS",
-    read((b) => b.receivedBytes),
-  );
-  mirrored(
-    registry,
-    "nsatlas_bus_rejected_total",
-    "Bus messages refused (undecodable, invalid)",
-    read((b) => b.rejected),
-  );
-  mirrored(
-    registry,
-    "nsatlas_bus_sync_requests_total",
-    "Times this replica asked another for hosts it missed",
-    read((b) => b.syncRequests),
-  );
+  for (const [name, help, key] of BUS_COUNTERS)
+    mirrored(
+      registry,
+      name,
+      help,
+      read((b) => b[key]),
+    );
 }
 
 /** A counter mirroring one of the ingest's plain counters (kept as plain numbers on the hot path). */
