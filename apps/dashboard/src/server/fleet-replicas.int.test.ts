@@ -258,4 +258,17 @@ describe("dashboard replicas sharing the fleet through NATS", () => {
     ).toBe(true);
     expect(await eventually(async () => connectedOn(c, s0.agentId), 20_000)).toBe(true);
   });
+
+  it("revoking a token in PostgreSQL closes its agent's socket on the replica that holds it; every replica shows the host stale", async () => {
+    const s1 = sims[1];
+    if (!s1) throw new Error("no host");
+    await tokens.revoke(s1.agentId);
+    // A holds it: its socket closes 4401, which the agent takes as final (it exits 3).
+    expect(await eventually(() => s1.log.some((l) => /4401/.test(l)), 20_000)).toBe(true);
+    for (const r of [a, c]) {
+      expect(await eventually(async () => (await hostsOn(r)).find((h) => h.id === s1.agentId)?.state === "stale")).toBe(
+        true,
+      );
+    }
+  });
 });
