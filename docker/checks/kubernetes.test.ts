@@ -31,7 +31,10 @@ const deployment = (file: string) =>
 const container = (doc: unknown) => at(doc, "spec", "template", "spec", "containers", 0);
 const envOf = (c: unknown) =>
   Object.fromEntries(
-    ((at(c, "env") ?? []) as Array<{ name: string; value?: string }>).map((e) => [e.name, e.value ?? "from-a-secret"]),
+    ((at(c, "env") ?? []) as Array<{ name: string; value?: string }>).map((e) => [
+      e.name,
+      e.value ?? (e.name === "NSATLAS_DATABASE_URL" ? "postgres://from-a-secret/nsatlas" : "from-a-secret"),
+    ]),
   );
 const agentArgs = (c: unknown) =>
   ((at(c, "args") ?? []) as string[]).slice(1).map((a) => a.replaceAll("$(NODE_NAME)", "node-1"));
@@ -98,6 +101,16 @@ describe("Kubernetes manifests", () => {
       const env = envOf(c);
       expect(() => loadSettings(env), file).not.toThrow();
       expect(env.NSATLAS_READ_ONLY, file).toBe(file === "dashboard-read-only.yaml" ? "1" : undefined);
+      // With a database URL, the key files every replica is given are on a mounted Secret.
+      if (env.NSATLAS_DATABASE_URL !== undefined) {
+        const keys = loadSettings(env).database;
+        const mounts = ((at(c, "volumeMounts") ?? []) as Array<{ mountPath: string }>).map((m) => m.mountPath);
+        for (const f of [keys?.auditKeyFile, keys?.auditSigningKeyFile])
+          expect(
+            mounts.some((m) => f?.startsWith(`${m}/`)),
+            `${file}: ${f}`,
+          ).toBe(true);
+      }
       const service = all.find((x) => x.file === `kubernetes/${file}` && x.doc.kind === "Service")?.doc;
       expect(at(service, "spec", "selector")).toEqual(at(d, "spec", "selector", "matchLabels"));
     }

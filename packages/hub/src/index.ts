@@ -16,7 +16,7 @@ export {
   verifyAuditBundle,
   writeAuditBundle,
 } from "./audit/audit-bundle.js";
-export { auditCsv, auditExportText, csvLine } from "./audit/audit-csv.js";
+export { auditCsv, auditExportChunks, auditExportText, csvLine } from "./audit/audit-csv.js";
 export {
   type AuditAnchor,
   AuditFileError,
@@ -50,8 +50,9 @@ export {
   loadOrCreateSigningKey,
   publicKeyInfo,
   readPublicKey,
+  readSigningKey,
 } from "./audit/audit-signing.js";
-export { checkAuditStart, loadAuditKeyForLog } from "./audit/audit-start.js";
+export { checkAnchorAtStart, checkAuditStart, loadAuditKeyForLog } from "./audit/audit-start.js";
 export { AuditChainCheck, verifyAuditChain } from "./audit/audit-verify.js";
 export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
 export { yieldToEventLoop } from "./audit/time-slice.js";
@@ -69,6 +70,7 @@ export {
 export { historyItems } from "./history/history-items.js";
 export { HistoryStore, type HistoryStoreOptions } from "./history/history-store.js";
 export { buildHostReport, hostReportCsv } from "./history/host-report.js";
+export { PgAuditLog } from "./pg/pg-audit-log.js";
 export {
   CREDENTIALS_CHANNEL,
   openPgDatabase,
@@ -76,7 +78,9 @@ export {
   type PgDatabase,
   redactedUrl,
 } from "./pg/pg-database.js";
+export { PgHistoryStore } from "./pg/pg-history-store.js";
 export { listenCredentials, type PgListener } from "./pg/pg-listener.js";
+export { PgPlanStore } from "./pg/pg-plan-store.js";
 export { PgSessionStore } from "./pg/pg-session-store.js";
 export { PgTokenStore } from "./pg/pg-token-store.js";
 export { type MatchKind, type SearchableHost, type SearchMatch, searchFleet } from "./search.js";
@@ -90,6 +94,7 @@ export type {
   SessionStorage,
   TokenStorage,
 } from "./storage.js";
+export { settle } from "./storage.js";
 export {
   hashToken,
   ROLES,

@@ -79,3 +79,9 @@ export interface PlanStorage {
   /** Marks the plan used; false when another replica consumed it first. */
   consume(plan: StoredPlan): Awaitable<boolean>;
 }
+
+/** Lets a write run on without its caller waiting (a refusal's audit row, a history record):
+ * a synchronous store's error is thrown as before, a later one goes to `onError`. */
+export function settle(v: Awaitable<unknown>, onError: (err: Error) => void): void {
+  if (v instanceof Promise) v.catch((err: unknown) => onError(err as Error));
+}

@@ -76,6 +76,25 @@ const nasty = fc.oneof(
 
 /** One request as raw bytes, framed so the server can always tell where it ends (a lying
  * Content-Length would only make the server wait, which is correct behaviour). */
+/** A websocket upgrade of `path` with `headers`, sent raw: the hub's refusal (a status and
+ * body before any handshake) comes back as a RawReply. */
+export function rawUpgrade(port: number, path: string, headers: readonly string[]): Promise<RawReply | null> {
+  return rawHttp(
+    port,
+    [
+      `GET ${path} HTTP/1.1`,
+      "Host: 127.0.0.1",
+      ...headers,
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      "Sec-WebSocket-Version: 13",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+      "",
+      "",
+    ].join("\r\n"),
+  );
+}
+
 export function rawRequestArbitrary(paths: readonly string[], secrets: readonly string[] = []) {
   const target = fc.oneof(
     fc.constantFrom(...paths),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AuditDbRow, auditRowHash, fromDbRow, openDatabase } from "@nsatlas/hub";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { captureOutput } from "../server/testing/captured-output.js";
 import { main } from "./main.js";
 
 let dir: string;
@@ -11,21 +12,12 @@ let out: string;
 
 /** Runs the CLI in this process, as `nsatlas ARGS` with NSATLAS_DATA_DIR=dir. */
 function cli(...argv: string[]): number {
-  err = "";
-  out = "";
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
+  const output = captureOutput();
   try {
     return main(argv);
   } finally {
-    e.mockRestore();
-    o.mockRestore();
+    output.restore();
+    ({ out, err } = output.text);
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AuditAnchor,
@@ -8,6 +8,8 @@ import {
   auditRows,
   type BundleVerification,
   type Db,
+  loadOrCreateAuditKey,
+  loadOrCreateSigningKey,
   openDatabase,
   openDatabaseReadOnly,
   parseAuditBundle,
@@ -18,7 +20,13 @@ import {
   verifyAuditChain,
   writeAuditBundle,
 } from "@nsatlas/hub";
-import { AUDIT_ANCHOR_FILE, AUDIT_KEY_FILE, openAuditLog } from "../server/audit-setup.js";
+import {
+  AUDIT_ANCHOR_FILE,
+  AUDIT_KEY_FILE,
+  AUDIT_PUBLIC_KEY_FILE,
+  AUDIT_SIGNING_KEY_FILE,
+  openAuditLog,
+} from "../server/audit-setup.js";
 import { parseSettingDuration, SettingsError } from "../server/env.js";
 import { CliUnreadable, CliUsage } from "./cli-errors.js";
 import { stderrNotes } from "./stderr-notes.js";
@@ -217,6 +225,23 @@ function prune(dir: string, args: string[], actor: string): number {
   }
 }
 
+/** `audit keys DIR`: the HMAC key and the signing key every replica of a shared database is
+ * given (NSATLAS_AUDIT_KEY_FILE, NSATLAS_AUDIT_SIGNING_KEY_FILE); existing files are kept. */
+function makeKeys(args: string[]): number {
+  const [dir, ...extra] = args;
+  if (!dir || extra.length > 0) throw new CliUsage("audit keys takes exactly one DIR");
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keyFile = join(dir, AUDIT_KEY_FILE);
+  readable(() => loadOrCreateAuditKey(keyFile));
+  const { signer } = readable(() =>
+    loadOrCreateSigningKey(join(dir, AUDIT_SIGNING_KEY_FILE), join(dir, AUDIT_PUBLIC_KEY_FILE), 0),
+  );
+  process.stdout.write(
+    `NSATLAS_AUDIT_KEY_FILE=${keyFile}\nNSATLAS_AUDIT_SIGNING_KEY_FILE=${join(dir, AUDIT_SIGNING_KEY_FILE)}\n# signing key ${signer.info.keyId}, ${signer.info.fingerprint}\n`,
+  );
+  return 0;
+}
+
 /** `nsatlas audit verify|export|prune …` on the data dir `dir`. */
 export function auditCommand(dir: string, args: string[], actor: string): number {
   const [sub, ...rest] = args;
@@ -227,6 +252,8 @@ export function auditCommand(dir: string, args: string[], actor: string): number
       return exportLog(dir, rest);
     case "prune":
       return prune(dir, rest, actor);
+    case "keys":
+      return makeKeys(rest);
     default:
       throw new CliUsage(`unknown audit command: ${sub ?? "(none)"}`);
   }

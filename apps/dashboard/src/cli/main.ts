@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { AuditFileError, type AuditLog, DatabaseError, openDatabase, TokenError, TokenStore } from "@nsatlas/hub";
 import { auditTokenChanges, openAuditLog } from "../server/audit-setup.js";
 import { ensureDataDir } from "../server/data-dir.js";
-import { dataDirFrom } from "../server/env.js";
+import { type DatabaseSettings, databaseFrom, dataDirFrom, SettingsError } from "../server/env.js";
 import { auditCommand } from "./audit-command.js";
 import { CliUnreadable, CliUsage } from "./cli-errors.js";
+import { pgMain } from "./pg-command.js";
 import { stderrNotes } from "./stderr-notes.js";
+import { parseTokenCommand, printTokenResult } from "./token-command.js";
 
 const USAGE = `usage: nsatlas <command>
 
@@ -22,43 +24,49 @@ const USAGE = `usage: nsatlas <command>
   audit prune --older-than D       drop rows older than D (e.g. 365d); the prune is recorded
 
 The data dir is NSATLAS_DATA_DIR (default /var/lib/nsatlas as root, else ~/.local/state/nsatlas).
+With NSATLAS_DATABASE_URL (and NSATLAS_AUDIT_KEY_FILE, NSATLAS_AUDIT_SIGNING_KEY_FILE) token and
+audit commands work on that PostgreSQL database, as the replicas do.
+  audit keys DIR                   create DIR/audit.key and DIR/audit-signing.key for replicas
 `;
 
-function flagValue(args: string[], name: string): string {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? args[i + 1] : undefined;
-  if (v === undefined || v.startsWith("--")) throw new CliUsage(`${name} is required`);
-  return v;
+function tokenCommand(args: string[], store: TokenStore): number {
+  const op = parseTokenCommand(args);
+  if (op.kind === "create") return printTokenResult(op, store.create(op.name, op.role));
+  if (op.kind === "list") return printTokenResult(op, store.list());
+  store.revoke(op.name);
+  return printTokenResult(op, undefined);
 }
 
-function tokenCommand(args: string[], store: TokenStore): number {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case "create": {
-      const known = new Set(["--role", "--name"]);
-      for (let i = 0; i < rest.length; i += 2) {
-        if (!known.has(rest[i] ?? "")) throw new CliUsage(`unknown option: ${rest[i]}`);
-      }
-      const secret = store.create(flagValue(rest, "--name"), flagValue(rest, "--role"));
-      process.stdout.write(`${secret}\n`);
-      return 0;
-    }
-    case "list": {
-      if (rest.length > 0) throw new CliUsage(`unexpected argument: ${rest[0]}`);
-      const rows = store.list();
-      process.stdout.write("NAME\tROLE\tCREATED\tREVOKED\n");
-      for (const t of rows) process.stdout.write(`${t.name}\t${t.role}\t${t.createdAt}\t${t.revokedAt ?? "-"}\n`);
-      return 0;
-    }
-    case "revoke": {
-      if (rest.length !== 1 || !rest[0]) throw new CliUsage("token revoke takes exactly one NAME");
-      store.revoke(rest[0]);
-      process.stdout.write(`revoked ${rest[0]}\n`);
-      return 0;
-    }
-    default:
-      throw new CliUsage(`unknown token command: ${sub ?? "(none)"}`);
+/** The CLI as the `nsatlas` bin runs it: with NSATLAS_DATABASE_URL, token and audit commands
+ * work on PostgreSQL (and answer later); otherwise on the data dir, as `main`. */
+export function run(argv: string[]): number | Promise<number> {
+  let database: DatabaseSettings | null = null;
+  try {
+    database = ["token", "audit"].includes(argv[0] ?? "") ? databaseFrom() : null;
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    process.stderr.write(`nsatlas: ${err.message}\n`);
+    return 2;
   }
+  if (database === null) return main(argv);
+  return pgMain(database, argv, `cli:${userInfo().username}`).catch(cliFailure);
+}
+
+/** Exit code and message of an error of a command (rethrows a bug). */
+export function cliFailure(err: unknown): number {
+  if (err instanceof CliUsage) {
+    process.stderr.write(`nsatlas: ${err.message}\n${USAGE}`);
+    return 2;
+  }
+  if (err instanceof CliUnreadable || err instanceof DatabaseError || err instanceof AuditFileError) {
+    process.stderr.write(`nsatlas: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof TokenError) {
+    process.stderr.write(`nsatlas: ${err.message}\n`);
+    return 1;
+  }
+  throw err;
 }
 
 /** The `nsatlas` admin CLI, working on the same data dir as the server. */
@@ -94,18 +102,6 @@ export function main(argv: string[]): number {
       db.close();
     }
   } catch (err) {
-    if (err instanceof CliUsage) {
-      process.stderr.write(`nsatlas: ${err.message}\n${USAGE}`);
-      return 2;
-    }
-    if (err instanceof CliUnreadable || err instanceof DatabaseError || err instanceof AuditFileError) {
-      process.stderr.write(`nsatlas: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof TokenError) {
-      process.stderr.write(`nsatlas: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    return cliFailure(err);
   }
 }

@@ -49,7 +49,7 @@ describe("audit REST", () => {
     expect((await get("/api/v1/audit/public-key", op)).status).toBe(403);
     const auditor = await server.tokens.create("aud", "auditor");
     expect((await get("/api/v1/audit/public-key", auditor)).status).toBe(200);
-    const head = server.audit.head()?.seq;
+    const head = (await server.audit.head())?.seq;
     await server.close();
     closed = true;
     const db = openDatabaseReadOnly(join(server.dataDir, "nsatlas.db"));

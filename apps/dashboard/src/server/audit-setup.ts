@@ -1,13 +1,25 @@
+import { existsSync } from "node:fs";
 import {
+  AuditFileError,
   AuditLog,
+  type AuditStorage,
+  type Awaitable,
+  auditRowHash,
+  checkAnchorAtStart,
   checkAuditStart,
   type Db,
   loadAuditKeyForLog,
   loadOrCreateSigningKey,
+  PgAuditLog,
+  type PgDatabase,
+  readAnchor,
+  readAuditKey,
+  readSigningKey,
   removeStaleTemporaries,
   type TokenChange,
 } from "@nsatlas/hub";
 import { dataPath } from "./data-dir.js";
+import type { DatabaseSettings } from "./env.js";
 
 /** The HMAC key of the audit chain (0400), next to the database but not in it. */
 export const AUDIT_KEY_FILE = "audit.key";
@@ -52,29 +64,72 @@ export function openAuditLog(db: Db, dataDir: string, notes: AuditNotes = silent
   return new AuditLog(db, { key, anchorPath, signer });
 }
 
+/** The audit log in PostgreSQL, shared by every replica, as the server and the CLI open it. The
+ * HMAC and signing keys come from the files every replica is given (never created here: a
+ * replica with a key of its own would fork the trust in one chain). Refuses (AuditFileError)
+ * a key that did not hash the newest row, and a database that lacks the row this data dir's
+ * anchor names (rows lost, or another database); an anchor behind the head is normal (other
+ * replicas appended) and is brought up to it. */
+export async function openPgAuditLog(
+  pg: PgDatabase,
+  database: DatabaseSettings,
+  dataDir: string | null,
+  notes: AuditNotes = silent,
+): Promise<PgAuditLog> {
+  const key = readAuditKey(database.auditKeyFile);
+  const signer = readSigningKey(database.auditSigningKeyFile);
+  const anchorPath = dataDir === null ? null : dataPath(dataDir, AUDIT_ANCHOR_FILE);
+  if (anchorPath !== null) removeStaleTemporaries(anchorPath);
+  const log = new PgAuditLog(pg, { key, anchorPath, signer });
+  const head = await log.head();
+  if (head) {
+    const [row] = await log.list(head.seq - 1, 1);
+    if (row) {
+      const { hash, digest: _digest, ...unsigned } = row;
+      if (auditRowHash(key, unsigned) !== hash) {
+        throw new AuditFileError(
+          `${database.auditKeyFile} is not the key of this audit log (the newest row, seq ${head.seq}, was hashed with another): give every replica the same NSATLAS_AUDIT_KEY_FILE`,
+        );
+      }
+    }
+  }
+  if (anchorPath !== null) {
+    const anchor = existsSync(anchorPath) ? readAnchor(anchorPath) : null;
+    const hashAtAnchor = anchor ? await log.hashAt(anchor.seq) : undefined;
+    const warning = checkAnchorAtStart(anchorPath, head, () => hashAtAnchor);
+    if (warning) notes.warn(warning);
+  }
+  return log;
+}
+
 /** Signs a checkpoint every `everyMs` when the head moved, and one more at stop (shutdown).
  * A failed checkpoint is logged; the next tick tries again. */
-export function scheduleCheckpoints(audit: AuditLog, everyMs: number, log: AuditNotes & { error(line: string): void }) {
-  const tick = (reason: "interval" | "shutdown") => {
+export function scheduleCheckpoints(
+  audit: AuditStorage,
+  everyMs: number,
+  log: AuditNotes & { error(line: string): void },
+) {
+  const tick = async (reason: "interval" | "shutdown") => {
     try {
-      audit.checkpoint(reason);
+      await audit.checkpoint(reason);
     } catch (err) {
       log.error(`audit: cannot sign a checkpoint: ${(err as Error).message}`);
     }
   };
-  const timer = setInterval(() => tick("interval"), everyMs);
+  const timer = setInterval(() => void tick("interval"), everyMs);
   timer.unref();
   return {
-    stop(): void {
+    stop(): Promise<void> {
       clearInterval(timer);
-      tick("shutdown");
+      return tick("shutdown");
     },
   };
 }
 
 /** Records token changes (create, rotate, revoke) made by `actor`. */
-export function auditTokenChanges(audit: () => AuditLog | null, actor: string, role: string | null) {
-  return (c: TokenChange): void => {
+export function auditTokenChanges(audit: () => AuditStorage | null, actor: string, role: string | null) {
+  // SQLite answers at once (a failed append throws to the token command); PostgreSQL later.
+  return (c: TokenChange): Awaitable<unknown> =>
     audit()?.append({
       actor,
       role,
@@ -83,5 +138,4 @@ export function auditTokenChanges(audit: () => AuditLog | null, actor: string, r
       params: { role: c.role },
       result: "ok",
     });
-  };
 }

@@ -4,13 +4,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type ActionService, type AuditLog, FleetStore, openDatabase, type TokenStorage } from "@nsatlas/hub";
+import { type ActionService, type AuditStorage, FleetStore, openDatabase, type TokenStorage } from "@nsatlas/hub";
 import type { ActionResultFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
-import { auditTokenChanges, openAuditLog, scheduleCheckpoints } from "./audit-setup.js";
+import { auditTokenChanges, openAuditLog, openPgAuditLog, scheduleCheckpoints } from "./audit-setup.js";
 import { createAuthenticator } from "./auth.js";
-import { openCredentialStores } from "./credential-stores.js";
+import { openCredentialStores, sharedStores } from "./credential-stores.js";
 import { createCredentialWatch } from "./credential-watch.js";
 import { ensureDataDir } from "./data-dir.js";
 import { guardRequest, guardUpgrade, requestUrl } from "./edge.js";
@@ -52,7 +52,7 @@ export interface RunningServer {
   adminToken: { secret: string | null; created: boolean; source: string };
   localAgent: LocalAgent | null;
   /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
-  audit: AuditLog;
+  audit: AuditStorage;
   actions: ActionService;
   /** The NATS bridge when NSATLAS_NATS_URL is set: replicas share the fleet. */
   bus: FleetBus | null;
@@ -79,25 +79,31 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const { settings } = o;
   const dataDir = ensureDataDir(settings.dataDir);
   const db = openDatabase(join(dataDir, "nsatlas.db"));
-  // Issue 6: the audit log first, so that even the admin token made below is an event.
-  let audit: AuditLog;
-  try {
-    audit = openAuditLog(db, dataDir, { info: (l) => log.info(`audit: ${l}`), warn: (l) => log.warn(`audit: ${l}`) });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  let audit: AuditStorage | null = null;
   const auditTokenChange = auditTokenChanges(() => audit, "system", null);
   let sweepSockets = () => {};
   let stores: Awaited<ReturnType<typeof openCredentialStores>>;
   try {
     stores = await openCredentialStores(settings.database ?? null, db, log, (change) => {
-      auditTokenChange(change);
+      const recorded = auditTokenChange(change);
       // A revoked or rotated token's open sockets close now (4401), not at their next call.
       if (change.kind !== "create") sweepSockets();
+      return recorded;
     });
   } catch (err) {
     db.close();
+    throw err;
+  }
+  // The audit log before any token is made, so that even the first admin token is an event.
+  try {
+    const notes = { info: (l: string) => log.info(`audit: ${l}`), warn: (l: string) => log.warn(`audit: ${l}`) };
+    audit =
+      stores.pg && settings.database
+        ? await openPgAuditLog(stores.pg, settings.database, dataDir, notes)
+        : openAuditLog(db, dataDir, notes);
+  } catch (err) {
+    db.close();
+    await stores.close();
     throw err;
   }
   const { tokens, sessions } = stores;
@@ -144,6 +150,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     audit,
     fleet,
     settings: settings.guard,
+    shared: sharedStores(stores.pg),
     sendToSession: (id, frame) => ingest.send(id, frame),
     sendToReplica: (hostId, replica, frame) => bus?.sendAction(hostId, replica, frame) ?? false,
     aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
@@ -270,7 +277,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await closed;
       guarded.close();
-      checkpoints.stop();
+      await checkpoints.stop();
       db.close();
       await stores.close();
     },

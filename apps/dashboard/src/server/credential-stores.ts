@@ -1,7 +1,10 @@
 import {
+  type Awaitable,
   type Db,
   openPgDatabase,
   type PgDatabase,
+  PgHistoryStore,
+  PgPlanStore,
   PgSessionStore,
   PgTokenStore,
   type SessionStorage,
@@ -25,12 +28,21 @@ export interface CredentialStores {
   close(): Promise<void>;
 }
 
+/** The history and plan stores of a shared database (null: SQLite and memory). */
+export function sharedStores(pg: PgDatabase | null) {
+  if (pg === null) return null;
+  return {
+    history: (o: { retentionMs: number; maxRowsPerHost: number }) => new PgHistoryStore(pg, o),
+    plans: (o: { ttlMs: number }) => new PgPlanStore(pg, o),
+  };
+}
+
 /** The stores of NSATLAS_DATABASE_URL when set (migrated on open), else of the SQLite `db`. */
 export async function openCredentialStores(
   database: DatabaseSettings | null,
   db: Db,
   log: Logger,
-  onChange: (change: TokenChange) => void,
+  onChange: (change: TokenChange) => Awaitable<unknown>,
 ): Promise<CredentialStores> {
   if (database === null) {
     return {
@@ -45,12 +57,16 @@ export async function openCredentialStores(
   const pg = await openPgDatabase(database.url, {
     onError: (err) => log.warn(`database: ${err.message}`),
   });
+  const changes = pgCredentialChanges(database.url, log);
   return {
     tokens: new PgTokenStore(pg, undefined, onChange),
     sessions: new PgSessionStore(pg),
-    changes: pgCredentialChanges(database.url, log),
+    changes,
     pg,
     shared: true,
-    close: () => pg.close(),
+    close: async () => {
+      changes.close();
+      await pg.close();
+    },
   };
 }

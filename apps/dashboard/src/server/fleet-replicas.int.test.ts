@@ -2,7 +2,13 @@ import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { openPgDatabase, type PgDatabase, PgTokenStore } from "@nsatlas/hub";
+import {
+  loadOrCreateAuditKey,
+  loadOrCreateSigningKey,
+  openPgDatabase,
+  type PgDatabase,
+  PgTokenStore,
+} from "@nsatlas/hub";
 import type { ConfirmResponse, HostsResponse, Inventory, PlanResponse, SearchResponse } from "@nsatlas/protocol";
 import {
   type NatsServer,
@@ -37,6 +43,8 @@ let nats: NatsServer;
 let postgres: TestPostgres;
 let pgdb: PgDatabase;
 let tokens: PgTokenStore;
+let env: Record<string, string>;
+const CLI = join(import.meta.dirname, "../../bin/nsatlas");
 let a: ReplicaProcess;
 let b: ReplicaProcess;
 let c: ReplicaProcess;
@@ -60,13 +68,14 @@ beforeAll(async () => {
   world.defer(() => nats.stop());
   postgres = await startPostgres();
   world.defer(() => postgres.stop());
+  // The audit keys every replica is given (what `nsatlas audit keys DIR` makes).
   const keys = world.tmpDir();
-  writeFileSync(join(keys, "audit.key"), "k".repeat(64));
-  writeFileSync(join(keys, "audit-signing.pem"), "unused by these tests");
-  const env = {
+  loadOrCreateAuditKey(join(keys, "audit.key"));
+  loadOrCreateSigningKey(join(keys, "audit-signing.key"), join(keys, "audit-signing.pub"), 0);
+  env = {
     NSATLAS_DATABASE_URL: postgres.url,
     NSATLAS_AUDIT_KEY_FILE: join(keys, "audit.key"),
-    NSATLAS_AUDIT_SIGNING_KEY_FILE: join(keys, "audit-signing.pem"),
+    NSATLAS_AUDIT_SIGNING_KEY_FILE: join(keys, "audit-signing.key"),
     NSATLAS_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     NSATLAS_AGENT_TOKEN: FLEET_TOKEN,
     NSATLAS_NATS_URL: nats.url,
@@ -175,7 +184,7 @@ describe("dashboard replicas sharing the fleet through NATS", () => {
     await restClient(c.url)("DELETE", `/api/v1/hosts/${id}`, TEST_ADMIN_TOKEN);
   });
 
-  it("runs netns.create planned and confirmed on A on the agent connected to B", async () => {
+  it("runs netns.create planned and confirmed on A on the agent connected to B; both replicas' audit rows form one chain", async () => {
     const id = `${world.prefix}-real`;
     const tokenFile = join(world.tmpDir(), `${id}.token`);
     writeFileSync(tokenFile, await tokens.create(id, "agent"));
@@ -208,6 +217,19 @@ describe("dashboard replicas sharing the fleet through NATS", () => {
     const names = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
     expect(names.split("\n").map((l) => l.split(" ")[0])).toContain(name);
     execFileSync("ip", ["netns", "del", name]);
+    // A wrote the action's rows, B the agent's connect: one chain in PostgreSQL, verified.
+    const cli = (...args: string[]) =>
+      execFileSync(process.execPath, [CLI, ...args], {
+        env: { ...process.env, ...env, NSATLAS_DATA_DIR: b.dataDir },
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    const { events } = JSON.parse(cli("audit", "export", "--format", "json")) as {
+      events: Array<{ action: string; target: { host?: string | null } }>;
+    };
+    const mine = events.filter((e) => e.target?.host === id).map((e) => e.action);
+    expect(mine).toEqual(expect.arrayContaining(["agent.connect", "netns.create"]));
+    expect(cli("audit", "verify")).toMatch(/^audit log intact: \d+ rows/);
     agent.kill("SIGTERM");
     await new Promise((r) => agent.once("exit", r));
     await call("DELETE", `/api/v1/hosts/${id}`, TEST_ADMIN_TOKEN);

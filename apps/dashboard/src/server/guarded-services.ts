@@ -2,11 +2,14 @@ import type { IncomingMessage } from "node:http";
 import {
   ActionService,
   type AuditInput,
-  type AuditLog,
+  type AuditStorage,
   type Db,
   type FleetStore,
+  type HistoryStorage,
   HistoryStore,
+  type PlanStorage,
   readAnchor,
+  settle,
 } from "@nsatlas/hub";
 import type { ActionFrame, AuditVerification, HubFrame } from "@nsatlas/protocol";
 import type { AgentAuditEvent } from "./agent-ingest.js";
@@ -29,7 +32,7 @@ export interface GuardedWiring extends GuardedServices {
   guardRoute: (principal: Principal, req: IncomingMessage, route: Route) => void;
   /** Agent connects/disconnects/refusals as audit rows. */
   auditAgent: (e: AgentAuditEvent) => void;
-  auditHostRemoval: (e: HostRemovalEvent) => void;
+  auditHostRemoval: (e: HostRemovalEvent) => unknown;
   close(): void;
 }
 
@@ -38,9 +41,14 @@ export interface GuardedWiring extends GuardedServices {
 export function createGuardedServices(o: {
   db: Db;
   dataDir: string;
-  audit: AuditLog;
+  audit: AuditStorage;
   fleet: FleetStore;
   settings: Partial<GuardSettings> | undefined;
+  /** Shared stores (PostgreSQL); absent: the history in `db` and plans in memory. */
+  shared?: {
+    history: (o: { retentionMs: number; maxRowsPerHost: number }) => HistoryStorage;
+    plans: (o: { ttlMs: number }) => PlanStorage;
+  } | null;
   /** Sends a frame to a session's agent socket. */
   sendToSession: (sessionId: number, frame: HubFrame) => boolean;
   /** Sends an action to a host whose agent another replica holds (fleet shared through NATS). */
@@ -53,14 +61,16 @@ export function createGuardedServices(o: {
 }): GuardedWiring {
   const settings: GuardSettings = { ...GUARD_DEFAULTS, ...o.settings };
   const { audit, fleet } = o;
-  const guard = createMutationGuard(audit, settings.readOnly);
-  const history = new HistoryStore(o.db, {
-    retentionMs: settings.historyRetentionMs,
-    maxRowsPerHost: settings.historyMaxRows,
-  });
+  const guard = createMutationGuard(audit, settings.readOnly, (err) =>
+    o.log.error(`audit: cannot record a refusal: ${err.message}`),
+  );
+  const historyOptions = { retentionMs: settings.historyRetentionMs, maxRowsPerHost: settings.historyMaxRows };
+  const history = o.shared ? o.shared.history(historyOptions) : new HistoryStore(o.db, historyOptions);
+  const plans = o.shared?.plans({ ttlMs: settings.planTtlMs });
   const actions = new ActionService({
     fleet,
     audit,
+    ...(plans ? { plans } : {}),
     readOnly: settings.readOnly,
     planTtlMs: settings.planTtlMs,
     timeoutMs: settings.actionTimeoutMs,
@@ -75,26 +85,28 @@ export function createGuardedServices(o: {
     if (e.kind === "inventory") {
       // The replica that holds a host's agent records its history, once for all replicas.
       const host = fleet.host(e.hostId);
-      if (host?.inventory && host.replica === null) history.record(e.hostId, host.inventory);
+      if (host?.inventory && host.replica === null) {
+        settle(history.record(e.hostId, host.inventory), (err) => o.log.warn(`history of ${e.hostId}: ${err.message}`));
+      }
     } else if (e.kind === "state" && e.state === "stale" && fleet.host(e.hostId)?.sessionId === null) {
       // The socket closed: pending actions of this host will not be answered on it.
       actions.dispatcher.hostGone(e.hostId);
     }
   });
-  const retention = () => {
+  const retention = async () => {
     try {
-      const h = history.prune();
+      const h = await history.prune();
       if (h > 0) o.log.info(`history: pruned ${h} rows past retention`);
       if (settings.auditRetentionMs !== null) {
-        const a = audit.prune(new Date(Date.now() - settings.auditRetentionMs));
+        const a = await audit.prune(new Date(Date.now() - settings.auditRetentionMs));
         if (a > 0) o.log.info(`audit: pruned ${a} rows past NSATLAS_AUDIT_RETENTION (recorded in the chain)`);
       }
     } catch (err) {
       o.log.error(`retention failed: ${(err as Error).message}`);
     }
   };
-  retention();
-  const timer = setInterval(retention, HOUR);
+  void retention();
+  const timer = setInterval(() => void retention(), HOUR);
   timer.unref();
 
   let closed = false;
@@ -113,7 +125,7 @@ export function createGuardedServices(o: {
     // A refused upgrade without a valid token is anyone's to repeat: aggregated per source.
     if (e.kind === "refused" && e.credential === null && o.aggregateRefusal) {
       o.aggregateRefusal(row, row.sourceIp ?? "?", String(e.detail.reason ?? ""));
-    } else audit.append(row);
+    } else settle(audit.append(row), (err) => o.log.error(`audit: cannot record agent.${e.kind}: ${err.message}`));
   };
 
   const anchorPath = dataPath(o.dataDir, AUDIT_ANCHOR_FILE);
@@ -149,7 +161,7 @@ export function createGuardedServices(o: {
       }
     },
     auditHostRemoval(e) {
-      audit.append({
+      return audit.append({
         actor: e.actor.name,
         role: e.actor.role,
         sourceIp: e.sourceIp,

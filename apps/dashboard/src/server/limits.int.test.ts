@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "./create-server.js";
 import { connectForgedAgent } from "./testing/forged-agent.js";
 import { minimalInventory } from "./testing/minimal-inventory.js";
-import { RawTrpcSocket, rawHttp } from "./testing/raw-http.js";
+import { RawTrpcSocket, rawHttp, rawUpgrade } from "./testing/raw-http.js";
 import { eventually, restClient } from "./testing/rest-client.js";
 import { removeDataDir, startTestServer, TEST_ADMIN_TOKEN } from "./testing/test-server.js";
 
@@ -72,20 +72,7 @@ describe("refused /agent upgrades", () => {
   it("without a valid token are aggregated into one row with params.count", async () => {
     const before = (await auditRows("agent.refused")).length;
     for (let i = 0; i < 25; i++) {
-      const r = await rawHttp(
-        server.port,
-        [
-          "GET /agent HTTP/1.1",
-          "Host: 127.0.0.1",
-          "Authorization: Bearer not-a-token",
-          "Upgrade: websocket",
-          "Connection: Upgrade",
-          "Sec-WebSocket-Version: 13",
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-          "",
-          "",
-        ].join("\r\n"),
-      );
+      const r = await rawUpgrade(server.port, "/agent", ["Authorization: Bearer not-a-token"]);
       expect(r?.status).toBe(401);
     }
     const rows = (await auditRows("agent.refused")).slice(before);

@@ -1,4 +1,4 @@
-import { type AuditSink, type Denial, mutationDenial } from "@nsatlas/hub";
+import { type AuditSink, type Denial, mutationDenial, settle } from "@nsatlas/hub";
 import type { Principal } from "./auth.js";
 
 /** Agent tokens stream to /agent and change nothing through the API. */
@@ -12,7 +12,11 @@ export interface MutationGuard {
 
 /** The server-side gate of every mutation, REST and tRPC alike: auditors, agent tokens and a
  * read-only dashboard are refused, and each refusal is an audit row. The UI only mirrors it. */
-export function createMutationGuard(audit: AuditSink, readOnly: boolean): MutationGuard {
+export function createMutationGuard(
+  audit: AuditSink,
+  readOnly: boolean,
+  onError: (err: Error) => void = (err) => process.emitWarning(err.message, "AuditLog"),
+): MutationGuard {
   return {
     readOnly,
     deny(principal, what, sourceIp) {
@@ -21,7 +25,7 @@ export function createMutationGuard(audit: AuditSink, readOnly: boolean): Mutati
           ? { code: "AGENT_TOKEN", message: "agent tokens only stream to /agent" }
           : mutationDenial(principal.role, readOnly);
       if (denial) {
-        audit.append({
+        const row = audit.append({
           actor: principal.name,
           role: principal.role,
           sourceIp,
@@ -29,6 +33,7 @@ export function createMutationGuard(audit: AuditSink, readOnly: boolean): Mutati
           result: "denied",
           error: `${denial.code}: ${denial.message}`,
         });
+        settle(row, onError);
       }
       return denial;
     },

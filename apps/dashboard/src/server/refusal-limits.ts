@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { AuditInput, AuditSink } from "@nsatlas/hub";
+import { type AuditInput, type AuditSink, settle } from "@nsatlas/hub";
 import type { Logger } from "./logger.js";
 
 /** Unauthenticated refusals are counted per source in windows of a minute. */
@@ -58,7 +58,10 @@ export function createRefusalLimits(
     for (const b of pending) {
       const params = typeof b.row.params === "object" && b.row.params !== null ? b.row.params : {};
       try {
-        audit.append({ ...b.row, params: { ...params, count: b.count, firstAt: b.firstAt, lastAt: b.lastAt } });
+        settle(
+          audit.append({ ...b.row, params: { ...params, count: b.count, firstAt: b.firstAt, lastAt: b.lastAt } }),
+          (err) => o.log.error(`audit: cannot record ${b.count} refusals (${b.row.action}): ${err.message}`),
+        );
       } catch (err) {
         o.log.error(`audit: cannot record ${b.count} refusals (${b.row.action}): ${(err as Error).message}`);
       }

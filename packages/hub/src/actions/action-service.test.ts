@@ -84,15 +84,6 @@ const meta = (name = "olga", role: ActionRequestMeta["actor"]["role"] = "operato
   requestId: `req-${++n}`,
 });
 const create = { type: "netns.create", params: { name: "red" } };
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof ActionError) return `${err.kind} ${err.code}`;
-    throw err;
-  }
-  return "ok";
-};
 const codeAsync = async (p: Promise<unknown>) =>
   p.then(
     () => "ok",
@@ -103,7 +94,7 @@ describe("ActionService", () => {
   it("records a mismatch when the agent reports another command than the plan's", async () => {
     const t = setup();
     t.answerAs((f) => ({ ...f, command: ["ip", "netns", "del", "red"] }));
-    const plan = t.service.plan(meta(), "h1", create);
+    const plan = await t.service.plan(meta(), "h1", create);
     await t.service.confirm(meta(), plan.planId, { confirm: "red" });
     expect(t.audit.rows.map((r) => r.result)).toEqual(["planned", "requested", "succeeded"]);
     expect(t.audit.rows[2]?.error).toBe(
@@ -114,7 +105,7 @@ describe("ActionService", () => {
   it("plans, then runs only on the owner's confirmation with the typed name, once", async () => {
     const t = setup();
     t.autoAnswer(true);
-    const plan = t.service.plan(meta(), "h1", create);
+    const plan = await t.service.plan(meta(), "h1", create);
     expect(plan).toMatchObject({ command: ["ip", "netns", "add", "red"], confirm: "red", type: "netns.create" });
     expect(await codeAsync(t.service.confirm(meta(), plan.planId, { confirm: "blue" }))).toBe(
       "invalid CONFIRM_MISMATCH",
@@ -143,7 +134,7 @@ describe("ActionService", () => {
 
   it("expires plans after the TTL (409)", async () => {
     const t = setup();
-    const plan = t.service.plan(meta(), "h1", create);
+    const plan = await t.service.plan(meta(), "h1", create);
     t.advance(60_001);
     expect(await codeAsync(t.service.confirm(meta(), plan.planId, { confirm: "red" }))).toBe("conflict PLAN_EXPIRED");
     expect(t.sent).toHaveLength(0);
@@ -151,31 +142,33 @@ describe("ActionService", () => {
     expect(t.audit.rows.at(-1)?.error).toMatch(/^PLAN_EXPIRED/);
   });
 
-  it("refuses auditors and a read-only dashboard with 403 and an audit row", () => {
+  it("refuses auditors and a read-only dashboard with 403 and an audit row", async () => {
     const t = setup();
-    expect(code(() => t.service.plan(meta("audrey", "auditor"), "h1", create))).toBe("forbidden ROLE_READ_ONLY");
+    expect(await codeAsync(t.service.plan(meta("audrey", "auditor"), "h1", create))).toBe("forbidden ROLE_READ_ONLY");
     const ro = setup({ readOnly: true });
-    expect(code(() => ro.service.plan(meta("admin", "admin"), "h1", create))).toBe("forbidden READ_ONLY_DASHBOARD");
+    expect(await codeAsync(ro.service.plan(meta("admin", "admin"), "h1", create))).toBe(
+      "forbidden READ_ONLY_DASHBOARD",
+    );
     expect([...t.audit.rows, ...ro.audit.rows].map((r) => r.result)).toEqual(["denied", "denied"]);
   });
 
-  it("refuses read-only agents, fleet-token hosts and agents without the capability", () => {
-    expect(code(() => setup({ hello: { readOnly: true, capabilities: [] } }).service.plan(meta(), "h1", create))).toBe(
-      "forbidden AGENT_READ_ONLY",
-    );
-    expect(code(() => setup({ credential: { kind: "fleet-token" } }).service.plan(meta(), "h1", create))).toBe(
+  it("refuses read-only agents, fleet-token hosts and agents without the capability", async () => {
+    expect(
+      await codeAsync(setup({ hello: { readOnly: true, capabilities: [] } }).service.plan(meta(), "h1", create)),
+    ).toBe("forbidden AGENT_READ_ONLY");
+    expect(await codeAsync(setup({ credential: { kind: "fleet-token" } }).service.plan(meta(), "h1", create))).toBe(
       "forbidden VIEW_ONLY_HOST",
     );
-    expect(code(() => setup({ hello: { capabilities: [] } }).service.plan(meta(), "h1", create))).toBe(
+    expect(await codeAsync(setup({ hello: { capabilities: [] } }).service.plan(meta(), "h1", create))).toBe(
       "forbidden NO_ACTION_CAPABILITY",
     );
     expect(setup({ hello: { readOnly: true } }).service.policy("operator", "h1")).toMatchObject({ mayAct: false });
   });
 
-  it("answers 400 for hostile params and records the attempt, sending nothing", () => {
+  it("answers 400 for hostile params and records the attempt, sending nothing", async () => {
     const t = setup();
     for (const name of ["; rm -rf /", "../x", "1234", "ünï", "", "x".repeat(10_240)]) {
-      expect(code(() => t.service.plan(meta(), "h1", { type: "netns.create", params: { name } }))).toBe(
+      expect(await codeAsync(t.service.plan(meta(), "h1", { type: "netns.create", params: { name } }))).toBe(
         "invalid BAD_PARAMS",
       );
     }
@@ -185,7 +178,7 @@ describe("ActionService", () => {
 
   it("times out (504) when the agent does not answer, and records a late answer", async () => {
     const t = setup({ timeoutMs: 20 });
-    const plan = t.service.plan(meta(), "h1", create);
+    const plan = await t.service.plan(meta(), "h1", create);
     expect(await codeAsync(t.service.confirm(meta(), plan.planId, { confirm: "red" }))).toBe("timeout AGENT_TIMEOUT");
     const frame = t.sent[0] as ActionFrame;
     t.service.dispatcher.receive("h1", {

@@ -12,6 +12,7 @@ import {
 } from "@nsatlas/protocol";
 import type { AuditInput, AuditSink } from "../audit/audit-log.js";
 import type { FleetStore, HostRecord } from "../fleet-store.js";
+import { type PlanStorage, settle } from "../storage.js";
 import type { Role } from "../token-store.js";
 import { mutationDenial } from "./access-policy.js";
 import { ActionDispatcher, type ActionSender } from "./action-dispatcher.js";
@@ -38,6 +39,8 @@ export interface ActionServiceOptions {
   /** How long a confirmed action waits for the agent (the REST contract says 30 s). */
   timeoutMs: number;
   now?: () => number;
+  /** Where plans wait for confirmation (default: in this process's memory). */
+  plans?: PlanStorage;
   /** Told how each action ended (for the nsatlas_actions_total metric). */
   onOutcome?: (result: "succeeded" | "failed" | "refused" | "timeout") => void;
 }
@@ -45,39 +48,47 @@ export interface ActionServiceOptions {
 /** Plan → confirm → execute. Every step that is refused, and every request and its outcome,
  * is an audit row; the request row is written before the frame leaves (no row, no action). */
 export class ActionService {
-  readonly plans: PlanStore;
+  readonly plans: PlanStorage;
   readonly dispatcher: ActionDispatcher;
   readonly #late = new Map<string, { plan: StoredPlan; meta: ActionRequestMeta }>();
 
   constructor(private readonly o: ActionServiceOptions) {
-    this.plans = new PlanStore({ ttlMs: o.planTtlMs, ...(o.now ? { now: o.now } : {}) });
+    this.plans = o.plans ?? new PlanStore({ ttlMs: o.planTtlMs, ...(o.now ? { now: o.now } : {}) });
     this.dispatcher = new ActionDispatcher({ send: o.send, onLate: (id, r) => this.#recordLate(id, r) });
   }
 
-  #audit(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">) {
-    return this.o.audit.append({
-      actor: meta.actor.name,
-      role: meta.actor.role,
-      sourceIp: meta.sourceIp,
-      requestId: meta.requestId,
-      ...e,
-    });
+  #row(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">): AuditInput {
+    return { actor: meta.actor.name, role: meta.actor.role, sourceIp: meta.sourceIp, requestId: meta.requestId, ...e };
   }
 
-  #deny(meta: ActionRequestMeta, action: string, target: AuditInput["target"], code: string, message: string): never {
-    this.#audit(meta, { action, target, result: "denied", error: `${code}: ${message}` });
+  async #audit(meta: ActionRequestMeta, e: Omit<AuditInput, "actor" | "role" | "sourceIp" | "requestId">) {
+    return await this.o.audit.append(this.#row(meta, e));
+  }
+
+  async #deny(
+    meta: ActionRequestMeta,
+    action: string,
+    target: AuditInput["target"],
+    code: string,
+    message: string,
+  ): Promise<never> {
+    await this.#audit(meta, { action, target, result: "denied", error: `${code}: ${message}` });
     this.o.onOutcome?.("refused");
     throw new ActionError("forbidden", code, message);
   }
 
   /** The host, if it can take an action from this principal now; throws otherwise. */
-  #actionableHost(meta: ActionRequestMeta, hostId: string, action: string): HostRecord & { inventory: Inventory } {
+  async #actionableHost(
+    meta: ActionRequestMeta,
+    hostId: string,
+    action: string,
+  ): Promise<HostRecord & { inventory: Inventory }> {
     const denial = mutationDenial(meta.actor.role, this.o.readOnly);
-    if (denial) this.#deny(meta, action, { host: hostId }, denial.code, denial.message);
+    if (denial) await this.#deny(meta, action, { host: hostId }, denial.code, denial.message);
     const host = this.o.fleet.host(hostId);
     if (!host) throw new ActionError("not-found", "NO_SUCH_HOST", `no host ${JSON.stringify(hostId)}`);
     const refusal = hostRefusal(host);
-    if (refusal) this.#deny(meta, action, { host: hostId }, refusal.code, refusal.message);
+    if (refusal) await this.#deny(meta, action, { host: hostId }, refusal.code, refusal.message);
     if (this.o.fleet.stateOf(host) !== "connected") {
       throw new ActionError("unavailable", "AGENT_OFFLINE", `the agent of ${hostId} is not connected`);
     }
@@ -99,14 +110,14 @@ export class ActionService {
   }
 
   /** A dry run of `body` ({type, params}) on a host, kept for confirmation. */
-  plan(meta: ActionRequestMeta, hostId: string, body: unknown): PlanResponse {
+  async plan(meta: ActionRequestMeta, hostId: string, body: unknown): Promise<PlanResponse> {
     const rawType = (body as { type?: unknown } | null)?.type;
     const typeName = typeof rawType === "string" && /^[a-zA-Z.]{1,32}$/.test(rawType) ? rawType : "action";
-    const host = this.#actionableHost(meta, hostId, typeName);
+    const host = await this.#actionableHost(meta, hostId, typeName);
     const parsed = Action.safeParse(body);
     if (!parsed.success) {
       const message = firstIssue(parsed.error);
-      this.#audit(meta, {
+      await this.#audit(meta, {
         action: typeName,
         target: { host: hostId },
         result: "invalid",
@@ -120,7 +131,7 @@ export class ActionService {
       planned = planAction(host.inventory, action);
     } catch (err) {
       if (err instanceof ActionError) {
-        this.#audit(meta, {
+        await this.#audit(meta, {
           action: action.type,
           target: { host: hostId },
           params: auditParams(action),
@@ -130,8 +141,8 @@ export class ActionService {
       }
       throw err;
     }
-    const plan = this.plans.add({ owner: meta.actor.name, hostId, action, ...planned });
-    this.#audit(meta, {
+    const plan = await this.plans.add({ owner: meta.actor.name, hostId, action, ...planned });
+    await this.#audit(meta, {
       action: action.type,
       target: { host: hostId, namespace: planned.impact.stacks[0] ?? null, name: planned.confirm },
       params: auditParams(action),
@@ -154,14 +165,14 @@ export class ActionService {
 
   /** The plan a confirm names, if this user typed its text before it expired and it was not
    * used; every refusal (wrong text, another user's plan, replay, expired) is an audit row. */
-  #checkConfirm(meta: ActionRequestMeta, planId: string, body: unknown) {
+  async #checkConfirm(meta: ActionRequestMeta, planId: string, body: unknown): Promise<StoredPlan> {
     try {
       const parsed = ConfirmRequest.safeParse(body);
       if (!parsed.success) throw new ActionError("invalid", "BAD_REQUEST", 'expected {"confirm": "<name>"}');
-      return this.plans.check(planId, meta.actor.name, parsed.data.confirm);
+      return await this.plans.check(planId, meta.actor.name, parsed.data.confirm);
     } catch (err) {
       if (err instanceof ActionError) {
-        this.#audit(meta, {
+        await this.#audit(meta, {
           action: "action.confirm",
           target: { name: planId },
           result: "denied",
@@ -176,9 +187,9 @@ export class ActionService {
   /** Confirms a plan with the typed text and runs it on the host's agent. */
   async confirm(meta: ActionRequestMeta, planId: string, body: unknown): Promise<ConfirmResponse> {
     const denial = mutationDenial(meta.actor.role, this.o.readOnly);
-    if (denial) this.#deny(meta, "action.confirm", { name: planId }, denial.code, denial.message);
-    const plan = this.#checkConfirm(meta, planId, body);
-    const host = this.#actionableHost(meta, plan.hostId, plan.action.type);
+    if (denial) await this.#deny(meta, "action.confirm", { name: planId }, denial.code, denial.message);
+    const plan = await this.#checkConfirm(meta, planId, body);
+    const host = await this.#actionableHost(meta, plan.hostId, plan.action.type);
     const target = { host: plan.hostId, namespace: plan.impact.stacks[0] ?? null, name: plan.confirm };
     // The plan must still describe what would run: a stack renamed or a holder gone since makes
     // another command, and the user confirmed this one.
@@ -190,13 +201,23 @@ export class ActionService {
       if (!(err instanceof ActionError)) throw err;
       why = err.message;
     }
-    this.plans.consume(plan);
+    // Single use across replicas: the one that flips `used` runs it; the others answer 409.
+    if (!(await this.plans.consume(plan))) {
+      await this.#audit(meta, {
+        action: "action.confirm",
+        target: { name: planId },
+        result: "denied",
+        error: "PLAN_USED: this plan was already confirmed: plan again",
+      });
+      this.o.onOutcome?.("refused");
+      throw new ActionError("conflict", "PLAN_USED", "this plan was already confirmed: plan again");
+    }
     if (
       again === null ||
       JSON.stringify([again.command, again.writes]) !== JSON.stringify([plan.command, plan.writes])
     ) {
       const message = `the host changed since the plan${why ? ` (${why})` : ""}: plan again`;
-      this.#audit(meta, {
+      await this.#audit(meta, {
         action: plan.action.type,
         target,
         planHash: plan.planHash,
@@ -206,7 +227,7 @@ export class ActionService {
       throw new ActionError("conflict", "PLAN_OUTDATED", message);
     }
     // No row, no action: if this append throws, the frame is never sent.
-    this.#audit(meta, {
+    await this.#audit(meta, {
       action: plan.action.type,
       target,
       params: auditParams(plan.action),
@@ -229,7 +250,7 @@ export class ActionService {
     } catch (err) {
       if (err instanceof ActionError) {
         const outcome = err.kind === "timeout" ? "timeout" : "failed";
-        this.#audit(meta, {
+        await this.#audit(meta, {
           action: plan.action.type,
           target,
           planHash: plan.planHash,
@@ -241,7 +262,7 @@ export class ActionService {
       throw err;
     }
     this.#late.delete(meta.requestId);
-    this.#audit(meta, {
+    await this.#audit(meta, {
       action: plan.action.type,
       target,
       planHash: plan.planHash,
@@ -273,7 +294,9 @@ export class ActionService {
     const ctx = this.#late.get(requestId);
     if (!ctx) return;
     this.#late.delete(requestId);
-    this.#audit(ctx.meta, {
+    // A late answer arrives on its own frame: an embedded log's failure throws into the
+    // frame's handler (which closes the socket, 1011); a later one is reported.
+    const row = this.#row(ctx.meta, {
       action: ctx.plan.action.type,
       target: { host: ctx.plan.hostId, namespace: ctx.plan.impact.stacks[0] ?? null, name: ctx.plan.confirm },
       planHash: ctx.plan.planHash,
@@ -281,6 +304,9 @@ export class ActionService {
       result: `late-${r.status}`,
       error: resultError(ctx.plan, r),
     });
+    settle(this.o.audit.append(row), (err) =>
+      process.emitWarning(`cannot record a late action result: ${err.message}`, "AuditLog"),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AuditEvent } from "@nsatlas/protocol";
+import { auditRowCells } from "./audit-row.js";
 
 const HEADER = [
   "seq",
@@ -37,25 +38,7 @@ export function csvLine(cells: ReadonlyArray<string | number | null>): string {
 }
 
 function auditCsvRow(e: AuditEvent): string {
-  return csvLine([
-    e.seq,
-    e.ts,
-    e.actor,
-    e.role,
-    e.sourceIp,
-    e.requestId,
-    e.action,
-    e.target.host,
-    e.target.namespace,
-    e.target.name,
-    JSON.stringify(e.params),
-    e.planHash,
-    e.result,
-    e.error,
-    e.prevHash,
-    e.hash,
-    e.digest,
-  ]);
+  return csvLine(auditRowCells(e, JSON.stringify(e.params)));
 }
 
 /** Audit rows as CSV (params as their JSON text), header first. */
@@ -65,20 +48,39 @@ export function auditCsv(events: Iterable<AuditEvent>): string {
   return out;
 }
 
+/** The export (`{"events": [...]}` JSON, or CSV) a page at a time: the text before the first
+ * page, each page's text, and the text after the last. */
+function exportEncoder(format: "json" | "csv") {
+  let first = true;
+  return {
+    head: () => (format === "csv" ? csvLine(HEADER) : '{"events":['),
+    page(page: AuditEvent[]): string {
+      if (format === "csv") return page.map(auditCsvRow).join("");
+      if (page.length === 0) return "";
+      const text = `${first ? "\n" : ",\n"}${page.map((r) => JSON.stringify(r)).join(",\n")}`;
+      first = false;
+      return text;
+    },
+    tail: () => (format === "csv" ? "" : "\n]}\n"),
+  };
+}
+
 /** The export (`{"events": [...]}` JSON, or CSV) as text chunks, one per page of rows: a
  * caller writes each as it comes and never holds the whole export. */
 export function* auditExportText(pages: Iterable<AuditEvent[]>, format: "json" | "csv"): Generator<string> {
-  if (format === "csv") {
-    yield csvLine(HEADER);
-    for (const page of pages) yield page.map(auditCsvRow).join("");
-    return;
-  }
-  yield '{"events":[';
-  let first = true;
-  for (const page of pages) {
-    if (page.length === 0) continue;
-    yield `${first ? "\n" : ",\n"}${page.map((r) => JSON.stringify(r)).join(",\n")}`;
-    first = false;
-  }
-  yield "\n]}\n";
+  const e = exportEncoder(format);
+  yield e.head();
+  for (const page of pages) yield e.page(page);
+  yield e.tail();
+}
+
+/** auditExportText of pages read from a database that answers later (PostgreSQL). */
+export async function* auditExportChunks(
+  pages: Iterable<AuditEvent[]> | AsyncIterable<AuditEvent[]>,
+  format: "json" | "csv",
+): AsyncGenerator<string> {
+  const e = exportEncoder(format);
+  yield e.head();
+  for await (const page of pages) yield e.page(page);
+  yield e.tail();
 }

@@ -1,27 +1,23 @@
 import { createPublicKey } from "node:crypto";
-import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditTarget, AuditVerification } from "@nsatlas/protocol";
+import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
+import type { AuditStorage, Awaitable, CheckpointReason } from "../storage.js";
 import { type AuditAnchor, writeAnchor } from "./audit-files.js";
 import { auditCheckpoints, auditPages, auditRows, latestAuditCheckpoint } from "./audit-pages.js";
-import { type AuditDbRow, auditRowDigest, auditRowHash, fromDbRow, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
+import {
+  AUDIT_INSERT_COLUMNS,
+  type AuditDbRow,
+  type AuditInput,
+  auditInsertValues,
+  fromDbRow,
+  nextAuditEvent,
+  PRUNE_ACTION,
+} from "./audit-row.js";
 import type { AuditSigner } from "./audit-signing.js";
 import { AuditChainCheck, checkCheckpoints, verifyAuditChain } from "./audit-verify.js";
-import { canonicalJson, type JsonValue } from "./canonical-json.js";
 import { timeSlicer, yieldToEventLoop } from "./time-slice.js";
 
-/** What a caller says about an event; the log adds seq, ts, prevHash and hash. */
-export interface AuditInput {
-  actor: string;
-  role?: string | null;
-  sourceIp?: string | null;
-  requestId?: string | null;
-  action: string;
-  target?: Partial<AuditTarget>;
-  params?: JsonValue;
-  planHash?: string | null;
-  result: string;
-  error?: string | null;
-}
+export type { AuditInput } from "./audit-row.js";
 
 /** The newest row as the next append and a checkpoint need it. */
 export interface AuditHead extends AuditAnchor {
@@ -31,7 +27,7 @@ export interface AuditHead extends AuditAnchor {
 
 /** Anything that records audit events (the log, or a test double). */
 export interface AuditSink {
-  append(e: AuditInput): AuditEvent;
+  append(e: AuditInput): Awaitable<AuditEvent>;
 }
 
 export interface AuditLogOptions {
@@ -47,10 +43,21 @@ export interface AuditLogOptions {
 
 const warnAnchor = (err: Error) => process.emitWarning(`cannot move the audit anchor: ${err.message}`, "AuditAnchor");
 
+/** Writes the anchor of a log's options after a committed append (none without a path); a
+ * failed write (full disk) does not undo the row: it is reported. */
+export function moveAnchor(o: AuditLogOptions, head: AuditAnchor & { digest: string }): void {
+  if (o.anchorPath === null) return;
+  try {
+    writeAnchor(o.anchorPath, head);
+  } catch (err) {
+    (o.onAnchorError ?? warnAnchor)(err as Error);
+  }
+}
+
 /** The append-only, hash-chained audit log in the hub's SQLite database. Several processes
  * (the server and the `nsatlas` CLI) may append: each append takes SQLite's write lock first
  * (BEGIN IMMEDIATE), so reading the head and inserting the next row is one step. */
-export class AuditLog implements AuditSink {
+export class AuditLog implements AuditStorage {
   readonly #now: () => Date;
   constructor(
     private readonly db: Db,
@@ -72,57 +79,16 @@ export class AuditLog implements AuditSink {
    * order: the anchor may then lag the head by a row, which verification accepts. A failed
    * write (full disk) does not undo the committed row; it is reported. */
   #moveAnchor(head: AuditAnchor & { digest: string }): void {
-    if (this.o.anchorPath === null) return;
-    try {
-      writeAnchor(this.o.anchorPath, head);
-    } catch (err) {
-      (this.o.onAnchorError ?? warnAnchor)(err as Error);
-    }
+    moveAnchor(this.o, head);
   }
 
   #appendLocked(e: AuditInput, head = this.head()): AuditEvent {
-    const unsigned = {
-      seq: (head?.seq ?? 0) + 1,
-      ts: this.#now().toISOString(),
-      actor: e.actor,
-      role: e.role ?? null,
-      sourceIp: e.sourceIp ?? null,
-      requestId: e.requestId ?? null,
-      action: e.action,
-      target: { host: e.target?.host ?? null, namespace: e.target?.namespace ?? null, name: e.target?.name ?? null },
-      params: e.params ?? {},
-      planHash: e.planHash ?? null,
-      result: e.result,
-      error: e.error ?? null,
-      prevHash: head?.hash ?? GENESIS_HASH,
-    };
-    const signed = { ...unsigned, hash: auditRowHash(this.o.key, unsigned) };
-    const event: AuditEvent = { ...signed, digest: auditRowDigest(head?.digest ?? GENESIS_HASH, signed) };
+    const event = nextAuditEvent(this.o.key, head, e, this.#now());
     this.db
       .prepare(
-        `INSERT INTO audit (seq, ts, actor, role, source_ip, request_id, action, target_host, target_ns, target_name,
-           params, plan_hash, result, error, prev_hash, hash, digest)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit (${AUDIT_INSERT_COLUMNS.join(", ")}) VALUES (${AUDIT_INSERT_COLUMNS.map(() => "?").join(", ")})`,
       )
-      .run(
-        event.seq,
-        event.ts,
-        event.actor,
-        event.role,
-        event.sourceIp,
-        event.requestId,
-        event.action,
-        event.target.host,
-        event.target.namespace,
-        event.target.name,
-        canonicalJson(unsigned.params),
-        event.planHash,
-        event.result,
-        event.error,
-        event.prevHash,
-        event.hash,
-        event.digest,
-      );
+      .run(...auditInsertValues(event));
     return event;
   }
 
@@ -232,7 +198,7 @@ export class AuditLog implements AuditSink {
 
   /** Signs the head as a checkpoint unless the newest checkpoint of this key already names it;
    * returns the checkpoint covering the head (null: no rows, or no signer). */
-  checkpoint(reason: "interval" | "prune" | "shutdown" | "report" | "export"): AuditCheckpoint | null {
+  checkpoint(reason: CheckpointReason): AuditCheckpoint | null {
     const signer = this.o.signer;
     if (!signer) return null;
     return this.db

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import type { AuditEvent } from "@nsatlas/protocol";
+import type { AuditAnchor } from "./audit-files.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** Event name of a retention run; its params say which prefix went (see verifyAuditChain). */
@@ -93,4 +94,95 @@ export function fromDbRow(r: AuditDbRow): AuditEvent {
     hash: r.hash,
     digest: r.digest ?? "",
   };
+}
+
+/** What a caller says about an event; the log adds seq, ts, prevHash and hash. */
+export interface AuditInput {
+  actor: string;
+  role?: string | null;
+  sourceIp?: string | null;
+  requestId?: string | null;
+  action: string;
+  target?: Partial<AuditEvent["target"]>;
+  params?: JsonValue;
+  planHash?: string | null;
+  result: string;
+  error?: string | null;
+}
+
+/** The row after `head` (null: the first of a chain), hashed with `key` and digested. The
+ * caller holds the log's write lock from reading `head` until the row is stored. */
+export function nextAuditEvent(
+  key: Buffer,
+  head: (AuditAnchor & { digest: string }) | null,
+  e: AuditInput,
+  now: Date,
+): AuditEvent {
+  const unsigned = {
+    seq: (head?.seq ?? 0) + 1,
+    ts: now.toISOString(),
+    actor: e.actor,
+    role: e.role ?? null,
+    sourceIp: e.sourceIp ?? null,
+    requestId: e.requestId ?? null,
+    action: e.action,
+    target: { host: e.target?.host ?? null, namespace: e.target?.namespace ?? null, name: e.target?.name ?? null },
+    params: e.params ?? {},
+    planHash: e.planHash ?? null,
+    result: e.result,
+    error: e.error ?? null,
+    prevHash: head?.hash ?? GENESIS_HASH,
+  };
+  const signed = { ...unsigned, hash: auditRowHash(key, unsigned) };
+  return { ...signed, digest: auditRowDigest(head?.digest ?? GENESIS_HASH, signed) };
+}
+
+/** The audit table's columns, in the order auditInsertValues gives them. */
+export const AUDIT_INSERT_COLUMNS = [
+  "seq",
+  "ts",
+  "actor",
+  "role",
+  "source_ip",
+  "request_id",
+  "action",
+  "target_host",
+  "target_ns",
+  "target_name",
+  "params",
+  "plan_hash",
+  "result",
+  "error",
+  "prev_hash",
+  "hash",
+  "digest",
+] as const;
+
+/** A new event as the values of one INSERT (params as canonical JSON). */
+export function auditInsertValues(e: AuditEvent): (string | number | null)[] {
+  return auditRowCells(e, canonicalJson((e.params ?? {}) as JsonValue));
+}
+
+/** An event's fields in AUDIT_INSERT_COLUMNS order (also the export's CSV columns), with
+ * params as the given text. */
+export function auditRowCells(e: AuditEvent, params: string): (string | number | null)[] {
+  return [
+    e.seq,
+    e.ts,
+    e.actor,
+    e.role,
+    e.sourceIp,
+    e.requestId,
+    e.action,
+    e.target.host,
+    e.target.namespace,
+    e.target.name,
+    params,
+    e.planHash,
+    e.result,
+    e.error,
+    e.prevHash,
+    e.hash,
+    e.digest,
+  ];
 }

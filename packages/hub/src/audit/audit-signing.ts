@@ -68,6 +68,20 @@ function signerOf(privateKey: KeyObject): AuditSigner {
   };
 }
 
+/** The signer of an existing Ed25519 private key file (PKCS#8 PEM); throws AuditFileError. */
+export function readSigningKey(privatePath: string): AuditSigner {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(readFileSync(privatePath, "utf8"));
+  } catch (err) {
+    throw new AuditFileError(
+      `cannot read the audit signing key ${privatePath}: ${(err as NodeJS.ErrnoException).code ?? "not a PEM private key"}`,
+    );
+  }
+  if (privateKey.asymmetricKeyType !== "ed25519") throw new AuditFileError(`${privatePath} is not an Ed25519 key`);
+  return signerOf(privateKey);
+}
+
 /** The signing key of a data dir (PKCS#8 PEM, mode 0400, a file of its own beside the HMAC
  * key), created when missing unless checkpoints already exist (`signedCheckpoints` > 0: they
  * were signed with the lost key). The public half is also written to `publicPath`. */
@@ -87,16 +101,7 @@ export function loadOrCreateSigningKey(
     // false: another process created it first; theirs is used.
     created = createFileOnce(privatePath, privateKey.export({ type: "pkcs8", format: "pem" }).toString(), 0o400);
   }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(readFileSync(privatePath, "utf8"));
-  } catch (err) {
-    throw new AuditFileError(
-      `cannot read the audit signing key ${privatePath}: ${(err as NodeJS.ErrnoException).code ?? "not a PEM private key"}`,
-    );
-  }
-  if (privateKey.asymmetricKeyType !== "ed25519") throw new AuditFileError(`${privatePath} is not an Ed25519 key`);
-  const signer = signerOf(privateKey);
+  const signer = readSigningKey(privatePath);
   if (!existsSync(publicPath)) writeFileSync(publicPath, signer.info.publicKey, { mode: 0o644 });
   return { signer, created };
 }

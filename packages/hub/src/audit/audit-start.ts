@@ -30,6 +30,19 @@ export function checkAuditStart(db: Db, anchorPath: string): string | null {
   const head = db.prepare("SELECT seq, hash, digest FROM audit ORDER BY seq DESC LIMIT 1").get() as
     | AuditAnchor
     | undefined;
+  const hashAt = (seq: number) =>
+    (db.prepare("SELECT hash FROM audit WHERE seq = ?").get(seq) as { hash: string } | undefined)?.hash;
+  return checkAnchorAtStart(anchorPath, head ?? null, hashAt);
+}
+
+/** checkAuditStart on any store: `head` is the log's newest row, `hashAt` the stored hash at a
+ * seq (undefined when that row was pruned). With a shared database the anchor may trail the
+ * head by any number of rows (other replicas appended since): only its row must be there. */
+export function checkAnchorAtStart(
+  anchorPath: string,
+  head: AuditAnchor | null,
+  hashAt: (seq: number) => string | undefined,
+): string | null {
   const name = basename(anchorPath);
   if (!existsSync(anchorPath)) {
     if (!head) return null;
@@ -55,8 +68,8 @@ export function checkAuditStart(db: Db, anchorPath: string): string | null {
       `the audit log ends at seq ${head.seq} but ${name} says it reached seq ${anchor.seq}: rows were lost — ${restore}`,
     );
   }
-  const at = db.prepare("SELECT hash FROM audit WHERE seq = ?").get(anchor.seq) as { hash: string } | undefined;
-  if (at && at.hash !== anchor.hash) {
+  const at = hashAt(anchor.seq);
+  if (at !== undefined && at !== anchor.hash) {
     throw new AuditFileError(
       `the audit row at seq ${anchor.seq} is not the one ${name} recorded: the history was rewritten or the database replaced — ${restore}`,
     );

@@ -1,6 +1,8 @@
-import type { HistoryDiff, HistoryEvent, HistoryKind, Inventory, InventoryAt } from "@nsatlas/protocol";
+import type { HistoryDiff, HistoryEvent, Inventory, InventoryAt } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
+import type { HistoryStorage } from "../storage.js";
 import { historyItems, historyLabel } from "./history-items.js";
+import { diffOfRows, type HistoryRow, inventoryFromRows, iso, parseData } from "./history-rows.js";
 
 export interface HistoryStoreOptions {
   /** Closed appearances older than this are forgotten. */
@@ -10,23 +12,10 @@ export interface HistoryStoreOptions {
   now?: () => number;
 }
 
-interface Row {
-  id: number;
-  kind: HistoryKind;
-  key: string;
-  ns: string | null;
-  data: string;
-  appeared_at: number;
-  disappeared_at: number | null;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const parseData = (text: string) => JSON.parse(text) as Record<string, unknown>;
-
 /** When each namespace, stack, name, link and address of each host appeared and disappeared,
  * in the hub's SQLite database. Fed with every inventory the hub applies; what a host's agent
  * did not see (a stack that came and went between two scans) is not in it. */
-export class HistoryStore {
+export class HistoryStore implements HistoryStorage {
   /** Open appearances per host: key -> row id (loaded from the database on first use, so a
    * restarted hub closes what vanished while it was down at its first inventory). */
   readonly #open = new Map<string, Map<string, number>>();
@@ -95,7 +84,7 @@ export class HistoryStore {
          ORDER BY at, change, key LIMIT ?`,
       )
       .all(hostId, from, to, hostId, from, to, limit + 1) as Array<
-      Pick<Row, "kind" | "key" | "ns" | "data"> & { at: number; change: HistoryEvent["change"] }
+      Pick<HistoryRow, "kind" | "key" | "ns" | "data"> & { at: number; change: HistoryEvent["change"] }
     >;
     const events = rows.slice(0, limit).map((r) => ({
       at: iso(r.at),
@@ -108,80 +97,23 @@ export class HistoryStore {
     return { events, truncated: rows.length > limit };
   }
 
-  #aliveAt(hostId: string, at: number): Row[] {
+  #aliveAt(hostId: string, at: number): HistoryRow[] {
     return this.db
       .prepare(
         `SELECT * FROM history WHERE host_id = ? AND appeared_at <= ?
            AND (disappeared_at IS NULL OR disappeared_at > ?) ORDER BY appeared_at, id`,
       )
-      .all(hostId, at, at) as Row[];
+      .all(hostId, at, at) as HistoryRow[];
   }
 
   /** The host's namespaces, stacks, links and addresses as they were at `at`. */
   inventoryAt(hostId: string, at: number): InventoryAt {
-    const rows = this.#aliveAt(hostId, at);
-    const names = new Map<string, string[]>();
-    for (const r of rows) {
-      if (r.kind !== "name" || r.ns === null) continue;
-      names.set(r.ns, [...(names.get(r.ns) ?? []), String(parseData(r.data).name)]);
-    }
-    const result: InventoryAt = { schema: "nsatlas.inventory-at/v1", hostId, at: iso(at), namespaces: [], stacks: [] };
-    const stacks = new Map<string, InventoryAt["stacks"][number]>();
-    const links = new Map<string, InventoryAt["stacks"][number]["links"][number]>();
-    for (const r of rows) {
-      const d = parseData(r.data);
-      const ns = r.ns ?? "";
-      if (r.kind === "namespace") {
-        result.namespaces.push({
-          id: ns,
-          type: String(d.type),
-          initial: d.initial === true,
-          names: names.get(ns) ?? [],
-          since: iso(r.appeared_at),
-        });
-      } else if (r.kind === "stack") {
-        const s = { ns, names: names.get(ns) ?? [], since: iso(r.appeared_at), links: [] };
-        stacks.set(ns, s);
-        result.stacks.push(s);
-      }
-    }
-    for (const r of rows) {
-      if (r.kind !== "link") continue;
-      const d = parseData(r.data);
-      const link = {
-        ifindex: Number(d.ifindex),
-        name: String(d.name),
-        kind: String(d.kind),
-        since: iso(r.appeared_at),
-        addresses: [],
-      };
-      links.set(r.key, link);
-      stacks.get(r.ns ?? "")?.links.push(link);
-    }
-    for (const r of rows) {
-      if (r.kind !== "address") continue;
-      const linkKey = r.key.slice(0, r.key.lastIndexOf("|"));
-      links.get(linkKey)?.addresses.push({ address: String(parseData(r.data).address), since: iso(r.appeared_at) });
-    }
-    return result;
+    return inventoryFromRows(hostId, at, this.#aliveAt(hostId, at));
   }
 
   /** What was alive at `to` and not at `from`, and the reverse. */
   diff(hostId: string, from: number, to: number): HistoryDiff {
-    const view = (r: Row) => ({
-      kind: r.kind,
-      key: r.key,
-      ns: r.ns,
-      label: historyLabel(r.kind, r.ns, parseData(r.data)),
-    });
-    const before = new Map(this.#aliveAt(hostId, from).map((r) => [r.key, r]));
-    const after = new Map(this.#aliveAt(hostId, to).map((r) => [r.key, r]));
-    return {
-      from: iso(from),
-      to: iso(to),
-      appeared: [...after.values()].filter((r) => !before.has(r.key)).map(view),
-      disappeared: [...before.values()].filter((r) => !after.has(r.key)).map(view),
-    };
+    return diffOfRows(from, to, this.#aliveAt(hostId, from), this.#aliveAt(hostId, to));
   }
 
   /** Forgets closed appearances past retention, then trims each host to maxRowsPerHost. */

@@ -9,7 +9,7 @@ import { HistoryStore } from "./history-store.js";
 import { buildHostReport, hostReportCsv } from "./host-report.js";
 
 describe("buildHostReport", () => {
-  it("names the signed checkpoint of the chain that holds its audit rows", () => {
+  it("names the signed checkpoint of the chain that holds its audit rows", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nsatlas-report-"));
     try {
       const db = openDatabase(":memory:");
@@ -17,7 +17,7 @@ describe("buildHostReport", () => {
       const audit = new AuditLog(db, { key: Buffer.alloc(32, 2), anchorPath: null, signer });
       audit.append({ actor: "op", action: "netns.create", target: { host: "h1" }, result: "succeeded" });
       audit.append({ actor: "op", action: "netns.delete", target: { host: "h2" }, result: "succeeded" });
-      const report = buildHostReport(
+      const report = await buildHostReport(
         new HistoryStore(db, { retentionMs: 86_400_000, maxRowsPerHost: 1000 }),
         audit,
         "h1",
@@ -29,12 +29,14 @@ describe("buildHostReport", () => {
       expect(hostReportCsv(report)).toMatch(/\r\ncheckpoint,[^,]+,audit,seq 2,[0-9a-f]{16},[0-9a-f]{64},signature /);
       const unsigned = new AuditLog(db, { key: Buffer.alloc(32, 2), anchorPath: null });
       expect(
-        buildHostReport(
-          new HistoryStore(db, { retentionMs: 86_400_000, maxRowsPerHost: 1000 }),
-          unsigned,
-          "h1",
-          0,
-          Date.now(),
+        (
+          await buildHostReport(
+            new HistoryStore(db, { retentionMs: 86_400_000, maxRowsPerHost: 1000 }),
+            unsigned,
+            "h1",
+            0,
+            Date.now(),
+          )
         ).checkpoint,
       ).toBeNull();
       db.close();

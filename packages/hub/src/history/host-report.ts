@@ -1,7 +1,6 @@
 import type { HostReport } from "@nsatlas/protocol";
 import { csvLine } from "../audit/audit-csv.js";
-import type { AuditLog } from "../audit/audit-log.js";
-import type { HistoryStore } from "./history-store.js";
+import type { AuditStorage, HistoryStorage } from "../storage.js";
 
 /** Most changes one report lists (a flapping host could have millions). */
 export const REPORT_MAX_CHANGES = 50_000;
@@ -10,14 +9,14 @@ export const REPORT_MAX_CHANGES = 50_000;
  * disappeared in the window, every audit row about the host (actions, denials, connects), and
  * the signed checkpoint of the chain that holds those rows (made now if the head moved), so an
  * auditor can check the rows against an exported bundle. */
-export function buildHostReport(
-  history: HistoryStore,
-  audit: AuditLog,
+export async function buildHostReport(
+  history: HistoryStorage,
+  audit: AuditStorage,
   hostId: string,
   from: number,
   to: number,
   now = Date.now(),
-): HostReport {
+): Promise<HostReport> {
   const fromIso = new Date(from).toISOString();
   const toIso = new Date(to).toISOString();
   return {
@@ -25,10 +24,10 @@ export function buildHostReport(
     from: fromIso,
     to: toIso,
     generatedAt: new Date(now).toISOString(),
-    inventoryAtStart: history.inventoryAt(hostId, from),
-    changes: history.events(hostId, from, to, REPORT_MAX_CHANGES).events,
-    actions: audit.forHost(hostId, fromIso, toIso),
-    checkpoint: audit.checkpoint("report"),
+    inventoryAtStart: await history.inventoryAt(hostId, from),
+    changes: (await history.events(hostId, from, to, REPORT_MAX_CHANGES)).events,
+    actions: await audit.forHost(hostId, fromIso, toIso),
+    checkpoint: await audit.checkpoint("report"),
   };
 }
 

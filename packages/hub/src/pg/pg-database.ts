@@ -12,6 +12,8 @@ export const PG_LOCK = {
   audit: 7_016_002,
   firstAdmin: 7_016_003,
   historyPrune: 7_016_004,
+  /** With a host's hash as the second key (the two-int form, a space of its own). */
+  historyHost: 7_016,
 } as const;
 
 /** The channel on which a revoked token or an ended session is announced to every replica. */
@@ -28,6 +30,8 @@ export interface PgDatabaseOptions {
 export interface PgDatabase {
   pool: PgPool;
   url: string;
+  /** Runs fn in one transaction. */
+  transaction<T>(fn: (c: PgClient) => Promise<T>): Promise<T>;
   /** Runs fn in one transaction holding the advisory lock `key` until it ends. */
   locked<T>(key: number, fn: (c: PgClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -44,18 +48,31 @@ export function redactedUrl(url: string): string {
   }
 }
 
+/** A connection that dies between two queries of a transaction (a server restart) emits
+ * 'error' outside any query: it is noted here, and the connection is discarded on release
+ * rather than handed to the next caller. */
 async function transaction<T>(pool: PgPool, fn: (c: PgClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  c.on("error", onError);
   try {
     await c.query("BEGIN");
     const out = await fn(c);
     await c.query("COMMIT");
     return out;
   } catch (err) {
-    await c.query("ROLLBACK").catch(() => {});
+    if (!broken) {
+      await c.query("ROLLBACK").catch((e: Error) => {
+        broken = e;
+      });
+    }
     throw err;
   } finally {
-    c.release();
+    c.off("error", onError);
+    c.release(broken);
   }
 }
 
@@ -121,6 +138,7 @@ export async function openPgDatabase(url: string, o: PgDatabaseOptions = {}): Pr
   return {
     pool,
     url,
+    transaction: (fn) => transaction(pool, fn),
     locked: (key, fn) =>
       transaction(pool, async (c) => {
         await c.query("SELECT pg_advisory_xact_lock($1)", [key]);

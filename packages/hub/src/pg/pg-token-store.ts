@@ -23,7 +23,7 @@ export class PgTokenStore implements TokenStorage {
   constructor(
     private readonly db: PgDatabase,
     private readonly now: () => Date = () => new Date(),
-    private readonly onChange: (change: TokenChange) => void | Promise<void> = () => {},
+    private readonly onChange: (change: TokenChange) => unknown = () => {},
   ) {}
 
   async #insert(q: PgQueryable, name: string, role: string): Promise<string> {

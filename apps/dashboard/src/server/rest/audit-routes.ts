@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { type AuditLog, auditExportText, mayReadAudit, yieldToEventLoop } from "@nsatlas/hub";
+import { type AuditStorage, auditExportChunks, mayReadAudit, yieldToEventLoop } from "@nsatlas/hub";
 import type { AuditVerification } from "@nsatlas/protocol";
 import type { Principal } from "../auth.js";
 import { HttpError, unauthorized } from "./http-error.js";
@@ -16,9 +16,9 @@ export function requireAuditReader(principal: Principal | null): Principal {
 
 /** The export as a stream: a page of rows per chunk, read only when the client takes the
  * previous one (backpressure), the event loop free between pages. */
-function exportStream(audit: AuditLog, format: "json" | "csv"): Readable {
+function exportStream(audit: AuditStorage, format: "json" | "csv"): Readable {
   async function* chunks(): AsyncGenerator<string> {
-    for (const chunk of auditExportText(audit.pages(100), format)) {
+    for await (const chunk of auditExportChunks(audit.pages(100), format)) {
       yield chunk;
       await yieldToEventLoop();
     }
@@ -28,7 +28,7 @@ function exportStream(audit: AuditLog, format: "json" | "csv"): Readable {
 
 /** `GET /api/v1/audit?since=SEQ&limit=N` (since exclusive, limit ≤ 1000), its export as JSON or
  * CSV, a verification of the chain against the data dir's anchor, and the checkpoint key. */
-export function auditRoutes(audit: AuditLog, verify: () => Promise<AuditVerification>): Route[] {
+export function auditRoutes(audit: AuditStorage, verify: () => Promise<AuditVerification>): Route[] {
   return [
     {
       method: "GET",

@@ -56,7 +56,7 @@ export interface HostRemovalEvent {
 
 export interface HostRoutesOptions {
   /** Audit hook for `DELETE /api/v1/hosts/{id}`; wired to the audit log by the composition root. */
-  auditHostRemoval?: (event: HostRemovalEvent) => void;
+  auditHostRemoval?: (event: HostRemovalEvent) => unknown;
   /** `GET /api/v1/hosts/{id}/inventory?at=T`: the host as the history saw it at T (issue 6). */
   inventoryAt?: (hostId: string, at: URLSearchParams) => unknown;
 }
@@ -90,20 +90,20 @@ export function hostRoutes(fleet: FleetStore, o: HostRoutesOptions = {}): Route[
       // connected is disconnected (close 4410) and shows up again when it reconnects.
       method: "DELETE",
       path: "/api/v1/hosts/{id}",
-      handle: ({ req, params, principal }) => {
+      handle: async ({ req, params, principal }) => {
         if (!principal) throw unauthorized();
         const event = { actor: principal, sourceIp: sourceIp(req), hostId: params.id ?? "" };
         if (principal.role !== "admin") {
-          audit({ ...event, result: "denied" });
+          await audit({ ...event, result: "denied" });
           throw new HttpError(403, "FORBIDDEN", "only an admin may remove a host");
         }
         if (!fleet.host(event.hostId)) {
-          audit({ ...event, result: "not-found" });
+          await audit({ ...event, result: "not-found" });
           throw notFound(`host ${JSON.stringify(event.hostId)}`);
         }
-        audit({ ...event, result: "requested" });
+        await audit({ ...event, result: "requested" });
         fleet.remove(event.hostId);
-        audit({ ...event, result: "succeeded" });
+        await audit({ ...event, result: "succeeded" });
         return new RestResponse(204);
       },
     },

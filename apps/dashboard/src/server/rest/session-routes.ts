@@ -59,11 +59,11 @@ export function sessionRoutes(
           if (refusals) {
             refusals.failedLogin(source);
             refusals.record(source, "UNAUTHORIZED", row);
-          } else audit?.append(row);
+          } else await audit?.append(row);
           throw new HttpError(401, "UNAUTHORIZED", "unknown or revoked token");
         }
         if (p.role === "agent") {
-          audit?.append({
+          await audit?.append({
             ...login,
             actor: p.name,
             role: p.role,
@@ -73,7 +73,7 @@ export function sessionRoutes(
           throw new HttpError(403, "FORBIDDEN", "agent tokens cannot log in");
         }
         const { secret } = await checkingCredentials(() => sessions.open(p.name, p.role));
-        audit?.append({ ...login, actor: p.name, role: p.role, result: "ok" });
+        await audit?.append({ ...login, actor: p.name, role: p.role, result: "ok" });
         return new RestResponse(204, { "set-cookie": cookie(secret, SESSION_TTL_MS / 1000) });
       },
     },
@@ -89,7 +89,7 @@ export function sessionRoutes(
           hooks.ended?.();
         }
         if (principal) {
-          audit?.append({
+          await audit?.append({
             action: "session.logout",
             actor: principal.name,
             role: principal.role,

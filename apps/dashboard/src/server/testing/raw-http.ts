@@ -1,6 +1,6 @@
 import { WebSocket } from "ws";
 
-export { type RawReply, rawHttp } from "@nsatlas/test-world";
+export { type RawReply, rawHttp, rawUpgrade } from "@nsatlas/test-world";
 
 /** A websocket client speaking tRPC's JSON-RPC by hand (no tRPC client: the wire is the test). */
 export class RawTrpcSocket {

@@ -1,4 +1,4 @@
-import type { ActionService, AuditLog, FleetStore, HistoryStore } from "@nsatlas/hub";
+import type { ActionService, AuditStorage, FleetStore, HistoryStorage } from "@nsatlas/hub";
 import type { AuditVerification } from "@nsatlas/protocol";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Principal } from "../auth.js";
@@ -9,8 +9,8 @@ import type { HttpError } from "../rest/http-error.js";
 export interface GuardedServices {
   guard: MutationGuard;
   actions: ActionService;
-  audit: AuditLog;
-  history: HistoryStore;
+  audit: AuditStorage;
+  history: HistoryStorage;
   verifyAudit: () => Promise<AuditVerification>;
 }
 

@@ -18,9 +18,11 @@ export const auditRouter = {
     .input(z.object({ since: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000) }))
     .query(({ ctx, input }) => ctx.guarded.audit.list(input.since, input.limit)),
   /** The newest rows, newest first (what the audit view opens with). */
-  latest: auditReaderProcedure.input(z.object({ limit: z.number().int().min(1).max(1000) })).query(({ ctx, input }) => {
-    const head = ctx.guarded.audit.head()?.seq ?? 0;
-    return ctx.guarded.audit.list(Math.max(0, head - input.limit), input.limit).reverse();
-  }),
+  latest: auditReaderProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(1000) }))
+    .query(async ({ ctx, input }) => {
+      const head = (await ctx.guarded.audit.head())?.seq ?? 0;
+      return (await ctx.guarded.audit.list(Math.max(0, head - input.limit), input.limit)).reverse();
+    }),
   verify: auditReaderProcedure.query(({ ctx }) => ctx.guarded.verifyAudit()),
 } satisfies TRPCRouterRecord;

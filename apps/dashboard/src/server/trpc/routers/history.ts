@@ -1,4 +1,4 @@
-import { buildHostReport } from "@nsatlas/hub";
+import { type Awaitable, buildHostReport } from "@nsatlas/hub";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -9,11 +9,11 @@ const Host = z.string().min(1).max(128);
 const Time = z.number().int().nonnegative();
 const Window = z.object({ hostId: Host, from: Time, to: Time });
 
-function known(
-  ctx: { fleet: { host(id: string): unknown }; guarded: { history: { knows(id: string): boolean } } },
+async function known(
+  ctx: { fleet: { host(id: string): unknown }; guarded: { history: { knows(id: string): Awaitable<boolean> } } },
   id: string,
-) {
-  if (!ctx.fleet.host(id) && !ctx.guarded.history.knows(id)) {
+): Promise<string> {
+  if (!ctx.fleet.host(id) && !(await ctx.guarded.history.knows(id))) {
     throw new TRPCError({ code: "NOT_FOUND", message: `no host ${JSON.stringify(id)}` });
   }
   return id;
@@ -23,16 +23,18 @@ function known(
 export const historyRouter = {
   events: authedProcedure
     .input(Window.extend({ limit: z.number().int().min(1).max(50_000).default(5000) }))
-    .query(({ ctx, input }) => ctx.guarded.history.events(known(ctx, input.hostId), input.from, input.to, input.limit)),
+    .query(async ({ ctx, input }) =>
+      ctx.guarded.history.events(await known(ctx, input.hostId), input.from, input.to, input.limit),
+    ),
   at: authedProcedure
     .input(z.object({ hostId: Host, at: Time }))
-    .query(({ ctx, input }) => ctx.guarded.history.inventoryAt(known(ctx, input.hostId), input.at)),
+    .query(async ({ ctx, input }) => ctx.guarded.history.inventoryAt(await known(ctx, input.hostId), input.at)),
   diff: authedProcedure
     .input(Window)
-    .query(({ ctx, input }) => ctx.guarded.history.diff(known(ctx, input.hostId), input.from, input.to)),
+    .query(async ({ ctx, input }) => ctx.guarded.history.diff(await known(ctx, input.hostId), input.from, input.to)),
   report: auditReaderProcedure
     .input(Window)
-    .query(({ ctx, input }) =>
-      buildHostReport(ctx.guarded.history, ctx.guarded.audit, known(ctx, input.hostId), input.from, input.to),
+    .query(async ({ ctx, input }) =>
+      buildHostReport(ctx.guarded.history, ctx.guarded.audit, await known(ctx, input.hostId), input.from, input.to),
     ),
 } satisfies TRPCRouterRecord;
