@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fleetReplicasBench } from "./fleet-replicas-bench.mjs";
 import { percentile } from "./measure.mjs";
 import { BENCH_ADMIN_TOKEN, startServerProcess } from "./server-process.mjs";
 import { BenchWorld } from "./world-builder.mjs";
@@ -156,9 +157,28 @@ export async function fleetBench(argv = []) {
   // --cpu-prof DIR: profile the hub (node --cpu-prof), to find what to fix when it misses a target.
   const prof = flag("--cpu-prof");
   const sizes = argv.filter((a, i) => /^\d+$/.test(a) && !argv[i - 1]?.startsWith("--")).map(Number);
+  // --replicas N [--per-replica M]: dashboard replicas sharing the fleet through NATS.
+  const replicas = Number(flag("--replicas") ?? 0);
   const dir = mkdtempSync(join(tmpdir(), "nsatlas-fleet-bench-"));
   try {
     const inventory = await recordInventory();
+    if (replicas > 0) {
+      const inventoryFile = join(dir, "inventory.json");
+      writeFileSync(inventoryFile, JSON.stringify(inventory));
+      const per = Number(flag("--per-replica") ?? 50);
+      console.log(
+        `recorded inventory: ${inventory.processes.length} processes, ${(Buffer.byteLength(JSON.stringify(inventory)) / 1024).toFixed(0)} KiB JSON; churn 1 change/s per agent`,
+      );
+      await fleetReplicasBench({
+        replicas,
+        per,
+        windowS,
+        inventoryFile,
+        prof,
+        standalone: (count) => oneSize(count, inventoryFile, windowS, prof),
+      });
+      return;
+    }
     const inventoryFile = join(dir, "inventory.json");
     writeFileSync(inventoryFile, JSON.stringify(inventory));
     console.log(

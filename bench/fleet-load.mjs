@@ -1,5 +1,6 @@
 // The fleet bench's load generator (a child process, so the hub's CPU is measured alone):
-//   node fleet-load.mjs URL TOKEN COUNT INVENTORY_JSON RAMP_MS [FIRST_INDEX]
+//   node fleet-load.mjs URL[,URL…] TOKEN COUNT INVENTORY_JSON RAMP_MS [FIRST_INDEX]
+// (several URLs: hub replicas, the first dialled, the next when it goes away)
 // starts COUNT synthetic agents with connects spread over RAMP_MS at random, prints one JSON
 // line of counts every second, and stops them all on SIGTERM.
 import { readFileSync } from "node:fs";
@@ -37,7 +38,8 @@ function inventoryFor(i) {
 for (let k = 0; k < count; k++) {
   const i = first + k;
   const agent = new SyntheticAgent({
-    url,
+    url: url.split(",")[0],
+    urls: url.split(","),
     token,
     id: `synthetic-${String(i).padStart(4, "0")}`,
     base: inventoryFor(i),

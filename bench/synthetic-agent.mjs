@@ -7,9 +7,12 @@ import WebSocket from "ws";
 const HEARTBEAT_MS = 5_000;
 
 export class SyntheticAgent {
-  /** @param {{ url: string, token: string, id: string, base: object, churnEveryMs: number, onEvent: (kind: string) => void }} o */
+  /** @param {{ url: string, urls?: string[], token: string, id: string, base: object, churnEveryMs: number, onEvent: (kind: string) => void, onSent?: (kind: string, at: number) => void }} o */
   constructor(o) {
     this.o = o;
+    // Several hubs (replicas): the first is dialled, the next one when it goes away.
+    this.urls = o.urls ?? [o.url];
+    this.hub = 0;
     this.epoch = randomBytes(8).toString("hex");
     this.seq = 0;
     this.ws = null;
@@ -25,7 +28,7 @@ export class SyntheticAgent {
   }
 
   start() {
-    const ws = new WebSocket(this.o.url, {
+    const ws = new WebSocket(this.urls[this.hub % this.urls.length], {
       headers: { Authorization: `Bearer ${this.o.token}` },
       perMessageDeflate: true,
       maxPayload: 16 * 1024 * 1024,
@@ -67,7 +70,13 @@ export class SyntheticAgent {
       this.open = false;
       for (const t of this.timers) clearInterval(t);
       this.timers = [];
-      if (!this.stopped) this.o.onEvent("closed");
+      if (this.stopped) return;
+      this.o.onEvent("closed");
+      if (this.urls.length > 1) {
+        // Like the real agent: straight to the next hub (jittered), backoff only after a round.
+        this.hub += 1;
+        setTimeout(() => this.start(), 50 + Math.random() * 200);
+      }
     });
   }
 
@@ -89,6 +98,7 @@ export class SyntheticAgent {
       processes: [...this.processes.values()].sort((a, b) => a.pid - b.pid),
     };
     this.send({ type: "snapshot", epoch: this.epoch, seq: this.seq, inventory });
+    if (this.open) this.o.onSent?.("snapshot", Date.now());
   }
 
   /** One change: the oldest churnable process exits, a new one (new pid, new command) starts. */
@@ -107,5 +117,6 @@ export class SyntheticAgent {
     this.seq += 1;
     this.send({ type: "delta", epoch: this.epoch, seq: this.seq, baseSeq, changes });
     this.o.onEvent("delta");
+    if (this.open) this.o.onSent?.("delta", Date.now());
   }
 }

@@ -116,6 +116,29 @@ describe("Kubernetes manifests", () => {
     }
   });
 
+  it("run several dashboard replicas only with both NATS and PostgreSQL, ready by /readyz", () => {
+    const d = deployment("dashboard-replicas.yaml");
+    const c = container(d);
+    expect(at(d, "spec", "replicas")).toBeGreaterThan(1);
+    expect(at(c, "readinessProbe", "httpGet", "path")).toBe("/readyz");
+    expect(at(c, "livenessProbe", "httpGet", "path")).toBe("/healthz");
+    const env = envOf(c);
+    expect(env.NSATLAS_NATS_URL).toBeDefined();
+    expect(env.NSATLAS_DATABASE_URL).toBeDefined();
+    const mounts = ((at(c, "volumeMounts") ?? []) as Array<{ mountPath: string }>).map((m) => m.mountPath);
+    for (const path of [env.NSATLAS_NATS_CREDS, env.NSATLAS_AUDIT_KEY_FILE, env.NSATLAS_AUDIT_SIGNING_KEY_FILE])
+      expect(
+        mounts.some((m) => (path ?? "").startsWith(`${m}/`)),
+        path,
+      ).toBe(true);
+    // The URLs come from a Secret: with real ones the settings load.
+    const urls = {
+      NSATLAS_NATS_URL: "tls://nats.nsatlas.svc:4222",
+      NSATLAS_DATABASE_URL: "postgres://db.nsatlas.svc/nsatlas",
+    };
+    expect(() => loadSettings({ ...env, ...urls })).not.toThrow();
+  });
+
   it("match their images: entrypoint, user and the paths the programs are given", () => {
     const mounts = (c: unknown) =>
       ((at(c, "volumeMounts") ?? []) as Array<{ mountPath: string }>).map((m) => m.mountPath);

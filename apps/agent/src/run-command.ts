@@ -195,6 +195,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     };
     const uplink = new Uplink({
       url: o.hub,
+      urls: o.hubs,
       token,
       hello,
       inventory: () => loop.current(),

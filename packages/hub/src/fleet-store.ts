@@ -46,7 +46,18 @@ export interface HostRecord {
   /** Last state announced to subscribers, to emit state changes exactly once. */
   announcedState: HostState;
   resyncs: number;
+  /** Id of the replica that holds this host's agent socket when that is another dashboard
+   * replica (fleet shared through NATS); null when the socket is (or was last) here. */
+  replica: string | null;
+  /** For a mirrored host: its replica said the agent is connected (`lastFrameAt` is when). */
+  replicaConnected: boolean;
 }
+
+/** What a replica publishes about a host whose agent it holds. */
+export type MirroredHost = Pick<
+  HostRecord,
+  "id" | "hostname" | "bootId" | "agentVersion" | "readOnly" | "labels" | "capabilities" | "credential" | "connectedAt"
+>;
 
 export type HostState = "connected" | "stale";
 
@@ -169,6 +180,8 @@ export class FleetStore {
       inventoryAt: existing?.inventoryAt ?? 0,
       announcedState: existing?.announcedState ?? "stale",
       resyncs: existing?.resyncs ?? 0,
+      replica: null,
+      replicaConnected: false,
     };
     this.#hosts.set(host.id, host);
     session.hostId = host.id;
@@ -186,7 +199,65 @@ export class FleetStore {
   }
 
   stateOf(host: HostRecord): HostState {
-    return host.sessionId !== null && this.#now() - host.lastFrameAt < STALE_AFTER_MS ? "connected" : "stale";
+    const live = host.replica === null ? host.sessionId !== null : host.replicaConnected;
+    return live && this.#now() - host.lastFrameAt < STALE_AFTER_MS ? "connected" : "stale";
+  }
+
+  /** Another replica holds this host's agent now (its snapshot follows): a session of the
+   * host here is displaced (4409) and the host becomes a mirror of that replica's. */
+  mirrorHost(replica: string, meta: MirroredHost, epoch: string, seq: number, inventory: Inventory): void {
+    const existing = this.#hosts.get(meta.id);
+    if (existing?.sessionId != null) {
+      this.#closeSession(existing.sessionId, CloseCode.replaced, "this agent connected to another dashboard replica");
+    }
+    const now = this.#now();
+    const { id, hostname, bootId, agentVersion, readOnly, labels, capabilities, credential, connectedAt } = meta;
+    const host: HostRecord = {
+      id,
+      hostname,
+      bootId,
+      agentVersion,
+      readOnly,
+      labels,
+      capabilities,
+      credential,
+      sessionId: null,
+      lastFrameAt: now,
+      connectedAt,
+      epoch,
+      seq,
+      inventory: internInventory(inventory),
+      inventoryAt: now,
+      announcedState: existing?.announcedState ?? "stale",
+      resyncs: existing?.resyncs ?? 0,
+      replica,
+      replicaConnected: true,
+    };
+    this.#hosts.set(id, host);
+    this.#emit({ kind: "inventory", hostId: id, changes: null, snapshot: true });
+    this.#announce(host);
+  }
+
+  /** A delta of a mirrored host, in its replica's sequence; false when it does not apply on
+   * top of what this replica has (the caller asks that replica for the host again). */
+  mirrorDelta(replica: string, id: string, epoch: string, baseSeq: number, seq: number, changes: InventoryChanges) {
+    const host = this.#hosts.get(id);
+    if (!host || host.replica !== replica || host.inventory === null) return false;
+    if (host.epoch !== epoch || host.seq !== baseSeq) return false;
+    host.inventory = applyChanges(host.inventory, changes);
+    host.inventoryAt = this.#now();
+    host.seq = seq;
+    this.#emit({ kind: "inventory", hostId: id, changes, snapshot: false });
+    return true;
+  }
+
+  /** The replica of a mirrored host vouches for its state (its heartbeat or a state change). */
+  mirrorState(replica: string, id: string, connected: boolean): void {
+    const host = this.#hosts.get(id);
+    if (!host || host.replica !== replica) return;
+    host.replicaConnected = connected;
+    if (connected) host.lastFrameAt = this.#now();
+    this.#announce(host);
   }
 
   /** Re-evaluates staleness (call every second or so); emits state changes. */
@@ -200,6 +271,11 @@ export class FleetStore {
 
   hosts(): HostRecord[] {
     return [...this.#hosts.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The host ids this replica holds the agent socket of (or did last). */
+  localHostIds(): string[] {
+    return [...this.#hosts.values()].filter((h) => h.replica === null).map((h) => h.id);
   }
 
   remove(id: string): boolean {

@@ -1,4 +1,5 @@
 export * from "./action-command.js";
+export * from "./action-refusal.js";
 export * from "./action-rest.js";
 export * from "./actions.js";
 export * from "./audit.js";

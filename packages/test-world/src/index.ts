@@ -10,6 +10,7 @@ export {
   startPodman,
 } from "./engine-daemons.js";
 export { initialStackInventory, SAMPLE_INITIAL_NET, sampleInventory, sampleProcess } from "./inventories.js";
+export { type NatsServer, startNatsServer } from "./nats.js";
 export { buildNsHolder } from "./ns-holder.js";
 export { postgresAvailable, startPostgres, type TestPostgres } from "./postgres.js";
 export { fuzzRawHttp, type RawReply, rawHttp, rawRequestArbitrary, rawUpgrade } from "./raw-http.js";

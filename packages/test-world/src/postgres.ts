@@ -3,9 +3,9 @@
 // test fails. PostgreSQL refuses to run as root, so initdb and postgres run as `postgres`.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.js";
 
 const BIN = "/usr/lib/postgresql/15/bin";
 
@@ -27,17 +27,6 @@ export interface TestPostgres {
 /** Whether Debian's PostgreSQL 15 is installed (tests skip with a reason otherwise). */
 export function postgresAvailable(): boolean {
   return existsSync(join(BIN, "postgres")) && existsSync(join(BIN, "initdb"));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function postgresUid(): { uid: number; gid: number } {

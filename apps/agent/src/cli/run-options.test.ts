@@ -5,6 +5,13 @@ import { UsageError } from "./usage-error.js";
 const run = (...args: string[]) => parseRunArgs(args);
 
 describe("parseRunArgs: transport security", () => {
+  it("takes --hub several times, in order, and checks each", () => {
+    const o = run("--hub", "ws://127.0.0.1:3001/agent", "--hub", "ws://127.0.0.1:3002/agent");
+    expect(o.hubs.map((u) => u.port)).toEqual(["3001", "3002"]);
+    expect(o.hub.port).toBe("3001");
+    expect(() => run("--hub", "ws://127.0.0.1:3001/agent", "--hub", "ws://10.1.2.3:3000/agent")).toThrow(UsageError);
+  });
+
   it("refuses plain ws:// to a non-loopback hub without --insecure", () => {
     expect(() => run("--hub", "ws://10.1.2.3:3000/agent")).toThrow(
       /refusing plain ws:\/\/ to non-loopback 10\.1\.2\.3/,

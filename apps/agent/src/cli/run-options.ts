@@ -4,7 +4,10 @@ import { defaultEngineOptions, ENGINE_USAGE, type EngineCliOptions, readEngineFl
 import { UsageError } from "./usage-error.js";
 
 export interface RunOptions extends EngineCliOptions {
+  /** The first --hub. */
   hub: URL;
+  /** Every --hub in order: the first that answers is used, the others when it goes away. */
+  hubs: URL[];
   tokenFile: string | null;
   agentId: string | null;
   hostname: string | null;
@@ -27,7 +30,8 @@ export interface RunOptions extends EngineCliOptions {
 
 export const RUN_USAGE = `usage: nsatlas-agent run --hub ws://HOST:PORT/agent [options]
 
-  --hub URL            the dashboard's agent endpoint (ws:// or wss://)
+  --hub URL            the dashboard's agent endpoint (ws:// or wss://); repeatable: the
+                       first that answers is used, the next ones in order when it goes away
   --token-file FILE    agent token (else NSATLAS_AGENT_TOKEN)
   --agent-id ID        this host's id (default /etc/machine-id)
   --hostname NAME      name shown for this host (default: the kernel's)
@@ -61,6 +65,7 @@ export function parseListenAddress(flag: string, text: string): { host: string; 
 export function parseRunArgs(argv: readonly string[]): RunOptions {
   const o: Omit<RunOptions, "hub"> & { hub: URL | null } = {
     hub: null,
+    hubs: [],
     tokenFile: null,
     agentId: null,
     hostname: null,
@@ -84,13 +89,15 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
     switch (flag) {
       case "--hub": {
         const text = r.value(flag);
+        let url: URL;
         try {
-          o.hub = new URL(text);
+          url = new URL(text);
         } catch {
           throw new UsageError(`--hub: not a URL: ${JSON.stringify(text)}`);
         }
-        if (o.hub.protocol !== "ws:" && o.hub.protocol !== "wss:")
-          throw new UsageError("--hub must be ws:// or wss://");
+        if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new UsageError("--hub must be ws:// or wss://");
+        o.hub ??= url;
+        o.hubs.push(url);
         break;
       }
       case "--token-file":
@@ -159,8 +166,10 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
   if (!o.hub) throw new UsageError("--hub is required");
   // Metrics say what runs on this host: never served without a credential.
   if (o.metrics && !o.metricsTokenFile) throw new UsageError("--metrics needs --metrics-token-file");
-  if (o.hub.protocol === "ws:" && !LOOPBACK.test(o.hub.hostname) && !o.insecure) {
-    throw new UsageError(`refusing plain ws:// to non-loopback ${o.hub.hostname}: use wss:// (or --insecure)`);
+  for (const hub of o.hubs) {
+    if (hub.protocol === "ws:" && !LOOPBACK.test(hub.hostname) && !o.insecure) {
+      throw new UsageError(`refusing plain ws:// to non-loopback ${hub.hostname}: use wss:// (or --insecure)`);
+    }
   }
   return { ...o, hub: o.hub };
 }

@@ -46,6 +46,9 @@ export class FatalUplinkError extends Error {
 
 export interface UplinkOptions {
   url: URL;
+  /** Hub replicas in order of preference (default: just `url`). A connection that fails or
+   * goes away moves to the next; the backoff applies once every one of them has failed. */
+  urls?: URL[];
   token: string;
   hello: () => HelloFrame;
   inventory: () => Inventory;
@@ -70,6 +73,9 @@ export class Uplink {
   #stopped = false;
   #heartbeat: NodeJS.Timeout | null = null;
   #retry: NodeJS.Timeout | null = null;
+  /** Index in #urls of the hub dialled now, and the failures since one last answered. */
+  #hubIndex = 0;
+  #failedInRow = 0;
   framesSent = 0;
   snapshotsSent = 0;
   bytesSent = 0;
@@ -77,6 +83,15 @@ export class Uplink {
   resyncs = 0;
 
   constructor(private readonly o: UplinkOptions) {}
+
+  get #urls(): URL[] {
+    return this.o.urls && this.o.urls.length > 0 ? this.o.urls : [this.o.url];
+  }
+
+  /** The hub this agent dials (or is connected to) now. */
+  get url(): URL {
+    return this.#urls[this.#hubIndex % this.#urls.length] ?? this.o.url;
+  }
 
   start(): void {
     this.#connect();
@@ -112,7 +127,7 @@ export class Uplink {
   }
 
   #connect(): void {
-    const ws = new WebSocket(this.o.url, {
+    const ws = new WebSocket(this.url, {
       headers: { Authorization: `Bearer ${this.o.token}` },
       maxPayload: MAX_FRAME_BYTES,
       perMessageDeflate: true,
@@ -123,7 +138,8 @@ export class Uplink {
     ws.on("open", () => {
       this.#open = true;
       this.o.backoff.reset();
-      this.o.log(`connected to ${this.o.url.href}`);
+      this.#failedInRow = 0;
+      this.o.log(`connected to ${this.url.href}`);
       this.#send(this.o.hello());
       this.#sendSnapshot();
       this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
@@ -139,6 +155,7 @@ export class Uplink {
     });
     ws.on("error", (err) => this.o.log(`uplink: ${describeUplinkError(err)}`));
     ws.on("close", (code, reason) => {
+      const wasOpen = this.#open;
       this.#open = false;
       this.#needSnapshot = true;
       if (this.#heartbeat) clearInterval(this.#heartbeat);
@@ -146,10 +163,25 @@ export class Uplink {
         return this.#fatal(`hub closed the connection ${code}: ${reason.toString()}`);
       }
       if (this.#stopped) return;
-      const delay = this.o.backoff.next();
-      this.o.log(`disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""}); retrying in ${delay} ms`);
+      const delay = this.#nextDelay(wasOpen);
+      const to = this.url.href;
+      this.o.log(
+        `disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""}); retrying ${to} in ${delay} ms`,
+      );
       this.#retry = setTimeout(() => this.#connect(), delay);
     });
+  }
+
+  /** Moves to the next hub; only a full round of hubs that did not answer waits the backoff,
+   * so an agent whose replica went away is on another one within a fraction of a second. */
+  #nextDelay(wasOpen: boolean): number {
+    const n = this.#urls.length;
+    if (n === 1) return this.o.backoff.next();
+    this.#hubIndex = (this.#hubIndex + 1) % n;
+    if (wasOpen) this.#failedInRow = 0;
+    this.#failedInRow += 1;
+    if (this.#failedInRow % n === 0) return this.o.backoff.next();
+    return 50 + Math.round(Math.random() * 200);
   }
 
   #receive(text: string): void {

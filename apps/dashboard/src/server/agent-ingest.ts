@@ -25,6 +25,7 @@ export interface AgentIngestOptions {
 
 /** Internal Error: the hub failed on a valid frame; the agent reconnects and resyncs. */
 const CLOSE_INTERNAL_ERROR = 1011;
+const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export interface AgentAuditEvent {
   kind: "connect" | "disconnect" | "refused";
@@ -180,7 +181,12 @@ export function createAgentIngest(o: AgentIngestOptions) {
     },
 
     close(): void {
-      for (const ws of sockets.values()) ws.terminate();
+      // 1013 (try again later): agents move to another replica; never a code they stop on.
+      for (const ws of sockets.values()) ws.close(CLOSE_TRY_AGAIN_LATER, "server is draining");
+      const open = [...sockets.values()];
+      setTimeout(() => {
+        for (const ws of open) ws.terminate();
+      }, 1_000).unref();
       wss.close();
     },
   };

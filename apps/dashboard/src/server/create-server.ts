@@ -18,6 +18,7 @@ import { createCredentialWatch } from "./credential-watch.js";
 import { ensureDataDir } from "./data-dir.js";
 import { guardRequest, guardUpgrade, requestUrl, sendJson } from "./edge.js";
 import type { Settings } from "./env.js";
+import { type FleetBus, startFleetBus } from "./fleet-bus/fleet-bus.js";
 import { createGuardedServices } from "./guarded-services.js";
 import { HttpError, unavailable } from "./http-error.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
@@ -47,6 +48,8 @@ export interface RunningServer {
   /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
   audit: AuditStorage;
   actions: ActionService;
+  /** The NATS bridge when NSATLAS_NATS_URL is set: replicas share the fleet. */
+  bus: FleetBus | null;
   /** Writes the pending aggregated refusal rows now (tests; the server does it each minute). */
   flushRefusals(): void;
   close(): Promise<void>;
@@ -113,7 +116,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const staleTimer = setInterval(() => fleet.tick(), 1_000);
   staleTimer.unref();
 
-  const promMetrics = createPromMetrics(fleet, metrics);
+  // With NSATLAS_NATS_URL: the bridge that shares this replica's fleet (started below).
+  let bus: FleetBus | null = null;
+  const promMetrics = createPromMetrics(fleet, metrics, () => bus?.stats() ?? null);
   // With NSATLAS_TLS_CERT/KEY the same server speaks https and wss (agents across machines).
   const tls = settings.tls ?? null;
   const server = tls
@@ -141,11 +146,28 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     settings: settings.guard,
     shared: sharedStores(stores.pg),
     sendToSession: (id, frame) => ingest.send(id, frame),
+    sendToReplica: (hostId, replica, frame) => bus?.sendAction(hostId, replica, frame) ?? false,
     aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
     countAction: (result) => promMetrics.countAction(result),
     log,
   });
-  actionResult = (hostId, r) => guarded.actions.dispatcher.receive(hostId, r);
+  bus = settings.nats
+    ? startFleetBus({
+        settings: settings.nats,
+        fleet,
+        log,
+        actionTimeoutMs: guarded.settings.actionTimeoutMs,
+        sendToLocal: (hostId, frame) => {
+          const id = fleet.host(hostId)?.sessionId;
+          return id != null && ingest.send(id, frame);
+        },
+        deliverResult: (hostId, r) => guarded.actions.dispatcher.receive(hostId, r),
+      })
+    : null;
+  actionResult = (hostId, r) => {
+    if (bus?.takeResult(hostId, r)) return;
+    guarded.actions.dispatcher.receive(hostId, r);
+  };
   const checkpoints = scheduleCheckpoints(audit, guarded.settings.auditCheckpointMs, log);
   auditAgent = guarded.auditAgent;
   const services: ApiServices = {
@@ -157,6 +179,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     metrics: promMetrics,
     sessionEnded: () => void watch.sweep(),
     auditHostRemoval: guarded.auditHostRemoval,
+    readiness: () => ({ draining, replica: bus ? { id: bus.replicaId, connected: bus.connected() } : null }),
     openApi: openApiDocument(operations, { actionTimeoutMs: guarded.settings.actionTimeoutMs }),
   };
   const router = createRestRouter(operations, services, (req) => requestAuth.principal(req));
@@ -227,12 +250,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     localAgent,
     audit,
     actions: guarded.actions,
+    bus,
     flushRefusals: () => refusals.flush(),
     async close() {
       draining = true;
       clearInterval(staleTimer);
       watch.close();
       await localAgent?.stop();
+      await bus?.close();
       ingest.close();
       trpc.close();
       refusals.close();

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { type NatsSettings, natsSettingsFrom } from "./fleet-bus/nats-settings.js";
 
 /** Every setting of the dashboard server; the only module that reads process.env. */
 export interface Settings {
@@ -23,6 +24,8 @@ export interface Settings {
   trustedProxies?: string[];
   /** Guarded actions, audit log and history (issue 6); absent fields take the defaults below. */
   guard?: Partial<GuardSettings>;
+  /** NSATLAS_NATS_*: replicas share the fleet through NATS; absent: this process is the fleet. */
+  nats?: NatsSettings | null;
   /** NSATLAS_DATABASE_URL (postgres://…): tokens, sessions, plans, audit and history live in
    * PostgreSQL, shared by replicas; absent: the data dir's SQLite file. */
   database?: DatabaseSettings | null;
@@ -174,6 +177,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tls: tlsFrom(env),
     trustedProxies: trustedProxiesFrom(env),
     guard: guardFrom(env),
+    nats: natsFrom(env),
     database: databaseFrom(env),
   };
+}
+
+function natsFrom(env: NodeJS.ProcessEnv): NatsSettings | null {
+  try {
+    return natsSettingsFrom(env);
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
 }

@@ -10,7 +10,7 @@ import {
   readAnchor,
   settle,
 } from "@nsatlas/hub";
-import type { AuditVerification, HubFrame } from "@nsatlas/protocol";
+import type { ActionFrame, AuditVerification, HubFrame } from "@nsatlas/protocol";
 import type { AgentAuditEvent } from "./agent-ingest.js";
 import type { GuardedServices, HostRemovalEvent } from "./api/api-services.js";
 import { AUDIT_ANCHOR_FILE } from "./audit-setup.js";
@@ -44,6 +44,8 @@ export function createGuardedServices(o: {
   } | null;
   /** Sends a frame to a session's agent socket. */
   sendToSession: (sessionId: number, frame: HubFrame) => boolean;
+  /** Sends an action to a host whose agent another replica holds (fleet shared through NATS). */
+  sendToReplica?: (hostId: string, replica: string, frame: ActionFrame) => boolean;
   /** Aggregates a refusal of a connection without a valid credential (instead of one row each). */
   aggregateRefusal?: (row: AuditInput, source: string, reason: string) => void;
   /** Counts each action's outcome (nsatlas_actions_total). */
@@ -68,13 +70,17 @@ export function createGuardedServices(o: {
     ...(o.countAction ? { onOutcome: o.countAction } : {}),
     send: (hostId, frame) => {
       const host = fleet.host(hostId);
+      if (host?.replica) return o.sendToReplica?.(hostId, host.replica, frame) ?? false;
       return host?.sessionId != null && o.sendToSession(host.sessionId, frame);
     },
   });
   const unsubscribe = fleet.subscribe((e) => {
     if (e.kind === "inventory") {
-      const inv = fleet.host(e.hostId)?.inventory;
-      if (inv) settle(history.record(e.hostId, inv), (err) => o.log.warn(`history of ${e.hostId}: ${err.message}`));
+      // The replica that holds a host's agent records its history, once for all replicas.
+      const host = fleet.host(e.hostId);
+      if (host?.inventory && host.replica === null) {
+        settle(history.record(e.hostId, host.inventory), (err) => o.log.warn(`history of ${e.hostId}: ${err.message}`));
+      }
     } else if (e.kind === "state" && e.state === "stale" && fleet.host(e.hostId)?.sessionId === null) {
       // The socket closed: pending actions of this host will not be answered on it.
       actions.dispatcher.hostGone(e.hostId);

@@ -14,6 +14,50 @@ export interface PromMetrics {
   countAction(result: ActionResult): void;
 }
 
+/** What the NATS bridge counts (with NSATLAS_NATS_URL). */
+export interface BusCounters {
+  connected: boolean;
+  published: number;
+  received: number;
+  publishedBytes: number;
+  receivedBytes: number;
+  rejected: number;
+  syncRequests: number;
+}
+
+type BusCount = Exclude<keyof BusCounters, "connected">;
+const BUS_COUNTERS: [string, string, BusCount][] = [
+  ["nsatlas_bus_messages_out_total", "NATS messages published (chunks count one each)", "published"],
+  ["nsatlas_bus_messages_in_total", "NATS messages received from other replicas", "received"],
+  ["nsatlas_bus_bytes_out_total", "Payload bytes published on NATS", "publishedBytes"],
+  ["nsatlas_bus_bytes_in_total", "Payload bytes received from NATS", "receivedBytes"],
+  ["nsatlas_bus_rejected_total", "Bus messages refused (undecodable, invalid)", "rejected"],
+  ["nsatlas_bus_sync_requests_total", "Times this replica asked another for hosts it missed", "syncRequests"],
+];
+
+/** nsatlas_bus_*: the replica's traffic on NATS; zero without NSATLAS_NATS_URL. */
+function busMetrics(registry: Registry, bus: () => BusCounters | null): void {
+  const read = (f: (b: BusCounters) => number) => () => {
+    const b = bus();
+    return b ? f(b) : 0;
+  };
+  new Gauge({
+    name: "nsatlas_bus_connected",
+    help: "1 while this replica is connected to NATS (0 without NSATLAS_NATS_URL)",
+    registers: [registry],
+    collect() {
+      this.set(bus()?.connected ? 1 : 0);
+    },
+  });
+  for (const [name, help, key] of BUS_COUNTERS)
+    mirrored(
+      registry,
+      name,
+      help,
+      read((b) => b[key]),
+    );
+}
+
 /** A counter mirroring one of the ingest's plain counters (kept as plain numbers on the hot path). */
 function mirrored(registry: Registry, name: string, help: string, read: () => number): void {
   new Counter({
@@ -30,9 +74,14 @@ function mirrored(registry: Registry, name: string, help: string, read: () => nu
 /** The dashboard's metrics: agents by state, frames, resyncs, rejected frames, actions by
  * result, and fleet totals, computed from the fleet store when scraped (no per-host series,
  * which would grow with the fleet). Plus Node's default process metrics. */
-export function createPromMetrics(fleet: FleetStore, counters: ServerMetrics): PromMetrics {
+export function createPromMetrics(
+  fleet: FleetStore,
+  counters: ServerMetrics,
+  bus: () => BusCounters | null = () => null,
+): PromMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  busMetrics(registry, bus);
   new Gauge({
     name: "nsatlas_agents",
     help: "Hosts known to the hub, by state (connected, or stale: socket closed or silent for 15 s)",
@@ -47,6 +96,14 @@ export function createPromMetrics(fleet: FleetStore, counters: ServerMetrics): P
       }
       this.set({ state: "connected" }, connected);
       this.set({ state: "stale" }, stale);
+    },
+  });
+  new Gauge({
+    name: "nsatlas_agents_here",
+    help: "Connected hosts whose agent socket is on this replica (all connected ones without NATS)",
+    registers: [registry],
+    collect() {
+      this.set(fleet.hosts().filter((h) => h.replica === null && fleet.stateOf(h) === "connected").length);
     },
   });
   const transitions = new Counter({

@@ -35,6 +35,8 @@ export interface ApiServices {
   /** A session was closed: its open websockets close with it. */
   sessionEnded(): void;
   auditHostRemoval(event: HostRemovalEvent): unknown;
+  /** Whether this replica takes agents and users now (/readyz). */
+  readiness(): { draining: boolean; replica: { id: string; connected: boolean } | null };
   /** The OpenAPI document of this server (it states its settings, e.g. the action timeout). */
   openApi: Record<string, unknown>;
 }

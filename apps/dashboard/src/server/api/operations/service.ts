@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unavailable } from "../../http-error.js";
 import { defineOperation } from "../operation.js";
 import { RestResponse } from "../rest-response.js";
 
@@ -51,4 +52,29 @@ export const openApi = defineOperation({
   rest: { method: "GET", path: "/api/v1/openapi.json", answers: "the document", input: () => undefined },
 });
 
-export const serviceOperations = [health, metrics, openApi];
+export const readiness = defineOperation({
+  id: "service.readiness",
+  summary: "Readiness",
+  description:
+    "For a load balancer: 200 while this replica takes agents and users; 503 while it drains or (with NSATLAS_NATS_URL) while it is cut off from NATS, where the agents it took would be invisible to the other replicas. /healthz stays \"the process is alive\".",
+  access: "public",
+  mutates: false,
+  trpc: false,
+  input: z.void(),
+  output: z.object({ ready: z.literal(true), replica: z.string().optional() }),
+  handle: ({ services }) => {
+    const { draining, replica } = services.readiness();
+    if (draining) throw unavailable("the server is shutting down");
+    if (replica && !replica.connected) throw unavailable("not connected to NATS");
+    return { ready: true as const, ...(replica ? { replica: replica.id } : {}) };
+  },
+  rest: {
+    method: "GET",
+    path: "/readyz",
+    answers: "ready",
+    errors: { 503: "draining, or cut off from NATS" },
+    input: () => undefined,
+  },
+});
+
+export const serviceOperations = [health, readiness, metrics, openApi];
