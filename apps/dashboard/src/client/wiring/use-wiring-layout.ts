@@ -1,0 +1,99 @@
+"use client";
+import { useEffect, useRef, useState } from "react";
+import type { Point } from "../../lib/wiring-geometry";
+import { GAP, type LayoutRequest, type LayoutResult, placeBlock } from "../../lib/wiring-placement";
+import type { Scene } from "../../lib/wiring-scene";
+
+export interface LayoutStats {
+  /** Layout time in the worker, and from asking to having positions, of the last layout. */
+  workerMs: number;
+  roundTripMs: number;
+  boxes: number;
+}
+
+function cacheIn(caches: Map<string, Map<string, Point>>, key: string): Map<string, Point> {
+  let c = caches.get(key);
+  if (!c) {
+    c = new Map();
+    caches.set(key, c);
+  }
+  return c;
+}
+
+/** Positions of a scene's boxes, laid out by ELK in a web worker. Boxes keep the position they
+ * got the first time (per `key`, e.g. the grouping): only boxes never placed before are laid
+ * out, as a block of their own, and put beside what is drawn, so nothing already drawn moves. */
+export function useWiringLayout(scene: Scene, key: string) {
+  const worker = useRef<Worker | null>(null);
+  const caches = useRef(new Map<string, Map<string, Point>>());
+  const asked = useRef<{ seq: number; t0: number; key: string; ids: string } | null>(null);
+  const sceneRef = useRef(scene);
+  sceneRef.current = scene;
+  const [version, setVersion] = useState(0);
+  const [stats, setStats] = useState<LayoutStats | null>(null);
+  const seq = useRef(0);
+
+  const cacheOf = (k: string) => cacheIn(caches.current, k);
+
+  useEffect(() => {
+    const w = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+    worker.current = w;
+    w.onmessage = (ev: MessageEvent<LayoutResult>) => {
+      const a = asked.current;
+      if (!a || ev.data.seq !== a.seq) return;
+      asked.current = null;
+      const s = sceneRef.current;
+      const known = cacheIn(caches.current, a.key);
+      const ids = a.ids.split("\n");
+      const block: Record<string, Point> = { ...ev.data.positions };
+      // A failed layout still draws: a grid, one column per 8 boxes.
+      ids.forEach((id, i) => {
+        block[id] ??= { x: Math.floor(i / 8) * 320, y: (i % 8) * 200 };
+      });
+      const neighbour = (id: string) => {
+        for (const w of s.wires) {
+          if (w.boxA === id && known.has(w.boxB)) return w.boxB;
+          if (w.boxB === id && known.has(w.boxA)) return w.boxA;
+        }
+        return undefined;
+      };
+      const drawn = s.boxes.filter((b) => known.has(b.id));
+      for (const [id, p] of placeBlock(known, drawn, block, neighbour)) known.set(id, p);
+      setStats({ workerMs: ev.data.ms, roundTripMs: performance.now() - a.t0, boxes: ids.length });
+      setVersion((v) => v + 1);
+    };
+    return () => w.terminate();
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version re-checks after a layout lands
+  useEffect(() => {
+    const known = cacheIn(caches.current, key);
+    const missing = scene.boxes.filter((b) => !known.has(b.id));
+    if (missing.length === 0 || !worker.current) return;
+    const ids = missing.map((b) => b.id).join("\n");
+    if (asked.current && asked.current.key === key && asked.current.ids === ids) return;
+    const inBlock = new Set(missing.map((b) => b.id));
+    const req: LayoutRequest = {
+      seq: ++seq.current,
+      nodes: missing.map((b) => ({
+        id: b.id,
+        width: b.width,
+        height: b.height,
+        group: b.kind === "stack" ? b.group : null,
+      })),
+      edges: scene.wires
+        .filter((w) => w.boxA !== w.boxB && inBlock.has(w.boxA) && inBlock.has(w.boxB))
+        .map((w) => ({ id: w.id, source: w.boxA, target: w.boxB })),
+    };
+    asked.current = { seq: req.seq, t0: performance.now(), key, ids };
+    worker.current.postMessage(req);
+  }, [scene, key, version]);
+
+  const known = cacheOf(key);
+  const positions = new Map<string, Point>();
+  for (const b of scene.boxes) {
+    const p = known.get(b.id);
+    if (p) positions.set(b.id, p);
+  }
+  return { positions, stats, pending: positions.size < scene.boxes.length, gap: GAP };
+}
