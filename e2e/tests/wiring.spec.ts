@@ -12,7 +12,7 @@ const octet = 100 + Math.floor(Math.random() * 100);
 let names: Record<string, string> = {};
 
 test.beforeAll(() => {
-  const [a, b, hub, c1, c2] = ["wa", "wb", "wh", "w1", "w2"].map((s) => world.netnsAdd(s).name) as [
+  const [a, b, hub, c1, c2] = ["-a", "-b", "-hub", "-c1", "-c2"].map((s) => world.netnsAdd(s).name) as [
     string,
     string,
     string,
@@ -146,6 +146,18 @@ test("wiring: ports, kinds of wire, DOWN, fit, zoom at the cursor, hover, focus,
   await expect(box(page, names.c2 ?? "")).toBeVisible(); // b - a - (DOWN veth) - c2
   await page.getByLabel("Focus on").selectOption({ label: "every stack" });
   await expect(box(page, names.hub ?? "")).toBeVisible();
+
+  // Grouped by name prefix, the five stacks of this test form one group; collapsed, one box.
+  await page.getByLabel("Group by").selectOption("prefix");
+  const frame = page.locator(`[data-testid="group-frame"][data-group="group:prefix:${world.prefix}"]`);
+  await expect(frame).toContainText(`${world.prefix} (5 stacks)`);
+  await frame.getByRole("button", { name: `Collapse group ${world.prefix}` }).click();
+  const grouped = page.locator(`[data-testid="group-box"][data-group="group:prefix:${world.prefix}"]`);
+  await expect(grouped).toContainText("5 stacks");
+  await expect(box(page, names.hub ?? "")).toHaveCount(0);
+  await grouped.click();
+  await expect(box(page, names.hub ?? "")).toBeVisible();
+  await page.getByLabel("Group by").selectOption("none");
 
   // Export: a standalone SVG with its background, and a PNG.
   const [svgDl] = await Promise.all([

@@ -42,10 +42,11 @@ export function boundsOf(rects: Iterable<Rect>): Rect | null {
 /** A wire between two anchors: leaves each box on the side facing the other; both ends on the
  * same box (a bridge member, a veth with both ends in one stack) bend out of its left edge. */
 export function wirePath(a: Point & { box: Rect }, b: Point & { box: Rect }): string {
-  if (a.box === b.box) {
-    const x = a.box.x;
-    const bend = 18 + Math.min(40, Math.abs(b.y - a.y) / 4);
-    return `M${x},${a.y} C${x - bend},${a.y} ${x - bend},${b.y} ${x},${b.y}`;
+  if (a.box === b.box || stacked(a.box, b.box)) {
+    // One box above the other: out of both left edges, around, so the wire crosses neither.
+    const bend = 18 + Math.min(a.box === b.box ? 40 : 90, Math.abs(b.y - a.y) / 4);
+    const x = Math.min(a.box.x, b.box.x) - bend;
+    return `M${a.box.x},${a.y} C${x},${a.y} ${x},${b.y} ${b.box.x},${b.y}`;
   }
   const aRight = a.box.x + a.box.width / 2 < b.box.x + b.box.width / 2;
   const ax = aRight ? a.box.x + a.box.width : a.box.x;
@@ -54,10 +55,16 @@ export function wirePath(a: Point & { box: Rect }, b: Point & { box: Rect }): st
   return `M${ax},${a.y} C${ax + dx},${a.y} ${bx - dx},${b.y} ${bx},${b.y}`;
 }
 
-/** The side (x) a port shows on, given where the box of its other end is. */
-export function portSide(box: Rect, other: Rect | null): "left" | "right" {
-  if (!other || other === box) return "left";
-  return box.x + box.width / 2 < other.x + other.width / 2 ? "right" : "left";
+/** Whether two boxes sit in one column (their x ranges overlap by more than half a box). */
+export function stacked(a: Rect, b: Rect): boolean {
+  return Math.abs(a.x + a.width / 2 - (b.x + b.width / 2)) < Math.min(a.width, b.width) / 2;
+}
+
+/** The sides of their boxes two wired ports show on: facing each other, or both left when
+ * the boxes are one above the other (or the same). */
+export function sidesOf(a: Rect, b: Rect): ["left" | "right", "left" | "right"] {
+  if (a === b || stacked(a, b)) return ["left", "left"];
+  return a.x + a.width / 2 < b.x + b.width / 2 ? ["right", "left"] : ["left", "right"];
 }
 
 /** Scale and offset that fit a rectangle in a viewport with a margin, never above 1.5×. */

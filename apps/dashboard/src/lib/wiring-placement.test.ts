@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitTransform, zoomAt } from "./wiring-geometry";
+import { fitTransform, sidesOf, zoomAt } from "./wiring-geometry";
 import { GAP, placeBlock } from "./wiring-placement";
 
 describe("placing new boxes", () => {
@@ -40,5 +40,14 @@ describe("view transforms", () => {
     expect(-100 * f.k + f.x).toBeGreaterThanOrEqual(0);
     expect(1900 * f.k + f.x).toBeLessThanOrEqual(1000);
     expect(1050 * f.k + f.y).toBeLessThanOrEqual(600);
+  });
+});
+
+describe("wire ends", () => {
+  const box = (x: number, y: number) => ({ x, y, width: 250, height: 100 });
+  it("leave facing sides side by side, and the left sides when one box is above the other", () => {
+    expect(sidesOf(box(0, 0), box(400, 0))).toEqual(["right", "left"]);
+    expect(sidesOf(box(400, 0), box(0, 300))).toEqual(["left", "right"]);
+    expect(sidesOf(box(0, 0), box(60, 300))).toEqual(["left", "left"]);
   });
 });

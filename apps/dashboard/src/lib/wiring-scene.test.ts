@@ -76,4 +76,14 @@ describe("wiring scene", () => {
     const host = shut.boxes.find((b) => b.id === "net:100");
     expect(host?.kind === "stack" && host.stack.ports.map((p) => p.name)).toEqual(["6 ports → web", "veth0"]);
   });
+
+  it("300 stacks grouped and collapsed make a handful of boxes, the host one row per group", () => {
+    const big = buildWiring(star(300));
+    const g = groupId("prefix", "web");
+    const scene = buildScene(big, { ...none, groupBy: "prefix", collapsed: new Set([g]) });
+    expect(scene.boxes.length).toBeLessThanOrEqual(6);
+    const host = scene.boxes.find((b) => b.id === "net:100");
+    expect(host?.kind === "stack" && host.stack.ports.length).toBe(2);
+    expect(scene.wires.find((w) => w.kind === "veth" && w.count === 300)?.label).toBe("300 veth pairs");
+  });
 });

@@ -24,7 +24,8 @@ function graphOf(req: LayoutRequest): ElkNode {
   const groups = new Map<string, ElkNode>();
   const root: ElkNode = {
     id: "root",
-    layoutOptions: { ...LAYOUT, "elk.hierarchyHandling": "INCLUDE_CHILDREN" },
+    // Wires between boxes of different groups are laid out across the groups' borders.
+    layoutOptions: req.nodes.some((n) => n.group) ? { ...LAYOUT, "elk.hierarchyHandling": "INCLUDE_CHILDREN" } : LAYOUT,
     children: [],
     edges: req.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   };

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Point } from "../../lib/wiring-geometry";
 import { GAP, type LayoutRequest, type LayoutResult, placeBlock } from "../../lib/wiring-placement";
 import type { Scene } from "../../lib/wiring-scene";
+import { layoutWorker, nextLayoutSeq } from "./layout-worker";
 
 export interface LayoutStats {
   /** Layout time in the worker, and from asking to having positions, of the last layout. */
@@ -31,14 +32,13 @@ export function useWiringLayout(scene: Scene, key: string) {
   sceneRef.current = scene;
   const [version, setVersion] = useState(0);
   const [stats, setStats] = useState<LayoutStats | null>(null);
-  const seq = useRef(0);
 
   const cacheOf = (k: string) => cacheIn(caches.current, k);
 
   useEffect(() => {
-    const w = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+    const w = layoutWorker();
     worker.current = w;
-    w.onmessage = (ev: MessageEvent<LayoutResult>) => {
+    const onMessage = (ev: MessageEvent<LayoutResult>) => {
       const a = asked.current;
       if (!a || ev.data.seq !== a.seq) return;
       asked.current = null;
@@ -59,22 +59,34 @@ export function useWiringLayout(scene: Scene, key: string) {
       };
       const drawn = s.boxes.filter((b) => known.has(b.id));
       for (const [id, p] of placeBlock(known, drawn, block, neighbour)) known.set(id, p);
+      performance.mark("wiring:laid-out");
       setStats({ workerMs: ev.data.ms, roundTripMs: performance.now() - a.t0, boxes: ids.length });
       setVersion((v) => v + 1);
     };
-    return () => w.terminate();
+    w.addEventListener("message", onMessage);
+    return () => {
+      w.removeEventListener("message", onMessage);
+      // A layout asked for by this view and not yet answered is dropped with it.
+      asked.current = null;
+    };
   }, []);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: version re-checks after a layout lands
   useEffect(() => {
     const known = cacheIn(caches.current, key);
+    // A group collapsed by hand takes the place of its members, so nothing else moves.
+    for (const b of scene.boxes) {
+      if (b.kind !== "group" || known.has(b.id)) continue;
+      const at = b.members.map((m) => known.get(m.id)).filter((p): p is Point => p !== undefined);
+      if (at.length > 0) known.set(b.id, { x: Math.min(...at.map((p) => p.x)), y: Math.min(...at.map((p) => p.y)) });
+    }
     const missing = scene.boxes.filter((b) => !known.has(b.id));
     if (missing.length === 0 || !worker.current) return;
     const ids = missing.map((b) => b.id).join("\n");
     if (asked.current && asked.current.key === key && asked.current.ids === ids) return;
     const inBlock = new Set(missing.map((b) => b.id));
     const req: LayoutRequest = {
-      seq: ++seq.current,
+      seq: nextLayoutSeq(),
       nodes: missing.map((b) => ({
         id: b.id,
         width: b.width,

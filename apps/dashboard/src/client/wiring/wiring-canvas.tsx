@@ -1,6 +1,6 @@
 "use client";
 import { forwardRef, useImperativeHandle, useMemo, useRef } from "react";
-import { BOX, boundsOf, type Point, type Rect, rowsOf, wirePath } from "../../lib/wiring-geometry";
+import { BOX, boundsOf, type Point, type Rect, rowsOf, sidesOf, wirePath } from "../../lib/wiring-geometry";
 import type { Scene, SceneWire } from "../../lib/wiring-scene";
 import { usePanZoom } from "./use-pan-zoom";
 import { DOWN_DASH, WIRE_STYLE } from "./wire-styles";
@@ -42,9 +42,9 @@ function geometry(scene: Scene, positions: ReadonlyMap<string, Point>) {
     const a = anchors.get(w.a);
     const b = anchors.get(w.b);
     if (!a || !b || a.box === b.box) continue;
-    const aRight = a.box.x + a.box.width / 2 < b.box.x + b.box.width / 2;
-    if (!sides.has(w.a)) sides.set(w.a, aRight ? "right" : "left");
-    if (!sides.has(w.b)) sides.set(w.b, aRight ? "left" : "right");
+    const [sa, sb] = sidesOf(a.box, b.box);
+    if (!sides.has(w.a)) sides.set(w.a, sa);
+    if (!sides.has(w.b)) sides.set(w.b, sb);
   }
   return { rects, anchors, sides };
 }
@@ -162,21 +162,7 @@ export const WiringCanvas = forwardRef<CanvasHandle, Props>(function WiringCanva
           transform={`translate(${view.x} ${view.y}) scale(${view.k})`}
         >
           {frames.map((f) => (
-            // biome-ignore lint/a11y/useSemanticElements: an SVG frame cannot be a <button>
-            <g
-              key={f.id}
-              data-testid="group-frame"
-              data-group={f.id}
-              role="button"
-              tabIndex={0}
-              aria-label={`Collapse group ${f.label}`}
-              className="cursor-pointer"
-              onClick={(e) => {
-                e.stopPropagation();
-                props.onSelect("group", f.id);
-              }}
-              onKeyDown={(e) => e.key === "Enter" && props.onSelect("group", f.id)}
-            >
+            <g key={f.id} data-testid="group-frame" data-group={f.id}>
               <rect
                 x={f.r.x - 16}
                 y={f.r.y - 30}
@@ -186,13 +172,27 @@ export const WiringCanvas = forwardRef<CanvasHandle, Props>(function WiringCanva
                 strokeDasharray="6 4"
                 className="fill-slate-100/60 stroke-slate-400 dark:fill-slate-900/60 dark:stroke-slate-600"
               />
-              <text
-                x={f.r.x - 6}
-                y={f.r.y - 11}
-                className="fill-slate-600 text-[12px] font-semibold dark:fill-slate-300"
+              {/* biome-ignore lint/a11y/useSemanticElements: an SVG label cannot be a <button> */}
+              <g
+                role="button"
+                tabIndex={0}
+                aria-label={`Collapse group ${f.label}`}
+                className="cursor-pointer"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  props.onSelect("group", f.id);
+                }}
+                onKeyDown={(e) => e.key === "Enter" && props.onSelect("group", f.id)}
               >
-                ▾ {f.label} ({f.n} stacks)
-              </text>
+                <rect x={f.r.x - 16} y={f.r.y - 30} width={f.r.width + 32} height={26} className="fill-transparent" />
+                <text
+                  x={f.r.x - 6}
+                  y={f.r.y - 11}
+                  className="fill-slate-600 text-[12px] font-semibold dark:fill-slate-300"
+                >
+                  ▾ {f.label} ({f.n} stacks)
+                </text>
+              </g>
             </g>
           ))}
           {scene.wires.map((w) => (isBus(w) ? null : <WireLine key={w.id} w={w} anchors={anchors} />))}

@@ -52,6 +52,12 @@ export default function WiringView({ inventory, base }: { inventory: UiInventory
     [model, groupBy, collapsedNow, focus, showLonely],
   );
   const { positions, stats, pending } = useWiringLayout(scene, groupBy);
+  // What is drawn now: a hovered box that went away (collapsed, focused out) sends no pointerleave.
+  const drawn = useMemo(
+    () =>
+      new Set(scene.boxes.flatMap((b) => (b.kind === "stack" ? [b.id, ...b.stack.ports.map((p) => p.id)] : [b.id]))),
+    [scene],
+  );
 
   // Fit once the first layout lands, and again when the set of stacks in view is chosen anew.
   const fitted = useRef("");
@@ -196,7 +202,7 @@ export default function WiringView({ inventory, base }: { inventory: UiInventory
           </div>
         )}
       </div>
-      {hover && <HoverCard model={model} id={hover.id} x={hover.x} y={hover.y} />}
+      {hover && drawn.has(hover.id) && <HoverCard model={model} id={hover.id} x={hover.x} y={hover.y} />}
     </div>
   );
 }

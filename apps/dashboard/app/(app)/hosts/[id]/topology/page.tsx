@@ -1,7 +1,9 @@
 "use client";
 import dynamic from "next/dynamic";
+import { useEffect } from "react";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
+import { layoutWorker } from "../../../../../src/client/wiring/layout-worker";
 
 // The graph code (ELK in its worker, the drawing) loads only on this view, not with the
 // first load of login and the stacks view.
@@ -12,6 +14,10 @@ const WiringView = dynamic(() => import("../../../../../src/client/wiring/wiring
 
 export default function TopologyPage() {
   const { hostId, query, inventory } = useHost();
+  // ELK loads in its worker while the drawing's code and the inventory are on their way.
+  useEffect(() => {
+    layoutWorker();
+  }, []);
   if (query.isPending) return <Loading what="topology" />;
   if (query.error) return <ErrorNote error={query.error} />;
   if (!inventory) return <Empty>No inventory yet.</Empty>;
