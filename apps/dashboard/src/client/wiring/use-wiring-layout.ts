@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { Point } from "../../lib/wiring-geometry";
-import { GAP, type LayoutRequest, type LayoutResult, placeBlock } from "../../lib/wiring-placement";
+import { GAP, type LayoutResult, layoutRequest, placeBlock } from "../../lib/wiring-placement";
 import type { Scene } from "../../lib/wiring-scene";
 import { layoutWorker, nextLayoutSeq } from "./layout-worker";
 
@@ -84,19 +84,7 @@ export function useWiringLayout(scene: Scene, key: string) {
     if (missing.length === 0 || !worker.current) return;
     const ids = missing.map((b) => b.id).join("\n");
     if (asked.current && asked.current.key === key && asked.current.ids === ids) return;
-    const inBlock = new Set(missing.map((b) => b.id));
-    const req: LayoutRequest = {
-      seq: nextLayoutSeq(),
-      nodes: missing.map((b) => ({
-        id: b.id,
-        width: b.width,
-        height: b.height,
-        group: b.kind === "stack" ? b.group : null,
-      })),
-      edges: scene.wires
-        .filter((w) => w.boxA !== w.boxB && inBlock.has(w.boxA) && inBlock.has(w.boxB))
-        .map((w) => ({ id: w.id, source: w.boxA, target: w.boxB })),
-    };
+    const req = layoutRequest(scene, new Set(missing.map((b) => b.id)), nextLayoutSeq());
     asked.current = { seq: req.seq, t0: performance.now(), key, ids };
     worker.current.postMessage(req);
   }, [scene, key, version]);
