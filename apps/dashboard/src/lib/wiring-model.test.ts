@@ -1,23 +1,7 @@
 import type { Inventory } from "@nsatlas/protocol";
 import { describe, expect, it } from "vitest";
-import { smallInventory } from "./__fixtures__/small-inventory";
+import { link, smallInventory } from "./__fixtures__/small-inventory";
 import { buildWiring, namePrefix } from "./wiring-model";
-
-const link = (ifindex: number, name: string, kind: string, extra = {}) => ({
-  ifindex,
-  name,
-  kind,
-  state: "UP",
-  flags: ["UP"],
-  mtu: 1500,
-  mac: null,
-  master: null,
-  linkNs: null,
-  addresses: [],
-  peer: null,
-  tunOwners: [],
-  ...extra,
-});
 
 /** The small inventory with a macvlan on the host's NIC in stack 300, an ipvlan whose lower
  * device is not known, and a DOWN veth. */

@@ -1,6 +1,6 @@
 import type { Inventory, NetStack } from "@nsatlas/protocol";
 import { describe, expect, it } from "vitest";
-import { smallInventory } from "./__fixtures__/small-inventory";
+import { link, smallInventory } from "./__fixtures__/small-inventory";
 import { buildWiring } from "./wiring-model";
 import { buildScene, groupId, nearStacks } from "./wiring-scene";
 
@@ -9,20 +9,8 @@ import { buildScene, groupId, nearStacks } from "./wiring-scene";
 function star(n: number): Inventory {
   const inv = smallInventory();
   const host = inv.netstacks?.[0] as NetStack;
-  const veth = (ifindex: number, name: string, peer: { ns: string; ifindex: number; name: string }) => ({
-    ifindex,
-    name,
-    kind: "veth",
-    state: "UP",
-    flags: ["UP"],
-    mtu: 1500,
-    mac: null,
-    master: null,
-    linkNs: peer.ns,
-    addresses: [],
-    peer,
-    tunOwners: [],
-  });
+  const veth = (ifindex: number, name: string, peer: { ns: string; ifindex: number; name: string }) =>
+    link(ifindex, name, "veth", { linkNs: peer.ns, peer });
   const add = (inode: number, name: string) => {
     inv.namespaces.push({
       ...(inv.namespaces[1] as Inventory["namespaces"][number]),

@@ -120,6 +120,15 @@ function PortRow({
   );
 }
 
+/** A finding's mark in a box's header, right-aligned at x. */
+function Badge({ x, y, tone, text }: { x: number; y: number; tone: string; text: string }) {
+  return (
+    <text x={x} y={y} textAnchor="end" className={`text-[10px] font-bold ${tone}`} data-testid="finding-badge">
+      {text}
+    </text>
+  );
+}
+
 /** A stack as a box: its name, badges for its findings, and its interfaces as ports; a bridge's
  * members sit indented in a band under it. A collapsed group is a box of its own. */
 export function WiringBox(props: BoxProps) {
@@ -222,27 +231,9 @@ export function WiringBox(props: BoxProps) {
         <text x={12} y={32} className="fill-slate-500 text-[10px] dark:fill-slate-400">
           {s.processes} processes · {s.ports.filter((p) => p.kind !== "process").length} links
         </text>
-        {s.leaked && (
-          <text
-            x={at.width - 10}
-            y={18}
-            textAnchor="end"
-            className="fill-red-600 text-[10px] font-bold dark:fill-red-400"
-            data-testid="finding-badge"
-          >
-            ⚠ leaked
-          </text>
-        )}
+        {s.leaked && <Badge x={at.width - 10} y={18} tone="fill-red-600 dark:fill-red-400" text="⚠ leaked" />}
         {dups > 0 && (
-          <text
-            x={at.width - 10}
-            y={32}
-            textAnchor="end"
-            className="fill-amber-600 text-[10px] font-bold dark:fill-amber-400"
-            data-testid="finding-badge"
-          >
-            ⚠ duplicate address
-          </text>
+          <Badge x={at.width - 10} y={32} tone="fill-amber-600 dark:fill-amber-400" text="⚠ duplicate address" />
         )}
       </g>
       {rows.map((r) => (
