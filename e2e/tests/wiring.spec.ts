@@ -205,7 +205,7 @@ test("wiring at phone size, by touch: tap opens a card, two fingers zoom", async
     const k0 = Number(await page.getByTestId("wiring-transform").getAttribute("data-k"));
     const cdp = await ctx.newCDPSession(page);
     const mid = { x: c.x + c.width / 2, y: c.y + c.height / 2 };
-    const touch = (type: string, d: number) =>
+    const touch = (type: "touchStart" | "touchMove" | "touchEnd", d: number) =>
       cdp.send("Input.dispatchTouchEvent", {
         type,
         touchPoints:

@@ -264,7 +264,11 @@ describe("network stacks of real namespaces", () => {
 
   it("names the lower device of a macvlan, in its own stack or in the one linkNs names", () => {
     expect(linkNamed(stackAt(b.path), n("mv"))).toMatchObject({ kind: "macvlan", parent: n("br"), linkNs: null });
-    expect(linkNamed(stackAt(a.path), n("mx"))).toMatchObject({ kind: "macvlan", parent: n("br"), linkNs: idOf(b.path) });
+    expect(linkNamed(stackAt(a.path), n("mx"))).toMatchObject({
+      kind: "macvlan",
+      parent: n("br"),
+      linkNs: idOf(b.path),
+    });
     expect(linkNamed(stackAt(b.path), n("br")).parent).toBeNull();
     expect(linkNamed(stackAt(a.path), n("a0")).parent).toBeNull(); // a veth's IFLA_LINK is its peer
   });
