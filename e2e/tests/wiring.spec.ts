@@ -135,6 +135,8 @@ test("wiring: ports, kinds of wire, DOWN, fit, zoom at the cursor, hover, focus,
   await expect(page.getByTestId("wiring-card").getByRole("link", { name: "Open in Stacks" })).toBeVisible();
   await port(page, names.hub ?? "", n("br")).click();
   await expect(page.getByTestId("port-actions")).toBeVisible();
+  await page.mouse.move(1, 1); // the hover card gone, the port's card stays
+  await expect(page.getByTestId("wiring-hover")).toHaveCount(0);
   await shot(page, "wiring-1440-light");
 
   // Focus on b: b and what is one wire away (a); the bridge's stacks are not.
@@ -149,6 +151,9 @@ test("wiring: ports, kinds of wire, DOWN, fit, zoom at the cursor, hover, focus,
 
   // Grouped by name prefix, the five stacks of this test form one group; collapsed, one box.
   await page.getByLabel("Group by").selectOption("prefix");
+  await expect(page.getByTestId("wiring-status")).toHaveAttribute("data-pending", "false");
+  // Stacks other tests make meanwhile land under the drawing: fit again to see it all.
+  await page.getByRole("button", { name: "Fit" }).click();
   const frame = page.locator(`[data-testid="group-frame"][data-group="group:prefix:${world.prefix}"]`);
   await expect(frame).toContainText(`${world.prefix} (5 stacks)`);
   await frame.getByRole("button", { name: `Collapse group ${world.prefix}` }).click();
