@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_LAUNCH } from "../e2e/chromium-launch.mjs";
 import { percentile } from "./measure.mjs";
 import { BENCH_ADMIN_TOKEN, startServerProcess } from "./server-process.mjs";
+import { uiWiringBench } from "./ui-wiring.mjs";
 
 async function login(page, url) {
   await page.goto(`${url}/login`);
@@ -78,6 +79,8 @@ export async function uiBench() {
     console.log(
       `ip netns add -> card visible in an open page: p50 ${Math.round(percentile(seen, 50))} ms, p95 ${Math.round(percentile(seen, 95))} ms over ${seen.length} tries (target p95 <= 1000 ms)`,
     );
+
+    await uiWiringBench(ctx, new URL(stacksUrl).href.replace(/\/stacks.*$/, ""));
   } finally {
     await browser.close();
     for (let i = 0; i < 20; i++) {

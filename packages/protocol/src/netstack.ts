@@ -38,6 +38,9 @@ export const Link = z.object({
   /** The stack the other end (veth peer, lower device of a macvlan/vlan/tunnel) lives in,
    * when that is another stack; null otherwise or when it is not visible. */
   linkNs: NamespaceId.nullable(),
+  /** Name of the lower device of a macvlan, macvtap, ipvlan, vlan or tunnel (in linkNs when that
+   * is set, else in this stack); null when there is none or it is not visible; absent from older agents. */
+  parent: z.string().nullable().optional(),
   addresses: z.array(Address),
   /** veth only: the other end; null for other kinds, and when it was not found (a finding says why). */
   peer: Peer.nullable(),

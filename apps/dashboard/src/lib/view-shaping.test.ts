@@ -3,7 +3,6 @@ import { DOCKER_A, smallInventory } from "./__fixtures__/small-inventory";
 import { namespaceRows, namespaceTree } from "./namespace-rows";
 import { shareMatrix, sharers } from "./share-matrix";
 import { buildStackCards, facetsOf, filterCards, matchesFacets, sortByGroup } from "./stack-cards";
-import { buildTopology } from "./topology-graph";
 
 describe("stack cards", () => {
   const cards = buildStackCards(smallInventory());
@@ -105,16 +104,5 @@ describe("share matrix", () => {
     const p20 = inv.processes.find((p) => p.pid === 20);
     if (!p20) throw new Error("fixture");
     expect(sharers(p20, inv.processes).net).toEqual([21]);
-  });
-});
-
-describe("topology", () => {
-  it("draws one wire per veth pair, bridges and tun owners", () => {
-    const g = buildTopology(smallInventory());
-    expect(g.nodes.map((n) => n.id).sort()).toEqual(["net:100", "net:200", "net:200/br0", "net:300", "pid:21"]);
-    const veth = g.edges.filter((e) => e.kind === "veth");
-    expect(veth).toHaveLength(1);
-    expect(g.edges.some((e) => e.kind === "tun" && e.to === "pid:21")).toBe(true);
-    expect(g.edges.some((e) => e.kind === "bridge-port" && e.to === "net:200/br0")).toBe(true);
   });
 });

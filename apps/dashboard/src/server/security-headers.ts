@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 export const NONCE_HEADER = "x-nonce";
 
 /** The Content-Security-Policy of every response: scripts only from this origin or with this
- * response's nonce (Next puts it on its own inline scripts), no framing anywhere. Styles stay
+ * response's nonce (Next puts it on its own inline scripts), workers only from this origin, no framing anywhere. Styles stay
  * `unsafe-inline`: React writes style attributes, and styles run no code. Dev mode needs eval
  * for Next's hot reloading. */
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {
@@ -13,9 +13,13 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
+    // The wiring view draws its PNG export through a data: image and saves blob: URLs.
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
+    // The wiring view lays out in a web worker from this origin; 'strict-dynamic' would
+    // otherwise apply to workers too and refuse it.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -67,6 +67,21 @@ function peerOf(end: LinkEnd | undefined, s: Shaping): Link["peer"] {
   return { ns, ifindex: link.ifindex, name: link.name ?? `if${link.ifindex}` };
 }
 
+/** IFLA_LINK names the lower device by ifindex in the stack the link's netnsid points at (its
+ * own when there is none); a veth's IFLA_LINK is its peer, told apart in `peer` instead. */
+function parentOf(
+  l: RawStack["links"][number],
+  kind: string,
+  linkStack: number | undefined,
+  own: RawStack,
+  s: Shaping,
+) {
+  if (l.link <= 0 || kind === "veth" || l.link === l.ifindex) return null;
+  const where = linkStack === undefined ? (l.linkNetnsid === null ? own : undefined) : s.raws[linkStack];
+  const lower = where?.links.find((x) => x.ifindex === l.link);
+  return lower ? (lower.name ?? `if${lower.ifindex}`) : null;
+}
+
 function shapeLinks(stack: number, inode: number, s: Shaping): Link[] {
   const raw = s.raws[stack] as RawStack;
   const masters = masterNames(raw.links);
@@ -81,6 +96,7 @@ function shapeLinks(stack: number, inode: number, s: Shaping): Link[] {
       ...facts,
       master: masters.get(l.ifindex) ?? null,
       linkNs: linkStack === undefined ? null : (s.ids[linkStack] ?? null),
+      parent: parentOf(l, facts.kind, linkStack, raw, s),
       addresses: addresses.get(l.ifindex) ?? [],
       peer: peerOf(s.wiring.peers.get(key), s),
       tunOwners: isTun ? [...(owners?.get(facts.name) ?? [])].sort((a, b) => a - b) : [],

@@ -84,6 +84,10 @@ describe("network stacks of real namespaces", () => {
     ip(["-n", b.name, "link", "add", n("y1"), "type", "veth", "peer", "name", n("y2")]);
     ip(["-n", b.name, "link", "set", n("x1"), "master", n("br")]);
     ip(["-n", b.name, "link", "set", n("y1"), "master", n("br")]);
+    // Macvlans on that bridge: one stays in b, one moves to a (its lower device stays in b).
+    ip(["-n", b.name, "link", "add", n("mv"), "link", n("br"), "type", "macvlan"]);
+    ip(["-n", b.name, "link", "add", n("mx"), "link", n("br"), "type", "macvlan"]);
+    ip(["-n", b.name, "link", "set", n("mx"), "netns", a.name]);
     for (const [ns, dev] of [
       [a.name, n("a0")],
       [a.name, n("ab")],
@@ -256,6 +260,17 @@ describe("network stacks of real namespaces", () => {
     expect(linkNamed(sa, n("tp"))).toMatchObject({ kind: "tap", tunOwners: [] });
     // The owner itself lives in the initial stack: the device was found by its own stack.
     expect(readlinkSync(`/proc/${tunOwner}/ns/net`)).toBe(readlinkSync("/proc/self/ns/net"));
+  });
+
+  it("names the lower device of a macvlan, in its own stack or in the one linkNs names", () => {
+    expect(linkNamed(stackAt(b.path), n("mv"))).toMatchObject({ kind: "macvlan", parent: n("br"), linkNs: null });
+    expect(linkNamed(stackAt(a.path), n("mx"))).toMatchObject({
+      kind: "macvlan",
+      parent: n("br"),
+      linkNs: idOf(b.path),
+    });
+    expect(linkNamed(stackAt(b.path), n("br")).parent).toBeNull();
+    expect(linkNamed(stackAt(a.path), n("a0")).parent).toBeNull(); // a veth's IFLA_LINK is its peer
   });
 
   it("agrees with ip -j addr and ip -j route, and flags the duplicate address", () => {

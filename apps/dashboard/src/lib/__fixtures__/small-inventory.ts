@@ -33,7 +33,8 @@ function ns(type: Namespace["type"], inode: number, pids: number[], extra: Parti
   };
 }
 
-const link = (ifindex: number, name: string, kind: string, extra = {}) => ({
+/** A link as the agent reports it: UP, no addresses, no wiring, unless `extra` says otherwise. */
+export const link = (ifindex: number, name: string, kind: string, extra = {}) => ({
   ifindex,
   name,
   kind,
