@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_LAUNCH } from "../e2e/chromium-launch.mjs";
 import { percentile } from "./measure.mjs";
 import { BENCH_ADMIN_TOKEN, startServerProcess } from "./server-process.mjs";
+import { uiStacksBench } from "./ui-stacks.mjs";
 
 async function login(page, url) {
   await page.goto(`${url}/login`);
@@ -89,4 +90,5 @@ export async function uiBench() {
     }
     await server.stop();
   }
+  await uiStacksBench();
 }
