@@ -34,7 +34,7 @@ export function Timeline({ hostId, from, to, kind }: { hostId: string; from: num
     <ol className="space-y-3 border-l-2 border-slate-200 pl-4 dark:border-slate-800" data-testid="timeline">
       {[...bySecond].map(([second, list]) => (
         <li key={second}>
-          <p className="text-xs font-semibold text-slate-500">{second}</p>
+          <p className="text-xs font-semibold text-slate-600 dark:text-slate-400">{second}</p>
           <ul>
             {list.map((e) => (
               <Change key={`${e.at}${e.change}${e.key}`} e={e} />
@@ -63,12 +63,12 @@ export function AsOf({ inv }: { inv: InventoryAt }) {
           <h3 className="font-semibold">
             {titles.get(s.ns) ??
               (s.names.join(", ") || (inv.namespaces.find((n) => n.id === s.ns)?.initial ? "initial" : "unnamed"))}{" "}
-            <span className="font-mono text-xs text-slate-500">{s.ns}</span>
+            <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{s.ns}</span>
           </h3>
           <ul className="mt-1 font-mono text-xs">
             {s.links.map((l) => (
               <li key={`${l.ifindex}${l.name}`}>
-                {l.name} <span className="text-slate-500">({l.kind})</span>{" "}
+                {l.name} <span className="text-slate-600 dark:text-slate-400">({l.kind})</span>{" "}
                 {l.addresses.map((a) => a.address).join(" ")}
               </li>
             ))}

@@ -94,7 +94,7 @@ export function HistoryView({ hostId }: { hostId: string }) {
             {label}
           </button>
         ))}
-        <span className="ml-auto text-xs text-slate-500">Auditor report of the window:</span>
+        <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">Auditor report of the window:</span>
         <button type="button" className={button} onClick={() => void report("json")}>
           JSON
         </button>

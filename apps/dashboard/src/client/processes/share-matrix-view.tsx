@@ -30,9 +30,9 @@ export function ShareMatrixView({
       <table className="text-sm">
         <thead>
           <tr>
-            <th className="px-2 py-1 text-left text-xs uppercase text-slate-500">process</th>
+            <th className="px-2 py-1 text-left text-xs uppercase text-slate-600 dark:text-slate-400">process</th>
             {m.types.map((t) => (
-              <th key={t} className="px-2 py-1 text-xs uppercase text-slate-500">
+              <th key={t} className="px-2 py-1 text-xs uppercase text-slate-600 dark:text-slate-400">
                 {t}
               </th>
             ))}
@@ -48,12 +48,12 @@ export function ShareMatrixView({
                 >
                   {r.pid}
                 </Link>{" "}
-                <span className="text-slate-500">{r.comm}</span>
+                <span className="text-slate-600 dark:text-slate-400">{r.comm}</span>
               </td>
               {r.cells.map((c, i) => (
                 <td key={m.types[i]} className="px-1 py-1">
                   <span
-                    className={`block rounded px-2 py-1 text-center font-mono text-xs ${c.colour < 0 ? "bg-slate-100 text-slate-500 dark:bg-slate-800" : PALETTE[c.colour % PALETTE.length]}`}
+                    className={`block rounded px-2 py-1 text-center font-mono text-xs ${c.colour < 0 ? "bg-slate-100 text-slate-600 dark:text-slate-400 dark:bg-slate-800" : PALETTE[c.colour % PALETTE.length]}`}
                     title={
                       c.inode === null
                         ? `${m.types[i]}: no link (the kernel no longer serves it)`
@@ -68,7 +68,7 @@ export function ShareMatrixView({
           ))}
         </tbody>
       </table>
-      <p className="mt-2 text-xs text-slate-500">
+      <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
         Same colour in a column = same namespace. Grey = the initial namespace of that type.
       </p>
     </div>

@@ -9,10 +9,12 @@ function LinkRow({ link, base, titles }: { link: NetLink; base: string; titles: 
   return (
     <li className="py-1">
       <span className="font-mono font-medium">{link.name}</span> <Badge>{link.kind}</Badge>{" "}
-      <span className={`text-xs ${link.state === "UP" ? "text-emerald-700 dark:text-emerald-400" : "text-slate-500"}`}>
+      <span
+        className={`text-xs ${link.state === "UP" ? "text-emerald-700 dark:text-emerald-400" : "text-slate-600 dark:text-slate-400"}`}
+      >
         {link.state}
       </span>
-      {link.master && <span className="text-xs text-slate-500"> · port of {link.master}</span>}
+      {link.master && <span className="text-xs text-slate-600 dark:text-slate-400"> · port of {link.master}</span>}
       {link.peer && (
         <span className="text-xs">
           {" "}
@@ -23,7 +25,7 @@ function LinkRow({ link, base, titles }: { link: NetLink; base: string; titles: 
         </span>
       )}
       {link.tunOwners.length > 0 && (
-        <span className="text-xs text-slate-500"> · owned by {link.tunOwners.join(", ")}</span>
+        <span className="text-xs text-slate-600 dark:text-slate-400"> · owned by {link.tunOwners.join(", ")}</span>
       )}
       {link.addresses.length > 0 && (
         <div className="ml-4 font-mono text-xs break-all text-slate-600 dark:text-slate-400">
@@ -38,7 +40,7 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
   return (
     <div className="mt-3 grid gap-3 md:grid-cols-2">
       <div>
-        <h4 className="text-xs font-semibold uppercase text-slate-500">Links</h4>
+        <h4 className="text-xs font-semibold uppercase text-slate-600 dark:text-slate-400">Links</h4>
         <ul className="text-sm">
           {stack.links.map((l) => (
             <LinkRow key={l.ifindex} link={l} base={base} titles={titles} />
@@ -48,12 +50,14 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
       <div className="space-y-3">
         {stack.listening.length > 0 && (
           <div>
-            <h4 className="text-xs font-semibold uppercase text-slate-500">Listening</h4>
+            <h4 className="text-xs font-semibold uppercase text-slate-600 dark:text-slate-400">Listening</h4>
             <ul className="font-mono text-xs">
               {stack.listening.map((s) => (
                 <li key={`${s.proto}${s.address}${s.port}`}>
                   {s.proto} {s.address.includes(":") ? `[${s.address}]` : s.address}:{s.port}
-                  {s.pids.length > 0 && <span className="text-slate-500"> ← {s.pids.join(", ")}</span>}
+                  {s.pids.length > 0 && (
+                    <span className="text-slate-600 dark:text-slate-400"> ← {s.pids.join(", ")}</span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -61,7 +65,7 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
         )}
         {Object.keys(stack.files).length > 0 && (
           <div>
-            <h4 className="text-xs font-semibold uppercase text-slate-500">/etc/netns files</h4>
+            <h4 className="text-xs font-semibold uppercase text-slate-600 dark:text-slate-400">/etc/netns files</h4>
             {Object.entries(stack.files).map(([name, content]) => (
               <details key={name} className="text-xs">
                 <summary className="cursor-pointer font-mono">{name}</summary>
@@ -72,7 +76,7 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
         )}
         {stack.routes.length > 0 && (
           <details className="text-xs">
-            <summary className="cursor-pointer font-semibold uppercase text-slate-500">
+            <summary className="cursor-pointer font-semibold uppercase text-slate-600 dark:text-slate-400">
               Routes ({stack.routes.length})
             </summary>
             <ul className="mt-1 font-mono">
@@ -129,7 +133,7 @@ function ProcessGroups({
                 {/* One tab stop per group (its first pid), and no prefetch for each of dozens of
                     pid links: a process page is fetched when it is opened. */}
                 <Link
-                  className="hover:underline"
+                  className="underline decoration-dotted underline-offset-2"
                   href={`${base}/processes/${pid}`}
                   data-pid={pid}
                   prefetch={false}
@@ -234,7 +238,9 @@ export function StackCardView({
           {card.stack ? (
             <StackDetail stack={card.stack} base={base} titles={titles} />
           ) : (
-            <p className="mt-2 text-xs text-slate-500">No stack detail (the agent runs with --no-netstacks).</p>
+            <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+              No stack detail (the agent runs with --no-netstacks).
+            </p>
           )}
           {/* Issue 6 (guarded actions; owned by src/client/actions): the card's action buttons. */}
           <StackActions card={card} />

@@ -4,8 +4,18 @@ import type { StackCard } from "../../lib/stack-cards";
 
 const FLASH_MS = 2_500;
 
-/** What a card shows, compared between inventories to tell a changed card. */
-const signature = (c: StackCard) => `${c.haystack}|${c.findings.map((f) => f.code).join(",")}|${c.reasons.length}`;
+/** What a card is about, compared between inventories to tell a changed card: its names,
+ * holders other than processes, links with their state and addresses, ports and findings.
+ * Processes coming and going are not a change worth a glow (the initial stack has them
+ * every second). */
+function signature(c: StackCard): string {
+  const links = (c.stack?.links ?? []).map(
+    (l) => `${l.name}/${l.state}/${l.peer?.ns ?? ""}/${l.addresses.map((a) => a.address).join(",")}`,
+  );
+  const ports = (c.stack?.listening ?? []).map((s) => `${s.proto}${s.address}:${s.port}`);
+  const holders = c.reasons.filter((r) => r.kind !== "process").map((r) => r.text);
+  return [c.title, ...holders, ...links, ...ports, ...c.findings.map((f) => f.code)].join("|");
+}
 
 /** The ids of cards that appeared or changed in the last few seconds (none on the first
  * inventory: everything is new then, and nothing deserves a highlight). */

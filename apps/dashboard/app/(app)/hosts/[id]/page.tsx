@@ -21,7 +21,7 @@ export default function HostOverview() {
           <Link key={t} href={`${base}/namespaces?type=${t}`}>
             <Card className="hover:border-indigo-400">
               <div className="text-2xl font-semibold">{inventory.namespaces.filter((n) => n.type === t).length}</div>
-              <div className="text-xs uppercase text-slate-500">{t}</div>
+              <div className="text-xs uppercase text-slate-600 dark:text-slate-400">{t}</div>
             </Card>
           </Link>
         ))}
@@ -51,7 +51,7 @@ export default function HostOverview() {
       <Card>
         <h2 className="mb-2 font-semibold">Findings</h2>
         {findings.length === 0 ? (
-          <p className="text-sm text-slate-500">Nothing to report.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">Nothing to report.</p>
         ) : (
           <ul className="space-y-1 text-sm">
             {findings.map((f) => (
@@ -66,17 +66,17 @@ export default function HostOverview() {
       <Card>
         <h2 className="mb-2 font-semibold">Agent</h2>
         <dl className="grid grid-cols-2 gap-1 text-sm sm:grid-cols-4">
-          <dt className="text-slate-500">state</dt>
+          <dt className="text-slate-600 dark:text-slate-400">state</dt>
           <dd>{summary.state}</dd>
-          <dt className="text-slate-500">version</dt>
+          <dt className="text-slate-600 dark:text-slate-400">version</dt>
           <dd>{summary.agentVersion}</dd>
-          <dt className="text-slate-500">initial namespaces from</dt>
+          <dt className="text-slate-600 dark:text-slate-400">initial namespaces from</dt>
           <dd>{inventory.host.initialFrom}</dd>
-          <dt className="text-slate-500">privileged</dt>
+          <dt className="text-slate-600 dark:text-slate-400">privileged</dt>
           <dd>{inventory.host.privileged ? "yes" : "no"}</dd>
-          <dt className="text-slate-500">last scan</dt>
+          <dt className="text-slate-600 dark:text-slate-400">last scan</dt>
           <dd>{new Date(inventory.host.scannedAt).toLocaleString()}</dd>
-          <dt className="text-slate-500">credential</dt>
+          <dt className="text-slate-600 dark:text-slate-400">credential</dt>
           <dd>{summary.credential}</dd>
         </dl>
         {inventory.warnings.length > 0 && (
