@@ -158,3 +158,24 @@ test("processes: kernel threads hidden until asked for, sortable, a stack-name c
   await page.getByRole("button", { name: /^pid/ }).click();
   await expect(page).toHaveURL(/desc=1/);
 });
+
+test("no 404 on a page load (favicon included) and no prefetch storm from pid links", async ({ page }) => {
+  const missing: string[] = [];
+  let prefetches = 0;
+  page.on("response", (r) => {
+    if (r.status() === 404) missing.push(r.url());
+  });
+  page.on("request", (r) => {
+    if (r.headers()["next-router-prefetch"]) prefetches++;
+  });
+  await logIn(page);
+  const hostBase = `/hosts/${encodeURIComponent(await localHostId(page))}`;
+  await page.goto(`${hostBase}/stacks`);
+  await expect(page.locator(`[data-testid="stack-card"] [data-pid]`).first()).toBeVisible();
+  await page.waitForTimeout(1_500);
+  expect(missing).toEqual([]);
+  // The header's and tabs' links may warm their pages; the dozens of pid links may not.
+  const pidLinks = await page.locator("[data-pid]").count();
+  expect(prefetches).toBeLessThan(12);
+  expect(pidLinks).toBeGreaterThan(0);
+});

@@ -1,8 +1,8 @@
 "use client";
 import type { Link as NetLink, NetStack } from "@nsatlas/protocol";
-import Link from "next/link";
 import type { StackCard as Card } from "../../lib/stack-cards";
 import { StackActions } from "../actions/stack-actions";
+import { HoverLink } from "../hover-link";
 import { Badge } from "../ui";
 
 function LinkRow({ link, base, titles }: { link: NetLink; base: string; titles: ReadonlyMap<string, string> }) {
@@ -132,15 +132,14 @@ function ProcessGroups({
                 {i > 0 && ", "}
                 {/* One tab stop per group (its first pid), and no prefetch for each of dozens of
                     pid links: a process page is fetched when it is opened. */}
-                <Link
+                <HoverLink
                   className="underline decoration-dotted underline-offset-2"
                   href={`${base}/processes/${pid}`}
                   data-pid={pid}
-                  prefetch={false}
                   tabIndex={i === 0 ? undefined : -1}
                 >
                   {pid}
-                </Link>
+                </HoverLink>
               </span>
             ))}
             {g.pids.length > 6 && "…"}

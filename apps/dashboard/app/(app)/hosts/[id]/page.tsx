@@ -3,7 +3,8 @@ import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import Link from "next/link";
 import { Card, Empty, ErrorNote, Loading } from "../../../../src/client/ui";
 import { useHost } from "../../../../src/client/use-host";
-import { nameStacks, stackTitles } from "../../../../src/lib/stack-names";
+import { findingLines } from "../../../../src/lib/finding-lines";
+import { stackTitles } from "../../../../src/lib/stack-names";
 
 export default function HostOverview() {
   const { hostId, query, inventory, summary } = useHost();
@@ -13,7 +14,9 @@ export default function HostOverview() {
   const base = `/hosts/${encodeURIComponent(hostId)}`;
   const findings = inventory.findings ?? [];
   const titles = stackTitles(inventory);
-  const count = (code: string) => findings.filter((f) => f.code === code).length;
+  // One line per finding, each naming its stack; one duplicate address is one line (and one count).
+  const lines = findingLines(findings, titles);
+  const count = (code: string) => lines.filter((f) => f.code === code).length;
   return (
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8">
@@ -50,14 +53,23 @@ export default function HostOverview() {
       </div>
       <Card>
         <h2 className="mb-2 font-semibold">Findings</h2>
-        {findings.length === 0 ? (
+        {lines.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">Nothing to report.</p>
         ) : (
-          <ul className="space-y-1 text-sm">
-            {findings.map((f) => (
-              <li key={`${f.code}${f.ns}${f.message}`}>
-                <span className="font-mono text-xs text-amber-700 dark:text-amber-300">{f.code}</span>{" "}
-                {nameStacks(f.message, titles)}
+          <ul className="space-y-1 text-sm" data-testid="findings">
+            {lines.map((f) => (
+              <li key={`${f.code}${f.text}`} className="break-words">
+                <span className="font-mono text-xs text-amber-800 dark:text-amber-300">{f.code}</span>{" "}
+                {f.stacks[0] ? (
+                  <a
+                    className="text-indigo-700 underline decoration-dotted underline-offset-2 dark:text-indigo-300"
+                    href={`${base}/stacks#${f.stacks[0]}`}
+                  >
+                    {f.text}
+                  </a>
+                ) : (
+                  f.text
+                )}
               </li>
             ))}
           </ul>

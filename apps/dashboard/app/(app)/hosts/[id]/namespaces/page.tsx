@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo } from "react";
 import { downloadCsv, downloadJson } from "../../../../../src/client/export";
+import { HoverLink } from "../../../../../src/client/hover-link";
 import { Badge, Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
 import { namespaceRows, namespaceTree } from "../../../../../src/lib/namespace-rows";
@@ -137,13 +138,12 @@ function NamespacesView() {
                 </td>
                 <td className="max-w-md truncate text-xs" data-label="first process">
                   {r.firstPid !== null && (
-                    <Link
+                    <HoverLink
                       className="text-indigo-700 underline decoration-dotted underline-offset-2 dark:text-indigo-300"
                       href={`${base}/processes/${r.firstPid}`}
-                      prefetch={false}
                     >
                       {r.firstPid}
-                    </Link>
+                    </HoverLink>
                   )}{" "}
                   <span className="font-mono text-slate-600 dark:text-slate-400">{r.command}</span>
                 </td>

@@ -1,10 +1,10 @@
 "use client";
 import type { NamespaceType, Process } from "@nsatlas/protocol";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo, useRef } from "react";
 import { downloadCsv } from "../../../../../src/client/export";
+import { HoverLink } from "../../../../../src/client/hover-link";
 import { ShareMatrixView } from "../../../../../src/client/processes/share-matrix-view";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
@@ -142,7 +142,9 @@ function ProcessesView() {
           Export CSV
         </button>
       </div>
-      {selectedProcs.length > 0 && <ShareMatrixView processes={selectedProcs} initial={initial} base={base} />}
+      {selectedProcs.length > 0 && (
+        <ShareMatrixView processes={selectedProcs} initial={initial} base={base} titles={titles} />
+      )}
       <div
         role="toolbar"
         aria-label="Sort processes"
@@ -191,14 +193,13 @@ function ProcessesView() {
                   onChange={() => toggle(p.pid)}
                   aria-label={`select ${p.pid}`}
                 />
-                <Link
+                <HoverLink
                   className="text-indigo-700 hover:underline dark:text-indigo-300"
                   href={`${base}/processes/${p.pid}`}
                   data-nav-primary=""
-                  prefetch={false}
                 >
                   {p.pid}
-                </Link>
+                </HoverLink>
                 {wide && <span className="text-slate-600 dark:text-slate-400">{p.ppid}</span>}
                 <span className="truncate">{p.user ?? p.uid}</span>
                 <span className={`truncate font-mono text-xs ${wide ? "" : "col-span-3"}`} title={p.cmdline.join(" ")}>
