@@ -22,6 +22,7 @@ describe("history timeline entries", () => {
     );
     expect(rowText({ kind: "namespace", label: "net namespace net:7" }, titles)).toBe("blue (net:7)");
     expect(rowText({ kind: "stack", label: "stack blue (net:7)" }, titles)).toBe("blue (net:7)");
+    expect(rowText({ kind: "name", label: "name blue of net:7" }, titles)).toBe("blue of net:7");
     expect(rowText({ kind: "address", label: "10.0.0.1/24 on veth0 in net:9" }, titles)).toBe(
       "10.0.0.1/24 on veth0 in net:9",
     );
@@ -40,7 +41,8 @@ describe("history timeline entries", () => {
       titles,
       null,
     );
-    expect(entry?.rows.map((r) => r.kind)).toEqual(["namespace", "link", "stack"]);
+    // The namespace row is left out too: the stack's row names it.
+    expect(entry?.rows.map((r) => r.kind)).toEqual(["link", "stack"]);
   });
 
   it("keeps a loopback change of a stack that stays (someone set lo up or added an address)", () => {
@@ -49,11 +51,15 @@ describe("history timeline entries", () => {
   });
 
   it("summarises a burst in one entry and marks the host's first inventory", () => {
-    const burst = Array.from({ length: 20 }, (_, i) => ev("namespace", `mnt namespace mnt:${i}`, `mnt:${i}`));
+    const burst = [
+      ...Array.from({ length: 20 }, (_, i) => ev("namespace", `mnt namespace mnt:${i}`, `mnt:${i}`)),
+      ev("address", "10.0.0.1/24 on veth0 in net:9", "net:9"),
+      ev("address", "10.0.0.2/24 on veth0 in net:9", "net:9"),
+    ];
     const later = ev("stack", "stack blue (net:7)", "net:7", { at: "2026-12-02T01:05:00.000Z" });
     const entries = timelineEntries([...burst, later], titles, at);
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ first: true, summary: "+20 namespaces" });
+    expect(entries[0]).toMatchObject({ first: true, summary: "+20 namespaces · +2 addresses" });
     expect(entries[1]).toMatchObject({ first: false, summary: null });
   });
 });

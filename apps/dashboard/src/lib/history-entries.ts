@@ -23,6 +23,8 @@ export interface TimelineEntry {
   rows: TimelineRow[];
 }
 
+const plural = (word: string, n: number) => (n === 1 ? word : word.endsWith("s") ? `${word}es` : `${word}s`);
+
 const LOOPBACK_LINK = /^link lo \(loopback\)/;
 const LOOPBACK_ADDRESS = /^(127\.0\.0\.1\/8|::1\/128) on lo\b/;
 
@@ -32,6 +34,8 @@ export function rowText(e: Pick<HistoryEvent, "kind" | "label">, titles: Readonl
   let text = e.label;
   if (e.kind === "namespace") text = text.replace(/^[a-z]+ namespace (?=[a-z]+:\d+)/, "");
   else if (text.startsWith(`${e.kind} `)) text = text.slice(e.kind.length + 1);
+  // "blue of net:7" would read "blue of blue (net:7)".
+  if (e.kind === "name") return text;
   return text.replace(/net:\d+/g, (id) => {
     const t = titles.get(id);
     return t && !text.includes(`${t} (${id})`) ? nameStacks(id, titles) : id;
@@ -58,15 +62,20 @@ export function timelineEntries(
     const wholeStack = new Set(
       list.filter((e) => e.kind === "stack" || e.kind === "namespace").map((e) => `${e.change}${e.ns}`),
     );
+    // A stack's row names it: its net namespace and its netns name coming or going with it
+    // in the same second would say the same thing twice more.
+    const stackRow = new Set(list.filter((e) => e.kind === "stack").map((e) => `${e.change}${e.ns}`));
     const rows = list
-      .filter(
-        (e) =>
-          !(
-            wholeStack.has(`${e.change}${e.ns}`) &&
-            ((e.kind === "link" && LOOPBACK_LINK.test(e.label)) ||
-              (e.kind === "address" && LOOPBACK_ADDRESS.test(e.label)))
-          ),
-      )
+      .filter((e) => {
+        const whole = `${e.change}${e.ns}`;
+        if (stackRow.has(whole) && (e.kind === "name" || (e.kind === "namespace" && e.ns?.startsWith("net:"))))
+          return false;
+        return !(
+          wholeStack.has(whole) &&
+          ((e.kind === "link" && LOOPBACK_LINK.test(e.label)) ||
+            (e.kind === "address" && LOOPBACK_ADDRESS.test(e.label)))
+        );
+      })
       .map((e) => ({ key: `${e.at}${e.change}${e.key}`, change: e.change, kind: e.kind, text: rowText(e, titles) }));
     if (rows.length === 0) continue;
     const counts = new Map<string, number>();
@@ -79,7 +88,7 @@ export function timelineEntries(
       first: firstSeen !== null && firstSeen.slice(0, 19) === second,
       summary:
         rows.length > BURST
-          ? [...counts].map(([k, n]) => `${k.slice(0, 1)}${n} ${k.slice(1)}${n === 1 ? "" : "s"}`).join(" · ")
+          ? [...counts].map(([k, n]) => `${k.slice(0, 1)}${n} ${plural(k.slice(1), n)}`).join(" · ")
           : null,
       rows,
     });

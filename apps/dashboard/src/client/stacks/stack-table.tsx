@@ -23,7 +23,9 @@ export function StackTableHeader() {
 /** One stack as one compact row of the table mode; its name opens the full card. */
 export function StackTableRow({ card, base, flash }: { card: StackCard; base: string; flash: boolean }) {
   const links = card.stack?.links ?? [];
-  const addrs = links.flatMap((l) => l.addresses.map((a) => a.address)).filter((a) => a !== "127.0.0.1" && a !== "::1");
+  const addrs = links
+    .flatMap((l) => l.addresses.map((a) => a.address))
+    .filter((a) => a !== "127.0.0.1" && a !== "::1" && !a.startsWith("fe80:"));
   return (
     <div
       data-testid="stack-row"
@@ -41,7 +43,7 @@ export function StackTableRow({ card, base, flash }: { card: StackCard; base: st
         >
           {card.title}
         </a>{" "}
-        {card.initial && <Badge tone="indigo">initial</Badge>}
+        {card.initial && card.title !== "initial" && <Badge tone="indigo">initial</Badge>}
       </span>
       <span className="block text-slate-600 dark:text-slate-400">
         {card.processCount}

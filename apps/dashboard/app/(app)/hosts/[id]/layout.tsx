@@ -26,6 +26,13 @@ export default function HostLayout({ children }: { children: ReactNode }) {
   // of several hosts can be told apart.
   const view = TABS.find(([seg]) => seg !== "" && path.startsWith(`${base}/${seg}`))?.[1] ?? "Overview";
   const hostTitle = summary?.hostname || hostId;
+  // On a phone the tab row scrolls: keep the current tab in sight.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when the route changes
+  useEffect(() => {
+    document
+      .querySelector('nav[aria-label="Host views"] [aria-current="page"]')
+      ?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [path]);
   useEffect(() => {
     document.title = `${view} · ${hostTitle} · nsatlas`;
   }, [view, hostTitle]);
