@@ -241,10 +241,11 @@ export function StackCardView({
               No stack detail (the agent runs with --no-netstacks).
             </p>
           )}
-          {/* Issue 6 (guarded actions; owned by src/client/actions): the card's action buttons. */}
-          <StackActions card={card} />
         </div>
       )}
+      {/* Issue 6 (guarded actions; owned by src/client/actions): the card's action buttons,
+          shown on a folded card too. */}
+      <StackActions card={card} />
     </article>
   );
 }

@@ -37,7 +37,9 @@ export function StacksList({
   const virtual = useWindowVirtualizer({
     count: cards.length,
     estimateSize: () => (mode === "table" ? 44 : 220),
-    overscan: mode === "table" ? 12 : 3,
+    // A few screens' worth of cards around the viewport: find-in-page and tests see the
+    // neighbours, and 300 stacks still stay far under the DOM budget.
+    overscan: mode === "table" ? 20 : 8,
     scrollMargin: margin,
     getItemKey: (i) => cards[i]?.id ?? i,
   });
