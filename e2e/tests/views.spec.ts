@@ -105,8 +105,8 @@ test("keyboard: ? shows the shortcuts and keeps focus until closed; j/k move thr
   await page.locator("body").click({ position: { x: 5, y: 300 } });
 
   await page.keyboard.press("?");
-  const help = page.getByTestId("shortcuts-help");
-  await expect(help).toBeVisible();
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help.getByTestId("shortcuts-help")).toBeVisible();
   for (let i = 0; i < 6; i++) {
     await page.keyboard.press("Tab");
     await expect(help.locator(":focus")).toHaveCount(1);

@@ -15,8 +15,9 @@ export function ConnectionIndicator({ compact = false }: { compact?: boolean }) 
   const params = useParams<{ id?: string }>();
   const hostId = params.id ? decodeURIComponent(params.id) : null;
   const trpc = useTRPC();
-  const hosts = useQuery(trpc.hosts.list.queryOptions(undefined, { enabled: hostId !== null }));
-  const hostState = hostId ? (hosts.data?.find((h) => h.id === hostId)?.state ?? null) : null;
+  // The host's own inventory query (shared with its views, so no extra request) carries its state.
+  const host = useQuery({ ...trpc.hosts.inventory.queryOptions({ id: hostId ?? "" }), enabled: hostId !== null });
+  const hostState = hostId ? (host.data?.summary.state ?? null) : null;
   const [, tick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => tick((n) => n + 1), 1_000);

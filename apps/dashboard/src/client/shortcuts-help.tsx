@@ -1,6 +1,6 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
-import { useFocusTrap } from "./use-focus-trap";
+import { useEffect, useState } from "react";
+import { ActionOverlay } from "./actions/action-overlay";
 import { typingIn, useListKeys } from "./use-list-keys";
 
 const SHORTCUTS: Array<[string, string]> = [
@@ -16,13 +16,10 @@ const SHORTCUTS: Array<[string, string]> = [
  * page-wide list keys (j, k, Enter). */
 export function ShortcutsHelp() {
   const [open, setOpen] = useState(false);
-  const panel = useRef<HTMLDivElement>(null);
   useListKeys();
-  useFocusTrap(panel, open);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") setOpen(false);
-      else if (e.key === "?" && !typingIn(e)) {
+      if (e.key === "?" && !typingIn(e)) {
         e.preventDefault();
         setOpen((o) => !o);
       }
@@ -42,38 +39,27 @@ export function ShortcutsHelp() {
         ?
       </button>
       {open && (
-        <div className="fixed inset-0 z-40 flex items-start justify-center bg-slate-900/40 p-4 sm:p-8">
-          <div
-            ref={panel}
-            tabIndex={-1}
-            role="dialog"
-            aria-modal="true"
-            aria-label="Keyboard shortcuts"
-            data-testid="shortcuts-help"
-            className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-5 shadow-xl dark:border-slate-700 dark:bg-slate-900"
+        <ActionOverlay title="Keyboard shortcuts" onClose={() => setOpen(false)}>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="shortcuts-help">
+            {SHORTCUTS.map(([k, what]) => (
+              <div key={k} className="contents">
+                <dt>
+                  <kbd className="rounded border border-slate-300 px-1.5 font-mono text-xs dark:border-slate-600">
+                    {k}
+                  </kbd>
+                </dt>
+                <dd className="text-slate-700 dark:text-slate-300">{what}</dd>
+              </div>
+            ))}
+          </dl>
+          <button
+            type="button"
+            className="mt-4 rounded-md border border-slate-300 px-3 py-1 text-sm dark:border-slate-600"
+            onClick={() => setOpen(false)}
           >
-            <h2 className="mb-3 text-lg font-semibold">Keyboard shortcuts</h2>
-            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-              {SHORTCUTS.map(([k, what]) => (
-                <div key={k} className="contents">
-                  <dt>
-                    <kbd className="rounded border border-slate-300 px-1.5 font-mono text-xs dark:border-slate-600">
-                      {k}
-                    </kbd>
-                  </dt>
-                  <dd className="text-slate-700 dark:text-slate-300">{what}</dd>
-                </div>
-              ))}
-            </dl>
-            <button
-              type="button"
-              className="mt-4 rounded-md border border-slate-300 px-3 py-1 text-sm dark:border-slate-600"
-              onClick={() => setOpen(false)}
-            >
-              Close
-            </button>
-          </div>
-        </div>
+            Close
+          </button>
+        </ActionOverlay>
       )}
     </>
   );

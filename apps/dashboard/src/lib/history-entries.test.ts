@@ -45,6 +45,15 @@ describe("history timeline entries", () => {
     expect(entry?.rows.map((r) => r.kind)).toEqual(["link", "stack"]);
   });
 
+  it("keeps a name row when the stack's row does not carry the name", () => {
+    const [entry] = timelineEntries(
+      [ev("name", "name blue of net:9", "net:9"), ev("stack", "stack net:9", "net:9")],
+      titles,
+      null,
+    );
+    expect(entry?.rows.map((r) => r.text)).toEqual(["blue of net:9", "net:9"]);
+  });
+
   it("keeps a loopback change of a stack that stays (someone set lo up or added an address)", () => {
     const [entry] = timelineEntries([ev("address", "127.0.0.1/8 on lo in net:7", "net:7")], titles, null);
     expect(entry?.rows).toHaveLength(1);

@@ -64,12 +64,18 @@ export function timelineEntries(
     );
     // A stack's row names it: its net namespace and its netns name coming or going with it
     // in the same second would say the same thing twice more.
-    const stackRow = new Set(list.filter((e) => e.kind === "stack").map((e) => `${e.change}${e.ns}`));
+    const stackRow = new Map(list.filter((e) => e.kind === "stack").map((e) => [`${e.change}${e.ns}`, e.label]));
+    const saidByStack = (e: HistoryEvent) => {
+      const label = stackRow.get(`${e.change}${e.ns}`);
+      if (label === undefined) return false;
+      if (e.kind === "namespace") return e.ns?.startsWith("net:") === true;
+      const name = /^name (\S+) of /.exec(e.label)?.[1];
+      return e.kind === "name" && name !== undefined && label.includes(name);
+    };
     const rows = list
       .filter((e) => {
         const whole = `${e.change}${e.ns}`;
-        if (stackRow.has(whole) && (e.kind === "name" || (e.kind === "namespace" && e.ns?.startsWith("net:"))))
-          return false;
+        if (saidByStack(e)) return false;
         return !(
           wholeStack.has(whole) &&
           ((e.kind === "link" && LOOPBACK_LINK.test(e.label)) ||

@@ -1,6 +1,6 @@
 "use client";
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { StackCard } from "../../lib/stack-cards";
 import { useHashTarget } from "../use-hash-target";
 import { type CardUiState, StackCardView } from "./stack-card";
@@ -58,45 +58,32 @@ export function StacksList({
     };
   }, [index, target, at]);
   const items = virtual.getVirtualItems();
-  let body: ReactNode;
-  if (mode === "table") {
-    body = items.map((row) => {
-      const c = cards[row.index] as StackCard;
-      return (
-        <div
-          key={row.key}
-          data-index={row.index}
-          ref={virtual.measureElement}
-          className="absolute left-0 w-full"
-          style={{ transform: `translateY(${row.start - virtual.options.scrollMargin}px)` }}
-        >
-          <StackTableRow card={c} base={base} flash={changed.has(c.id) || highlight === c.id} />
-        </div>
-      );
-    });
-  } else {
-    body = items.map((row) => {
-      const c = cards[row.index] as StackCard;
-      return (
-        <div
-          key={row.key}
-          data-index={row.index}
-          ref={virtual.measureElement}
-          className="absolute left-0 w-full pb-4"
-          style={{ transform: `translateY(${row.start - virtual.options.scrollMargin}px)` }}
-        >
+  const body = items.map((row) => {
+    const c = cards[row.index] as StackCard;
+    const flash = changed.has(c.id) || highlight === c.id;
+    return (
+      <div
+        key={row.key}
+        data-index={row.index}
+        ref={virtual.measureElement}
+        className={`absolute left-0 w-full ${mode === "table" ? "" : "pb-4"}`}
+        style={{ transform: `translateY(${row.start - virtual.options.scrollMargin}px)` }}
+      >
+        {mode === "table" ? (
+          <StackTableRow card={c} base={base} flash={flash} />
+        ) : (
           <StackCardView
             card={c}
             base={base}
             titles={titles}
             ui={uiOf(c)}
             onUi={(next) => setUi((old) => ({ ...old, [c.id]: next }))}
-            flash={changed.has(c.id) || highlight === c.id}
+            flash={flash}
           />
-        </div>
-      );
-    });
-  }
+        )}
+      </div>
+    );
+  });
   return (
     <div>
       {mode === "table" && <StackTableHeader />}
