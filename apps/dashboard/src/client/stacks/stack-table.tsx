@@ -45,10 +45,8 @@ export function StackTableRow({ card, base, flash }: { card: StackCard; base: st
         </a>{" "}
         {card.initial && card.title !== "initial" && <Badge tone="indigo">initial</Badge>}
       </span>
-      <span className="block text-slate-600 dark:text-slate-400">
-        {card.processCount}
-        <span className="md:hidden"> processes</span>
-      </span>
+      {/* On a phone the "alive because of" line already counts the processes. */}
+      <span className="hidden text-slate-600 md:block dark:text-slate-400">{card.processCount}</span>
       <span
         className="block min-w-0 truncate text-slate-600 dark:text-slate-400"
         title={card.reasons.map((r) => r.text).join(" · ")}
