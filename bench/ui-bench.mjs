@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_LAUNCH } from "../e2e/chromium-launch.mjs";
 import { percentile } from "./measure.mjs";
 import { BENCH_ADMIN_TOKEN, startServerProcess } from "./server-process.mjs";
+import { uiStacksBench } from "./ui-stacks.mjs";
 import { uiWiringBench } from "./ui-wiring.mjs";
 
 async function login(page, url) {
@@ -92,4 +93,5 @@ export async function uiBench() {
     }
     await server.stop();
   }
+  await uiStacksBench();
 }

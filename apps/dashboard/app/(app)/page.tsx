@@ -65,7 +65,7 @@ function HostsView() {
           aria-label="Filter by label"
           className="w-64 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
-        <span className="text-sm text-slate-500">
+        <span className="text-sm text-slate-600 dark:text-slate-400">
           {shown.length} of {hosts.data.length} hosts · {hosts.data.filter((h) => h.state === "stale").length} stale
         </span>
         <button
@@ -109,7 +109,7 @@ function HostsView() {
       </div>
       {error && <ErrorNote error={{ message: error }} />}
       <table className="w-full text-left text-sm [&_td]:px-2 [&_th]:px-2">
-        <thead className="text-xs uppercase text-slate-500">
+        <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
           <tr>
             <th className="py-2">Host</th>
             <th>State</th>
@@ -134,7 +134,7 @@ function HostsView() {
                 >
                   {h.hostname || h.id}
                 </Link>
-                <div className="font-mono text-xs text-slate-500">{h.id}</div>
+                <div className="font-mono text-xs text-slate-600 dark:text-slate-400">{h.id}</div>
               </td>
               <td className="space-x-1">
                 <Badge tone={h.state === "connected" ? "emerald" : "amber"}>{h.state}</Badge>
@@ -156,7 +156,7 @@ function HostsView() {
                   </button>
                 ))}
               </td>
-              <td className="text-xs text-slate-500">
+              <td className="text-xs text-slate-600 dark:text-slate-400">
                 {h.agentVersion}
                 <div>{h.kernel}</div>
               </td>

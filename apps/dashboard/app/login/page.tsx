@@ -48,7 +48,7 @@ export default function LoginPage() {
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <h1 className="mb-1 text-2xl font-semibold">nsatlas</h1>
-      <p className="mb-6 text-sm text-slate-500 dark:text-slate-400">Sign in with an access token.</p>
+      <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">Sign in with an access token.</p>
       <form onSubmit={onSubmit} className="space-y-4">
         <label className="block text-sm font-medium">
           Token
@@ -75,7 +75,7 @@ export default function LoginPage() {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
-      <p className="mt-6 text-xs text-slate-500 dark:text-slate-400">
+      <p className="mt-6 text-xs text-slate-600 dark:text-slate-400">
         The first start of the server printed an admin token and a one-click link; it is also kept in the data dir as
         admin.token. Create more with <code className="font-mono">nsatlas token create</code>.
       </p>

@@ -13,7 +13,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (unauthorized) router.replace("/login");
   }, [unauthorized, router]);
-  if (me.isPending || unauthorized) return <p className="p-8 text-sm text-slate-500">Loading…</p>;
+  if (me.isPending || unauthorized) return <p className="p-8 text-sm text-slate-600 dark:text-slate-400">Loading…</p>;
   if (me.error) return <p className="p-8 text-sm text-red-600">Cannot reach the server: {me.error.message}</p>;
   return <>{children}</>;
 }

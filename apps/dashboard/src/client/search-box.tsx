@@ -3,7 +3,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 
 /** One box for name, pid, command, IP, port, interface or inode; `/` focuses it. */
-export function SearchBox() {
+export function SearchBox({ autoFocus = false, onSubmitted }: { autoFocus?: boolean; onSubmitted?: () => void } = {}) {
   const router = useRouter();
   const params = useSearchParams();
   const [q, setQ] = useState(params.get("q") ?? "");
@@ -20,13 +20,17 @@ export function SearchBox() {
   }, []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (q.trim()) router.push(`/search?q=${encodeURIComponent(q.trim())}`);
+    if (!q.trim()) return;
+    router.push(`/search?q=${encodeURIComponent(q.trim())}`);
+    onSubmitted?.();
   };
   return (
-    <search className="max-w-md flex-1">
+    <search className="min-w-0 max-w-md flex-1">
       <form onSubmit={submit}>
         <input
           ref={input}
+          // biome-ignore lint/a11y/noAutofocus: opened by the user's own tap on "Search"
+          autoFocus={autoFocus}
           value={q}
           onChange={(e) => setQ(e.target.value)}
           placeholder="Search name, pid, command, IP, port, interface, inode   ( / )"

@@ -40,7 +40,7 @@ export function Badge({
 
 export function Empty({ children }: { children: ReactNode }) {
   return (
-    <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500 dark:border-slate-700">
+    <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">
       {children}
     </p>
   );
@@ -58,7 +58,7 @@ export function ErrorNote({ error }: { error: { message: string } }) {
 }
 
 export function Loading({ what }: { what: string }) {
-  return <p className="p-4 text-sm text-slate-500">Loading {what}…</p>;
+  return <p className="p-4 text-sm text-slate-600 dark:text-slate-400">Loading {what}…</p>;
 }
 
 export function relativeTime(iso: string): string {

@@ -46,9 +46,11 @@ function Results() {
                   in stack <span className="font-medium">{m.stack.name}</span>
                 </span>
               )}
-              <span className="ml-auto text-xs text-slate-500">{m.hostname || m.hostId}</span>
+              <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">{m.hostname || m.hostId}</span>
               {m.alsoOn && (
-                <span className="w-full text-xs text-slate-500">the same address is also on {m.alsoOn.join(", ")}</span>
+                <span className="w-full text-xs text-slate-600 dark:text-slate-400">
+                  the same address is also on {m.alsoOn.join(", ")}
+                </span>
               )}
             </li>
           ))}

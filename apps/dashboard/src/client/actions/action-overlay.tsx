@@ -1,7 +1,8 @@
 "use client";
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
+import { useFocusTrap } from "../use-focus-trap";
 
-/** A modal panel over the page (Escape closes it). */
+/** A modal panel over the page (Escape closes it; focus stays inside while it is open). */
 export function ActionOverlay({
   title,
   onClose,
@@ -11,6 +12,8 @@ export function ActionOverlay({
   onClose: () => void;
   children: ReactNode;
 }) {
+  const panel = useRef<HTMLDivElement>(null);
+  useFocusTrap(panel);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") onClose();
@@ -19,8 +22,10 @@ export function ActionOverlay({
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
   return (
-    <div className="fixed inset-0 z-40 flex items-start justify-center overflow-auto bg-slate-900/40 p-8">
+    <div className="fixed inset-0 z-40 flex items-start justify-center overflow-auto bg-slate-900/40 p-2 sm:p-8">
       <div
+        ref={panel}
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-label={title}

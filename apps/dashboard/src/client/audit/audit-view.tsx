@@ -38,11 +38,17 @@ function ChainStatus() {
   );
 }
 
-function target(e: AuditRow): string {
-  return [e.target.host, e.target.namespace, e.target.name].filter(Boolean).join(" · ");
+/** Agent id -> hostname, so rows name hosts as people do (the id stays in the detail). */
+type HostNames = ReadonlyMap<string, string>;
+
+function target(e: AuditRow, hosts: HostNames): string {
+  const host = e.target.host ? (hosts.get(e.target.host) ?? e.target.host) : null;
+  return [host, e.target.namespace, e.target.name].filter(Boolean).join(" · ");
 }
 
-function Row({ e }: { e: AuditRow }) {
+const actorName = (e: AuditRow, hosts: HostNames) => (e.role === "agent" ? (hosts.get(e.actor) ?? e.actor) : e.actor);
+
+function Row({ e, hosts }: { e: AuditRow; hosts: HostNames }) {
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -51,14 +57,23 @@ function Row({ e }: { e: AuditRow }) {
         onClick={() => setOpen(!open)}
         data-testid="audit-row"
       >
-        <td className="py-1 font-mono text-xs">{e.seq}</td>
-        <td className="whitespace-nowrap text-xs">{new Date(e.ts).toLocaleString()}</td>
-        <td>
-          {e.actor} {e.role && <span className="text-xs text-slate-500">({e.role})</span>}
+        <td className="py-1 font-mono text-xs" data-label="seq">
+          {e.seq}
         </td>
-        <td className="font-mono text-xs">{e.action}</td>
-        <td className="text-xs">{target(e)}</td>
-        <td>
+        <td className="whitespace-nowrap text-xs" data-label="time">
+          {new Date(e.ts).toLocaleString()}
+        </td>
+        <td className="break-all" data-label="actor">
+          {actorName(e, hosts)}{" "}
+          {e.role && <span className="text-xs text-slate-600 dark:text-slate-400">({e.role})</span>}
+        </td>
+        <td className="font-mono text-xs" data-label="action">
+          {e.action}
+        </td>
+        <td className="text-xs break-all" data-label="target">
+          {target(e, hosts)}
+        </td>
+        <td data-label="result">
           <Badge tone={TONES[e.result] ?? "slate"}>{e.result}</Badge>
         </td>
         <td className="text-xs text-red-700 dark:text-red-400">{e.error}</td>
@@ -69,6 +84,8 @@ function Row({ e }: { e: AuditRow }) {
             <pre className="overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">
               {JSON.stringify(
                 {
+                  actor: e.actor,
+                  host: e.target.host,
                   sourceIp: e.sourceIp,
                   requestId: e.requestId,
                   params: e.params,
@@ -96,13 +113,19 @@ export function AuditView() {
   const filter = params.get("filter") ?? "";
   const [exportError, setExportError] = useState<string | null>(null);
   const q = useQuery(trpc.audit.latest.queryOptions({ limit: 500 }, { refetchInterval: 5_000 }));
+  const hostList = useQuery(trpc.hosts.list.queryOptions(undefined, { select: (d) => d.hosts }));
+  const hosts = useMemo<HostNames>(
+    () => new Map((hostList.data ?? []).filter((h) => h.hostname).map((h) => [h.id, h.hostname])),
+    [hostList.data],
+  );
   const shown = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
     return (q.data ?? []).filter((e) => {
-      const text = `${e.actor} ${e.role ?? ""} ${e.action} ${target(e)} ${e.result} ${e.error ?? ""}`.toLowerCase();
+      const text =
+        `${e.actor} ${actorName(e, hosts)} ${e.role ?? ""} ${e.action} ${e.target.host ?? ""} ${target(e, hosts)} ${e.result} ${e.error ?? ""}`.toLowerCase();
       return words.every((w) => text.includes(w));
     });
-  }, [q.data, filter]);
+  }, [q.data, filter, hosts]);
   const save = (format: "json" | "csv") =>
     downloadFromApi(`/api/v1/audit/export?format=${format}`, `nsatlas-audit.${format}`).catch((err: Error) =>
       setExportError(err.message),
@@ -127,7 +150,7 @@ export function AuditView() {
           }
           placeholder="Filter: actor, action, host, result…"
           aria-label="Filter audit rows"
-          className="ml-auto w-72 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+          className="w-full rounded-md sm:ml-auto sm:w-72 border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
         {(["json", "csv"] as const).map((format) => (
           <button
@@ -141,15 +164,15 @@ export function AuditView() {
         ))}
       </div>
       {exportError && <ErrorNote error={{ message: exportError }} />}
-      <p className="mb-2 text-xs text-slate-500">
+      <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">
         Append-only and hash-chained (HMAC-SHA-256, key outside the database). Showing the newest {q.data.length} rows;
         the export has all. Verify offline with <span className="font-mono">nsatlas audit verify --anchor FILE</span>.
       </p>
       {shown.length === 0 ? (
         <Empty>No audit row matches “{filter}”.</Empty>
       ) : (
-        <table className="w-full text-left text-sm [&_td]:px-2 [&_th]:px-2">
-          <thead className="text-xs uppercase text-slate-500">
+        <table className="cards-on-phone w-full text-left text-sm [&_td]:px-2 [&_th]:px-2">
+          <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
             <tr>
               <th className="py-2">Seq</th>
               <th>Time</th>
@@ -162,7 +185,7 @@ export function AuditView() {
           </thead>
           <tbody>
             {shown.map((e) => (
-              <Row key={e.seq} e={e} />
+              <Row key={e.seq} e={e} hosts={hosts} />
             ))}
           </tbody>
         </table>

@@ -1,48 +1,83 @@
 "use client";
-import type { HistoryDiff, HistoryEvent, InventoryAt } from "@nsatlas/protocol";
+import type { HistoryDiff, InventoryAt } from "@nsatlas/protocol";
 import { useQuery } from "@tanstack/react-query";
+import { rowText, type TimelineRow, timelineEntries } from "../../lib/history-entries";
 import { useTRPC } from "../trpc";
 import { Badge, Card, Empty, ErrorNote, Loading } from "../ui";
 import { useStackTitles } from "../use-stack-titles";
 
 // The three panels of a host's history: timeline, "as of" a time, difference of two times.
 
-function Change({ e }: { e: Pick<HistoryEvent, "kind" | "label"> & { change: "appeared" | "disappeared" } }) {
+function Change({ r }: { r: Pick<TimelineRow, "change" | "kind" | "text"> }) {
   return (
     <li className="flex items-baseline gap-2 text-sm">
-      <Badge tone={e.change === "appeared" ? "emerald" : "red"}>
-        {e.change === "appeared" ? "+" : "−"} {e.kind}
+      <Badge tone={r.change === "appeared" ? "emerald" : "red"}>
+        {r.change === "appeared" ? "+" : "−"} {r.kind}
       </Badge>
-      <span className="font-mono text-xs">{e.label}</span>
+      <span className="font-mono text-xs break-all">{r.text}</span>
     </li>
   );
 }
 
-export function Timeline({ hostId, from, to, kind }: { hostId: string; from: number; to: number; kind: string }) {
+const secondText = (iso: string) =>
+  new Date(`${iso}Z`).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" });
+
+export function Timeline({
+  hostId,
+  from,
+  to,
+  kind,
+  firstSeen,
+}: {
+  hostId: string;
+  from: number;
+  to: number;
+  kind: string;
+  firstSeen: string | null;
+}) {
   const trpc = useTRPC();
+  const titles = useStackTitles();
   const q = useQuery(trpc.history.events.queryOptions({ hostId, from, to, limit: 5000 }));
   if (q.isPending) return <Loading what="the history" />;
   if (q.error) return <ErrorNote error={q.error} />;
-  const events = q.data.events.filter((e) => !kind || e.kind === kind);
-  if (events.length === 0) return <Empty>Nothing appeared or disappeared in this window.</Empty>;
-  const bySecond = new Map<string, HistoryEvent[]>();
-  for (const e of events) {
-    const second = new Date(e.at).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" });
-    bySecond.set(second, [...(bySecond.get(second) ?? []), e]);
-  }
+  const entries = timelineEntries(
+    q.data.events.filter((e) => !kind || e.kind === kind),
+    titles,
+    firstSeen,
+  );
+  if (entries.length === 0) return <Empty>Nothing appeared or disappeared in this window.</Empty>;
   return (
     <ol className="space-y-3 border-l-2 border-slate-200 pl-4 dark:border-slate-800" data-testid="timeline">
-      {[...bySecond].map(([second, list]) => (
-        <li key={second}>
-          <p className="text-xs font-semibold text-slate-500">{second}</p>
+      {entries.map((entry) => {
+        const rows = (
           <ul>
-            {list.map((e) => (
-              <Change key={`${e.at}${e.change}${e.key}`} e={e} />
+            {entry.rows.map((r) => (
+              <Change key={r.key} r={r} />
             ))}
           </ul>
-        </li>
-      ))}
-      {q.data.truncated && <li className="text-xs text-amber-700">More events fell in this window: narrow it.</li>}
+        );
+        return (
+          <li key={entry.second} data-testid="timeline-entry">
+            <p className="text-xs font-semibold text-slate-600 dark:text-slate-400">
+              {secondText(entry.second)}
+              {entry.first && " · first inventory of this host"}
+            </p>
+            {entry.summary ? (
+              <details>
+                <summary className="cursor-pointer text-sm" data-testid="timeline-burst">
+                  {entry.rows.length} changes: {entry.summary}
+                </summary>
+                {rows}
+              </details>
+            ) : (
+              rows
+            )}
+          </li>
+        );
+      })}
+      {q.data.truncated && (
+        <li className="text-xs text-amber-800 dark:text-amber-300">More events fell in this window: narrow it.</li>
+      )}
     </ol>
   );
 }
@@ -63,12 +98,12 @@ export function AsOf({ inv }: { inv: InventoryAt }) {
           <h3 className="font-semibold">
             {titles.get(s.ns) ??
               (s.names.join(", ") || (inv.namespaces.find((n) => n.id === s.ns)?.initial ? "initial" : "unnamed"))}{" "}
-            <span className="font-mono text-xs text-slate-500">{s.ns}</span>
+            <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{s.ns}</span>
           </h3>
           <ul className="mt-1 font-mono text-xs">
             {s.links.map((l) => (
               <li key={`${l.ifindex}${l.name}`}>
-                {l.name} <span className="text-slate-500">({l.kind})</span>{" "}
+                {l.name} <span className="text-slate-600 dark:text-slate-400">({l.kind})</span>{" "}
                 {l.addresses.map((a) => a.address).join(" ")}
               </li>
             ))}
@@ -80,13 +115,14 @@ export function AsOf({ inv }: { inv: InventoryAt }) {
 }
 
 export function Diff({ diff }: { diff: HistoryDiff }) {
+  const titles = useStackTitles();
   return (
     <div className="grid gap-4 md:grid-cols-2" data-testid="history-diff">
       <Card>
         <h3 className="mb-2 font-semibold">Appeared ({diff.appeared.length})</h3>
         <ul>
           {diff.appeared.map((e) => (
-            <Change key={e.key} e={{ ...e, change: "appeared" }} />
+            <Change key={e.key} r={{ change: "appeared", kind: e.kind, text: rowText(e, titles) }} />
           ))}
         </ul>
       </Card>
@@ -94,7 +130,7 @@ export function Diff({ diff }: { diff: HistoryDiff }) {
         <h3 className="mb-2 font-semibold">Disappeared ({diff.disappeared.length})</h3>
         <ul>
           {diff.disappeared.map((e) => (
-            <Change key={e.key} e={{ ...e, change: "disappeared" }} />
+            <Change key={e.key} r={{ change: "disappeared", kind: e.kind, text: rowText(e, titles) }} />
           ))}
         </ul>
       </Card>

@@ -17,7 +17,7 @@ const VIEWS = [
 type View = (typeof VIEWS)[number][0];
 
 /** URL-backed parameters of the history view (every view is addressable by URL). */
-function useHistoryParams() {
+function useHistoryParams(firstSeen: number | null) {
   const params = useSearchParams();
   const router = useRouter();
   const path = usePathname();
@@ -32,7 +32,8 @@ function useHistoryParams() {
   };
   const view = (VIEWS.some(([v]) => v === params.get("view")) ? params.get("view") : "timeline") as View;
   const to = fromLocalInput(params.get("to")) ?? now;
-  const from = fromLocalInput(params.get("from")) ?? to - DAY;
+  // The diff compares with the host as first seen unless told otherwise; the timeline shows a day.
+  const from = fromLocalInput(params.get("from")) ?? (view === "diff" && firstSeen !== null ? firstSeen : to - DAY);
   const at = fromLocalInput(params.get("at")) ?? now;
   return { view, from, to, at, kind: params.get("kind") ?? "", set };
 }
@@ -68,12 +69,16 @@ function Query<T>({
  * the difference between two times, and the auditor report of a window (JSON or CSV). */
 export function HistoryView({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
-  const p = useHistoryParams();
+  // The host's first recorded change: when the hub first saw it (its first inventory).
+  const [epoch] = useState(() => Date.now());
+  const first = useQuery(trpc.history.events.queryOptions({ hostId, from: 0, to: epoch, limit: 1 }));
+  const firstSeen = first.data?.events[0]?.at ?? null;
+  const p = useHistoryParams(firstSeen === null ? null : Date.parse(firstSeen));
   const [reportError, setReportError] = useState<string | null>(null);
   const at = useQuery({ ...trpc.history.at.queryOptions({ hostId, at: p.at }), enabled: p.view === "asof" });
   const diff = useQuery({
     ...trpc.history.diff.queryOptions({ hostId, from: p.from, to: p.to }),
-    enabled: p.view === "diff",
+    enabled: p.view === "diff" && !first.isPending,
   });
   const report = (format: "json" | "csv") =>
     downloadFromApi(
@@ -94,7 +99,7 @@ export function HistoryView({ hostId }: { hostId: string }) {
             {label}
           </button>
         ))}
-        <span className="ml-auto text-xs text-slate-500">Auditor report of the window:</span>
+        <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">Auditor report of the window:</span>
         <button type="button" className={button} onClick={() => void report("json")}>
           JSON
         </button>
@@ -128,7 +133,9 @@ export function HistoryView({ hostId }: { hostId: string }) {
           </select>
         )}
       </div>
-      {p.view === "timeline" && <Timeline hostId={hostId} from={p.from} to={p.to} kind={p.kind} />}
+      {p.view === "timeline" && (
+        <Timeline hostId={hostId} from={p.from} to={p.to} kind={p.kind} firstSeen={firstSeen} />
+      )}
       {p.view === "asof" && <Query q={at}>{(inv) => <AsOf inv={inv} />}</Query>}
       {p.view === "diff" && <Query q={diff}>{(d) => <Diff diff={d} />}</Query>}
     </div>

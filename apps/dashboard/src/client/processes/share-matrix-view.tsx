@@ -1,7 +1,7 @@
 "use client";
 import type { NamespaceType, Process } from "@nsatlas/protocol";
-import Link from "next/link";
 import { shareMatrix } from "../../lib/share-matrix";
+import { HoverLink } from "../hover-link";
 
 const PALETTE = [
   "bg-rose-300 dark:bg-rose-700",
@@ -19,10 +19,13 @@ export function ShareMatrixView({
   processes,
   initial,
   base,
+  titles,
 }: {
   processes: Process[];
   initial: Map<NamespaceType, number>;
   base: string;
+  /** Stack names by `net:<inode>`: the net column names stacks, not inodes. */
+  titles: ReadonlyMap<string, string>;
 }) {
   const m = shareMatrix(processes, initial);
   return (
@@ -30,9 +33,9 @@ export function ShareMatrixView({
       <table className="text-sm">
         <thead>
           <tr>
-            <th className="px-2 py-1 text-left text-xs uppercase text-slate-500">process</th>
+            <th className="px-2 py-1 text-left text-xs uppercase text-slate-600 dark:text-slate-400">process</th>
             {m.types.map((t) => (
-              <th key={t} className="px-2 py-1 text-xs uppercase text-slate-500">
+              <th key={t} className="px-2 py-1 text-xs uppercase text-slate-600 dark:text-slate-400">
                 {t}
               </th>
             ))}
@@ -42,25 +45,31 @@ export function ShareMatrixView({
           {m.rows.map((r) => (
             <tr key={r.pid}>
               <td className="px-2 py-1">
-                <Link
+                <HoverLink
                   className="text-indigo-700 hover:underline dark:text-indigo-300"
                   href={`${base}/processes/${r.pid}`}
                 >
                   {r.pid}
-                </Link>{" "}
-                <span className="text-slate-500">{r.comm}</span>
+                </HoverLink>{" "}
+                <span className="text-slate-600 dark:text-slate-400">{r.comm}</span>
               </td>
               {r.cells.map((c, i) => (
                 <td key={m.types[i]} className="px-1 py-1">
                   <span
-                    className={`block rounded px-2 py-1 text-center font-mono text-xs ${c.colour < 0 ? "bg-slate-100 text-slate-500 dark:bg-slate-800" : PALETTE[c.colour % PALETTE.length]}`}
+                    className={`block max-w-40 truncate rounded px-2 py-1 text-center font-mono text-xs ${c.colour < 0 ? "bg-slate-100 text-slate-600 dark:text-slate-400 dark:bg-slate-800" : PALETTE[c.colour % PALETTE.length]}`}
                     title={
                       c.inode === null
                         ? `${m.types[i]}: no link (the kernel no longer serves it)`
                         : `${m.types[i]}:${c.inode}${c.colour < 0 ? " (initial)" : ""}`
                     }
                   >
-                    {c.inode === null ? "–" : c.colour < 0 ? "init" : String(c.inode).slice(-4)}
+                    {c.inode === null
+                      ? "–"
+                      : m.types[i] === "net"
+                        ? (titles.get(`net:${c.inode}`) ?? String(c.inode))
+                        : c.colour < 0
+                          ? "init"
+                          : String(c.inode).slice(-4)}
                   </span>
                 </td>
               ))}
@@ -68,7 +77,7 @@ export function ShareMatrixView({
           ))}
         </tbody>
       </table>
-      <p className="mt-2 text-xs text-slate-500">
+      <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
         Same colour in a column = same namespace. Grey = the initial namespace of that type.
       </p>
     </div>

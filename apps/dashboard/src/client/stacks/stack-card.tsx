@@ -1,8 +1,8 @@
 "use client";
 import type { Link as NetLink, NetStack } from "@nsatlas/protocol";
-import Link from "next/link";
 import type { StackCard as Card } from "../../lib/stack-cards";
 import { StackActions } from "../actions/stack-actions";
+import { HoverLink } from "../hover-link";
 import { Badge } from "../ui";
 import { HowToFree } from "./how-to-free";
 
@@ -10,25 +10,26 @@ function LinkRow({ link, base, titles }: { link: NetLink; base: string; titles: 
   return (
     <li className="py-1">
       <span className="font-mono font-medium">{link.name}</span> <Badge>{link.kind}</Badge>{" "}
-      <span className={`text-xs ${link.state === "UP" ? "text-emerald-600" : "text-slate-500"}`}>{link.state}</span>
-      {link.master && <span className="text-xs text-slate-500"> · port of {link.master}</span>}
+      <span
+        className={`text-xs ${link.state === "UP" ? "text-emerald-700 dark:text-emerald-400" : "text-slate-600 dark:text-slate-400"}`}
+      >
+        {link.state}
+      </span>
+      {link.master && <span className="text-xs text-slate-600 dark:text-slate-400"> · port of {link.master}</span>}
       {link.peer && (
         <span className="text-xs">
           {" "}
-          ⇄{" "}
-          <Link
-            className="text-indigo-700 hover:underline dark:text-indigo-300"
-            href={`${base}/stacks#${link.peer.ns}`}
-          >
+          ⇄ {/* A plain anchor: the hash change reaches the virtualised list, which scrolls to the card. */}
+          <a className="text-indigo-700 hover:underline dark:text-indigo-300" href={`${base}/stacks#${link.peer.ns}`}>
             {link.peer.name} in {titles.get(link.peer.ns) ?? link.peer.ns}
-          </Link>
+          </a>
         </span>
       )}
       {link.tunOwners.length > 0 && (
-        <span className="text-xs text-slate-500"> · owned by {link.tunOwners.join(", ")}</span>
+        <span className="text-xs text-slate-600 dark:text-slate-400"> · owned by {link.tunOwners.join(", ")}</span>
       )}
       {link.addresses.length > 0 && (
-        <div className="ml-4 font-mono text-xs text-slate-600 dark:text-slate-400">
+        <div className="ml-4 font-mono text-xs break-all text-slate-600 dark:text-slate-400">
           {link.addresses.map((a) => `${a.address}/${a.prefixlen}`).join("  ")}
         </div>
       )}
@@ -40,7 +41,7 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
   return (
     <div className="mt-3 grid gap-3 md:grid-cols-2">
       <div>
-        <h4 className="text-xs font-semibold uppercase text-slate-500">Links</h4>
+        <h4 className="text-xs font-semibold uppercase text-slate-600 dark:text-slate-400">Links</h4>
         <ul className="text-sm">
           {stack.links.map((l) => (
             <LinkRow key={l.ifindex} link={l} base={base} titles={titles} />
@@ -50,12 +51,14 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
       <div className="space-y-3">
         {stack.listening.length > 0 && (
           <div>
-            <h4 className="text-xs font-semibold uppercase text-slate-500">Listening</h4>
+            <h4 className="text-xs font-semibold uppercase text-slate-600 dark:text-slate-400">Listening</h4>
             <ul className="font-mono text-xs">
               {stack.listening.map((s) => (
                 <li key={`${s.proto}${s.address}${s.port}`}>
                   {s.proto} {s.address.includes(":") ? `[${s.address}]` : s.address}:{s.port}
-                  {s.pids.length > 0 && <span className="text-slate-500"> ← {s.pids.join(", ")}</span>}
+                  {s.pids.length > 0 && (
+                    <span className="text-slate-600 dark:text-slate-400"> ← {s.pids.join(", ")}</span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -63,7 +66,7 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
         )}
         {Object.keys(stack.files).length > 0 && (
           <div>
-            <h4 className="text-xs font-semibold uppercase text-slate-500">/etc/netns files</h4>
+            <h4 className="text-xs font-semibold uppercase text-slate-600 dark:text-slate-400">/etc/netns files</h4>
             {Object.entries(stack.files).map(([name, content]) => (
               <details key={name} className="text-xs">
                 <summary className="cursor-pointer font-mono">{name}</summary>
@@ -74,7 +77,7 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
         )}
         {stack.routes.length > 0 && (
           <details className="text-xs">
-            <summary className="cursor-pointer font-semibold uppercase text-slate-500">
+            <summary className="cursor-pointer font-semibold uppercase text-slate-600 dark:text-slate-400">
               Routes ({stack.routes.length})
             </summary>
             <ul className="mt-1 font-mono">
@@ -94,64 +97,127 @@ function StackDetail({ stack, base, titles }: { stack: NetStack; base: string; t
   );
 }
 
+/** What the list keeps per card across re-mounts (a virtualised card leaves the DOM when
+ * scrolled away): whether its detail is folded and whether every process group shows. */
+export interface CardUiState {
+  collapsed: boolean;
+  allGroups: boolean;
+}
+
+const GROUPS_SHOWN = 12;
+
+function ProcessGroups({
+  card,
+  base,
+  all,
+  onShowAll,
+}: {
+  card: Card;
+  base: string;
+  all: boolean;
+  onShowAll: (all: boolean) => void;
+}) {
+  const groups = all ? card.groups : card.groups.slice(0, GROUPS_SHOWN);
+  return (
+    <div className="mt-2 flex flex-wrap gap-2" data-testid="stack-processes">
+      {groups.map((g) => (
+        <span
+          key={g.label}
+          className="max-w-full rounded border border-slate-200 px-2 py-1 text-xs break-words dark:border-slate-700"
+          title={g.commands.join("\n")}
+        >
+          <span className="font-medium">{g.label}</span> ×{g.pids.length}{" "}
+          <span className="text-slate-600 dark:text-slate-400">
+            {g.pids.slice(0, 6).map((pid, i) => (
+              <span key={pid}>
+                {i > 0 && ", "}
+                {/* One tab stop per group (its first pid), and no prefetch for each of dozens of
+                    pid links: a process page is fetched when it is opened. */}
+                <HoverLink
+                  className="underline decoration-dotted underline-offset-2"
+                  href={`${base}/processes/${pid}`}
+                  data-pid={pid}
+                  tabIndex={i === 0 ? undefined : -1}
+                >
+                  {pid}
+                </HoverLink>
+              </span>
+            ))}
+            {g.pids.length > 6 && "…"}
+          </span>
+        </span>
+      ))}
+      {card.groups.length > GROUPS_SHOWN && (
+        <button
+          type="button"
+          className="text-xs text-indigo-700 hover:underline dark:text-indigo-300"
+          aria-expanded={all}
+          onClick={() => onShowAll(!all)}
+        >
+          {all ? "show fewer groups" : `and ${card.groups.length - GROUPS_SHOWN} more groups`}
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** One network stack: who shares it, why it is alive, its links, ports and files. */
 export function StackCardView({
   card,
   base,
   titles,
+  ui = { collapsed: false, allGroups: false },
+  onUi,
+  flash = false,
 }: {
   card: Card;
   base: string;
   titles: ReadonlyMap<string, string>;
+  ui?: CardUiState;
+  onUi?: (next: CardUiState) => void;
+  /** New or changed since the last inventory, or the target of a link: highlighted a moment. */
+  flash?: boolean;
 }) {
+  const detailId = `detail-${card.id}`;
   return (
     <article
       id={card.id}
       data-testid="stack-card"
       data-stack={card.id}
-      className="scroll-mt-20 rounded-lg border border-slate-200 bg-white p-4 shadow-sm target:ring-2 target:ring-indigo-500 dark:border-slate-800 dark:bg-slate-900"
+      data-nav-item=""
+      data-flash={flash || undefined}
+      tabIndex={-1}
+      aria-labelledby={`title-${card.id}`}
+      className={`scroll-mt-20 rounded-lg border border-slate-200 bg-white p-4 shadow-sm outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 target:ring-2 target:ring-indigo-500 dark:border-slate-800 dark:bg-slate-900 ${flash ? "nsat-flash" : ""}`}
     >
       <header className="flex flex-wrap items-baseline gap-2">
-        <h3 className="text-base font-semibold">{card.title}</h3>
+        <h3 id={`title-${card.id}`} className="min-w-0 text-base font-semibold break-all">
+          {card.title}
+        </h3>
         {card.initial && <Badge tone="indigo">initial stack</Badge>}
-        <span className="font-mono text-xs text-slate-500">{card.id}</span>
+        <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{card.id}</span>
         {card.findings.map((f) => (
           <Badge key={`${f.code}${f.message}`} tone={f.code === "duplicate-address" ? "slate" : "amber"}>
             <span title={f.message}>{f.code}</span>
           </Badge>
         ))}
+        {onUi && (
+          <button
+            type="button"
+            data-nav-primary=""
+            className="ml-auto rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            aria-expanded={!ui.collapsed}
+            aria-controls={detailId}
+            onClick={() => onUi({ ...ui, collapsed: !ui.collapsed })}
+          >
+            {ui.collapsed ? "Show detail" : "Hide detail"}
+          </button>
+        )}
       </header>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
         <span className="font-medium">Alive because of:</span>{" "}
         {card.reasons.map((r) => r.text).join(" · ") || "nothing visible"}
       </p>
-      {card.groups.length > 0 && (
-        <div className="mt-2 flex flex-wrap gap-2" data-testid="stack-processes">
-          {card.groups.slice(0, 12).map((g) => (
-            <span
-              key={g.label}
-              className="rounded border border-slate-200 px-2 py-1 text-xs dark:border-slate-700"
-              title={g.commands.join("\n")}
-            >
-              <span className="font-medium">{g.label}</span> ×{g.pids.length}{" "}
-              <span className="text-slate-500">
-                {g.pids.slice(0, 6).map((pid, i) => (
-                  <span key={pid}>
-                    {i > 0 && ", "}
-                    <Link className="hover:underline" href={`${base}/processes/${pid}`} data-pid={pid}>
-                      {pid}
-                    </Link>
-                  </span>
-                ))}
-                {g.pids.length > 6 && "…"}
-              </span>
-            </span>
-          ))}
-          {card.groups.length > 12 && (
-            <span className="text-xs text-slate-500">and {card.groups.length - 12} more groups</span>
-          )}
-        </div>
-      )}
       {card.findings.length > 0 && (
         <ul className="mt-2 space-y-0.5 text-xs text-amber-800 dark:text-amber-300">
           {card.findings.map((f) => (
@@ -160,12 +226,27 @@ export function StackCardView({
         </ul>
       )}
       <HowToFree card={card} />
-      {card.stack ? (
-        <StackDetail stack={card.stack} base={base} titles={titles} />
-      ) : (
-        <p className="mt-2 text-xs text-slate-500">No stack detail (the agent runs with --no-netstacks).</p>
+      {!ui.collapsed && (
+        <div id={detailId}>
+          {card.groups.length > 0 && (
+            <ProcessGroups
+              card={card}
+              base={base}
+              all={ui.allGroups}
+              onShowAll={(allGroups) => onUi?.({ ...ui, allGroups })}
+            />
+          )}
+          {card.stack ? (
+            <StackDetail stack={card.stack} base={base} titles={titles} />
+          ) : (
+            <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+              No stack detail (the agent runs with --no-netstacks).
+            </p>
+          )}
+        </div>
       )}
-      {/* Issue 6 (guarded actions; owned by src/client/actions): the card's action buttons. */}
+      {/* Issue 6 (guarded actions; owned by src/client/actions): the card's action buttons,
+          shown on a folded card too. */}
       <StackActions card={card} />
     </article>
   );

@@ -26,16 +26,25 @@ export default function HostLayout({ children }: { children: ReactNode }) {
   // of several hosts can be told apart.
   const view = TABS.find(([seg]) => seg !== "" && path.startsWith(`${base}/${seg}`))?.[1] ?? "Overview";
   const hostTitle = summary?.hostname || hostId;
+  // On a phone the tab row scrolls: keep the current tab in sight.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when the route changes
+  useEffect(() => {
+    document
+      .querySelector('nav[aria-label="Host views"] [aria-current="page"]')
+      ?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [path]);
   useEffect(() => {
     document.title = `${view} · ${hostTitle} · nsatlas`;
   }, [view, hostTitle]);
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-baseline gap-3">
-        <h1 className="text-xl font-semibold">{summary?.hostname || hostId}</h1>
+        <h1 className="min-w-0 text-xl font-semibold break-all">{summary?.hostname || hostId}</h1>
         {summary && <Badge tone={summary.state === "connected" ? "emerald" : "amber"}>{summary.state}</Badge>}
-        {summary && <span className="text-xs text-slate-500">updated {relativeTime(summary.lastSeen)}</span>}
-        {summary?.kernel && <span className="text-xs text-slate-500">kernel {summary.kernel}</span>}
+        {summary && (
+          <span className="text-xs text-slate-600 dark:text-slate-400">updated {relativeTime(summary.lastSeen)}</span>
+        )}
+        {summary?.kernel && <span className="text-xs text-slate-600 dark:text-slate-400">kernel {summary.kernel}</span>}
       </div>
       {summary?.state === "stale" && (
         <p className="mb-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
@@ -48,7 +57,11 @@ export default function HostLayout({ children }: { children: ReactNode }) {
           held by other users' processes are missing. Run the agent as root for a full view.
         </p>
       )}
-      <nav className="mb-5 flex gap-1 border-b border-slate-200 dark:border-slate-800" aria-label="Host views">
+      {/* On a phone the tabs scroll inside their own row; the page never scrolls sideways. */}
+      <nav
+        className="mb-5 flex gap-1 overflow-x-auto border-b border-slate-200 whitespace-nowrap dark:border-slate-800"
+        aria-label="Host views"
+      >
         {TABS.map(([seg, label, key]) => {
           const href = seg ? `${base}/${seg}` : base;
           const active = seg ? path.startsWith(href) : path === base;
@@ -57,7 +70,8 @@ export default function HostLayout({ children }: { children: ReactNode }) {
               key={seg}
               href={href}
               title={`g then ${key}`}
-              className={`-mb-px border-b-2 px-3 py-2 text-sm ${active ? "border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400"}`}
+              aria-current={active ? "page" : undefined}
+              className={`-mb-px border-b-2 px-3 py-2 text-sm ${active ? "border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-700 hover:text-slate-900 dark:text-slate-300"}`}
             >
               {label}
             </Link>

@@ -3,7 +3,8 @@ import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import Link from "next/link";
 import { Card, Empty, ErrorNote, Loading } from "../../../../src/client/ui";
 import { useHost } from "../../../../src/client/use-host";
-import { nameStacks, stackTitles } from "../../../../src/lib/stack-names";
+import { findingLines } from "../../../../src/lib/finding-lines";
+import { stackTitles } from "../../../../src/lib/stack-names";
 
 export default function HostOverview() {
   const { hostId, query, inventory, summary } = useHost();
@@ -13,7 +14,9 @@ export default function HostOverview() {
   const base = `/hosts/${encodeURIComponent(hostId)}`;
   const findings = inventory.findings ?? [];
   const titles = stackTitles(inventory);
-  const count = (code: string) => findings.filter((f) => f.code === code).length;
+  // One line per finding, each naming its stack; one duplicate address is one line (and one count).
+  const lines = findingLines(findings, titles);
+  const count = (code: string) => lines.filter((f) => f.code === code).length;
   return (
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8">
@@ -21,7 +24,7 @@ export default function HostOverview() {
           <Link key={t} href={`${base}/namespaces?type=${t}`}>
             <Card className="hover:border-indigo-400">
               <div className="text-2xl font-semibold">{inventory.namespaces.filter((n) => n.type === t).length}</div>
-              <div className="text-xs uppercase text-slate-500">{t}</div>
+              <div className="text-xs uppercase text-slate-600 dark:text-slate-400">{t}</div>
             </Card>
           </Link>
         ))}
@@ -50,14 +53,23 @@ export default function HostOverview() {
       </div>
       <Card>
         <h2 className="mb-2 font-semibold">Findings</h2>
-        {findings.length === 0 ? (
-          <p className="text-sm text-slate-500">Nothing to report.</p>
+        {lines.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">Nothing to report.</p>
         ) : (
-          <ul className="space-y-1 text-sm">
-            {findings.map((f) => (
-              <li key={`${f.code}${f.ns}${f.message}`}>
-                <span className="font-mono text-xs text-amber-700 dark:text-amber-300">{f.code}</span>{" "}
-                {nameStacks(f.message, titles)}
+          <ul className="space-y-1 text-sm" data-testid="findings">
+            {lines.map((f) => (
+              <li key={`${f.code}${f.text}`} className="break-words">
+                <span className="font-mono text-xs text-amber-800 dark:text-amber-300">{f.code}</span>{" "}
+                {f.stacks[0] ? (
+                  <a
+                    className="text-indigo-700 underline decoration-dotted underline-offset-2 dark:text-indigo-300"
+                    href={`${base}/stacks#${f.stacks[0]}`}
+                  >
+                    {f.text}
+                  </a>
+                ) : (
+                  f.text
+                )}
               </li>
             ))}
           </ul>
@@ -66,17 +78,17 @@ export default function HostOverview() {
       <Card>
         <h2 className="mb-2 font-semibold">Agent</h2>
         <dl className="grid grid-cols-2 gap-1 text-sm sm:grid-cols-4">
-          <dt className="text-slate-500">state</dt>
+          <dt className="text-slate-600 dark:text-slate-400">state</dt>
           <dd>{summary.state}</dd>
-          <dt className="text-slate-500">version</dt>
+          <dt className="text-slate-600 dark:text-slate-400">version</dt>
           <dd>{summary.agentVersion}</dd>
-          <dt className="text-slate-500">initial namespaces from</dt>
+          <dt className="text-slate-600 dark:text-slate-400">initial namespaces from</dt>
           <dd>{inventory.host.initialFrom}</dd>
-          <dt className="text-slate-500">privileged</dt>
+          <dt className="text-slate-600 dark:text-slate-400">privileged</dt>
           <dd>{inventory.host.privileged ? "yes" : "no"}</dd>
-          <dt className="text-slate-500">last scan</dt>
+          <dt className="text-slate-600 dark:text-slate-400">last scan</dt>
           <dd>{new Date(inventory.host.scannedAt).toLocaleString()}</dd>
-          <dt className="text-slate-500">credential</dt>
+          <dt className="text-slate-600 dark:text-slate-400">credential</dt>
           <dd>{summary.credential}</dd>
         </dl>
         {inventory.warnings.length > 0 && (

@@ -56,7 +56,7 @@ export const readiness = defineOperation({
   id: "service.readiness",
   summary: "Readiness",
   description:
-    "For a load balancer: 200 while this replica takes agents and users; 503 while it drains or (with NSATLAS_NATS_URL) while it is cut off from NATS, where the agents it took would be invisible to the other replicas. /healthz stays \"the process is alive\".",
+    'For a load balancer: 200 while this replica takes agents and users; 503 while it drains or (with NSATLAS_NATS_URL) while it is cut off from NATS, where the agents it took would be invisible to the other replicas. /healthz stays "the process is alive".',
   access: "public",
   mutates: false,
   trpc: false,

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo } from "react";
 import { downloadCsv, downloadJson } from "../../../../../src/client/export";
+import { HoverLink } from "../../../../../src/client/hover-link";
 import { Badge, Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
 import { namespaceRows, namespaceTree } from "../../../../../src/lib/namespace-rows";
@@ -90,7 +91,7 @@ function NamespacesView() {
             <li key={ns.id} style={{ paddingLeft: `${depth * 1.5}rem` }} className="py-0.5">
               {depth > 0 ? "└─ " : ""}
               {ns.id} {ns.initial && <Badge tone="indigo">initial</Badge>}{" "}
-              <span className="text-slate-500">
+              <span className="text-slate-600 dark:text-slate-400">
                 {ns.pids.length} processes{ns.ownerUid !== undefined ? ` · owner uid ${ns.ownerUid}` : ""}
                 {ns.pids.length === 0 && ns.holders.length === 0 ? " · kept alive by its children" : ""}
               </span>
@@ -98,8 +99,8 @@ function NamespacesView() {
           ))}
         </ul>
       ) : (
-        <table className="w-full text-left text-sm [&_td]:px-2 [&_th]:px-2">
-          <thead className="text-xs uppercase text-slate-500">
+        <table className="cards-on-phone w-full text-left text-sm [&_td]:px-2 [&_th]:px-2">
+          <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
             <tr>
               <th className="py-2">Namespace</th>
               <th>Names</th>
@@ -113,10 +114,10 @@ function NamespacesView() {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} className="border-t border-slate-200 align-top dark:border-slate-800">
-                <td className="py-1.5 font-mono">
+                <td className="py-1.5 font-mono" data-label="namespace">
                   {type === "net" ? (
                     <Link
-                      className="text-indigo-700 hover:underline dark:text-indigo-300"
+                      className="text-indigo-700 underline decoration-dotted underline-offset-2 dark:text-indigo-300"
                       href={`${base}/stacks#${r.id}`}
                     >
                       {r.inode}
@@ -126,26 +127,34 @@ function NamespacesView() {
                   )}{" "}
                   {r.initial && <Badge tone="indigo">initial</Badge>}
                 </td>
-                <td>{r.names.join(", ")}</td>
-                <td className="text-right tabular-nums">{r.processCount}</td>
-                <td className="text-xs">
+                <td data-label="names">{r.names.join(", ")}</td>
+                <td className="text-right tabular-nums" data-label="processes">
+                  {r.processCount}
+                </td>
+                <td className="text-xs" data-label="other holders">
                   {Object.entries(r.holderCounts)
                     .map(([k, v]) => `${v} ${k}`)
                     .join(", ")}
                 </td>
-                <td className="max-w-md truncate text-xs">
+                <td className="max-w-md truncate text-xs" data-label="first process">
                   {r.firstPid !== null && (
-                    <Link
-                      className="text-indigo-700 hover:underline dark:text-indigo-300"
+                    <HoverLink
+                      className="text-indigo-700 underline decoration-dotted underline-offset-2 dark:text-indigo-300"
                       href={`${base}/processes/${r.firstPid}`}
                     >
                       {r.firstPid}
-                    </Link>
+                    </HoverLink>
                   )}{" "}
-                  <span className="font-mono text-slate-500">{r.command}</span>
+                  <span className="font-mono text-slate-600 dark:text-slate-400">{r.command}</span>
                 </td>
-                <td className="font-mono text-xs">{r.owner ?? "—"}</td>
-                {(type === "user" || type === "pid") && <td className="font-mono text-xs">{r.parent ?? "—"}</td>}
+                <td className="font-mono text-xs" data-label="owner">
+                  {r.owner ?? "—"}
+                </td>
+                {(type === "user" || type === "pid") && (
+                  <td className="font-mono text-xs" data-label="parent">
+                    {r.parent ?? "—"}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

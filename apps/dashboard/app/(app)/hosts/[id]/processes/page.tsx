@@ -1,30 +1,49 @@
 "use client";
 import type { NamespaceType, Process } from "@nsatlas/protocol";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo, useRef } from "react";
 import { downloadCsv } from "../../../../../src/client/export";
+import { HoverLink } from "../../../../../src/client/hover-link";
 import { ShareMatrixView } from "../../../../../src/client/processes/share-matrix-view";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
+import { useStackTitles } from "../../../../../src/client/use-stack-titles";
+import { useWide } from "../../../../../src/client/use-wide";
 import {
-  FACET_KEYS,
-  facetFilterFrom,
-  facetsOf,
-  groupOf,
-  matchesFacets,
-  sortByGroup,
-} from "../../../../../src/lib/stack-cards";
+  commandLine,
+  PROCESS_SORT_KEYS,
+  type ProcessSortKey,
+  processRows,
+  stackOf,
+} from "../../../../../src/lib/process-rows";
+import { FACET_KEYS, facetFilterFrom, facetsOf, groupOf, matchesFacets } from "../../../../../src/lib/stack-cards";
 
+// A row is one line on a wide screen; on a phone it becomes a small two-line card.
 const ROW = 30;
+const CARD_ROW = 64;
+const COLUMNS = "grid-cols-[2rem_5rem_5rem_7rem_1fr_10rem_12rem]";
+const HEADERS: Array<[ProcessSortKey | null, string]> = [
+  ["pid", "pid"],
+  ["ppid", "ppid"],
+  ["user", "user"],
+  ["command", "command"],
+  ["stack", "stack"],
+  [null, "own namespaces"],
+];
 
 function ProcessesView() {
   const { hostId, query, inventory } = useHost();
   const params = useSearchParams();
   const router = useRouter();
   const path = usePathname();
-  const filter = (params.get("filter") ?? "").toLowerCase();
+  const filter = params.get("filter") ?? "";
+  const kernelThreads = params.get("kthreads") === "1";
+  const sortParam = params.get("sort") ?? "group";
+  const sort = (PROCESS_SORT_KEYS as readonly string[]).includes(sortParam) ? (sortParam as ProcessSortKey) : "group";
+  const descending = params.get("desc") === "1";
+  const titles = useStackTitles();
+  const wide = useWide();
   const selected = useMemo(
     () => new Set((params.get("select") ?? "").split(",").filter(Boolean).map(Number)),
     [params],
@@ -32,26 +51,22 @@ function ProcessesView() {
   const facetText = FACET_KEYS.map((k) => `${k}=${params.get(k) ?? ""}`).join("&");
   // biome-ignore lint/correctness/useExhaustiveDependencies: facetText is what facets depend on
   const facets = useMemo(() => facetFilterFrom(params), [facetText]);
-  // Grouped as stack cards group them (pod, container, command); filtered by text and facets.
+  // Grouped as stack cards group them (pod, container, command) unless sorted by a column;
+  // filtered by text and facets.
   const shown = useMemo(
     () =>
-      sortByGroup(
-        (inventory?.processes ?? []).filter(
-          (p) =>
-            (!filter ||
-              `${p.pid} ${p.comm} ${p.cmdline.join(" ")} ${p.user ?? p.uid} ${p.container?.name ?? ""}`
-                .toLowerCase()
-                .includes(filter)) &&
-            matchesFacets(facetsOf([p]), facets),
-        ),
+      processRows(
+        (inventory?.processes ?? []).filter((p) => matchesFacets(facetsOf([p]), facets)),
+        { filter, kernelThreads, sort, descending },
+        titles,
       ),
-    [inventory, filter, facets],
+    [inventory, filter, facets, kernelThreads, sort, descending, titles],
   );
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: shown.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW,
+    estimateSize: () => (wide ? ROW : CARD_ROW),
     overscan: 20,
   });
   const initial = useMemo(
@@ -65,9 +80,13 @@ function ProcessesView() {
   if (query.error) return <ErrorNote error={query.error} />;
   if (!inventory) return <Empty>No inventory yet.</Empty>;
   const base = `/hosts/${encodeURIComponent(hostId)}`;
-  const setParams = (next: { filter?: string; select?: Set<number> }) => {
+  const setParams = (next: {
+    filter?: string;
+    select?: Set<number>;
+    [key: string]: string | Set<number> | undefined;
+  }) => {
     const q = new URLSearchParams(params);
-    if (next.filter !== undefined) next.filter ? q.set("filter", next.filter) : q.delete("filter");
+    for (const [k, v] of Object.entries(next)) if (typeof v === "string") v ? q.set(k, v) : q.delete(k);
     if (next.select) next.select.size ? q.set("select", [...next.select].join(",")) : q.delete("select");
     router.replace(`${path}?${q}`);
   };
@@ -88,11 +107,19 @@ function ProcessesView() {
         <input
           defaultValue={params.get("filter") ?? ""}
           onChange={(e) => setParams({ filter: e.target.value })}
-          placeholder="Filter: pid, command, user…"
+          placeholder="Filter: pid, command, arguments, user, stack…"
           aria-label="Filter processes"
-          className="w-72 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+          className="w-full max-w-72 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
-        <span className="text-sm text-slate-500">
+        <label className="flex items-center gap-1.5 text-sm">
+          <input
+            type="checkbox"
+            checked={kernelThreads}
+            onChange={(e) => setParams({ kthreads: e.target.checked ? "1" : "" })}
+          />
+          kernel threads
+        </label>
+        <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="process-count">
           {shown.length} of {inventory.processes.length} processes · tick processes to compare their namespaces
         </span>
         <button
@@ -115,14 +142,38 @@ function ProcessesView() {
           Export CSV
         </button>
       </div>
-      {selectedProcs.length > 0 && <ShareMatrixView processes={selectedProcs} initial={initial} base={base} />}
-      <div className="grid grid-cols-[2rem_5rem_5rem_7rem_1fr_14rem] border-b border-slate-200 px-2 py-1 text-xs uppercase text-slate-500 dark:border-slate-800">
-        <span />
-        <span>pid</span>
-        <span>ppid</span>
-        <span>user</span>
-        <span>command</span>
-        <span>own namespaces</span>
+      {selectedProcs.length > 0 && (
+        <ShareMatrixView processes={selectedProcs} initial={initial} base={base} titles={titles} />
+      )}
+      <div
+        role="toolbar"
+        aria-label="Sort processes"
+        className={`flex flex-wrap gap-x-3 border-b border-slate-200 px-2 py-1 text-xs uppercase text-slate-600 md:grid dark:border-slate-800 dark:text-slate-400 ${COLUMNS}`}
+      >
+        <span className="hidden md:block" />
+        {HEADERS.map(([key, label]) =>
+          key ? (
+            <button
+              key={label}
+              type="button"
+              className={`text-left uppercase hover:text-indigo-700 dark:hover:text-indigo-300 ${sort === key ? "font-semibold text-indigo-700 dark:text-indigo-300" : ""}`}
+              aria-pressed={sort === key}
+              title={`Sort by ${label}`}
+              onClick={() =>
+                setParams(
+                  sort === key ? (descending ? { sort: "", desc: "" } : { desc: "1" }) : { sort: key, desc: "" },
+                )
+              }
+            >
+              {label}
+              {sort === key ? (descending ? " ▼" : " ▲") : ""}
+            </button>
+          ) : (
+            <span key={label} className="hidden md:block">
+              {label}
+            </span>
+          ),
+        )}
       </div>
       <div ref={scroller} className="h-[60vh] overflow-auto" data-testid="process-list">
         <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
@@ -131,8 +182,10 @@ function ProcessesView() {
             return (
               <div
                 key={p.pid}
-                className="absolute left-0 grid w-full grid-cols-[2rem_5rem_5rem_7rem_1fr_14rem] items-center border-b border-slate-100 px-2 text-sm dark:border-slate-900"
-                style={{ height: ROW, transform: `translateY(${row.start}px)` }}
+                data-nav-item=""
+                tabIndex={-1}
+                className={`absolute left-0 grid w-full items-center gap-x-2 border-b border-slate-100 px-2 text-sm outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-slate-900 ${wide ? COLUMNS : "grid-cols-[2rem_5rem_1fr]"}`}
+                style={{ height: wide ? ROW : CARD_ROW, transform: `translateY(${row.start}px)` }}
               >
                 <input
                   type="checkbox"
@@ -140,23 +193,33 @@ function ProcessesView() {
                   onChange={() => toggle(p.pid)}
                   aria-label={`select ${p.pid}`}
                 />
-                <Link
+                <HoverLink
                   className="text-indigo-700 hover:underline dark:text-indigo-300"
                   href={`${base}/processes/${p.pid}`}
+                  data-nav-primary=""
                 >
                   {p.pid}
-                </Link>
-                <span className="text-slate-500">{p.ppid}</span>
+                </HoverLink>
+                {wide && <span className="text-slate-600 dark:text-slate-400">{p.ppid}</span>}
                 <span className="truncate">{p.user ?? p.uid}</span>
-                <span className="truncate font-mono text-xs" title={p.cmdline.join(" ")}>
+                <span className={`truncate font-mono text-xs ${wide ? "" : "col-span-3"}`} title={p.cmdline.join(" ")}>
                   {groupOf(p).kind !== "command" && (
                     <span className="mr-2 rounded bg-slate-100 px-1 font-sans text-slate-600 dark:bg-slate-800 dark:text-slate-300">
                       {groupOf(p).key}
                     </span>
                   )}
-                  {p.cmdline.join(" ") || `[${p.comm}]`}
+                  {commandLine(p)}
                 </span>
-                <span className="truncate text-xs text-slate-500">{nonInitial(p).join(" ") || "—"}</span>
+                <span className={`truncate text-xs ${wide ? "" : "col-span-3"}`} data-testid="process-stack">
+                  {wide ? "" : "stack "}
+                  {stackOf(p, titles)}
+                  {!wide && ` · own ${nonInitial(p).join(" ") || "—"}`}
+                </span>
+                {wide && (
+                  <span className="truncate text-xs text-slate-600 dark:text-slate-400">
+                    {nonInitial(p).join(" ") || "—"}
+                  </span>
+                )}
               </div>
             );
           })}

@@ -2,7 +2,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo } from "react";
 import { downloadJson } from "../../../../../src/client/export";
-import { StackCardView } from "../../../../../src/client/stacks/stack-card";
+import { StacksList } from "../../../../../src/client/stacks/stacks-list";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
 import { useHost } from "../../../../../src/client/use-host";
 import { useStackTitles } from "../../../../../src/client/use-stack-titles";
@@ -20,6 +20,13 @@ function StacksView() {
   const facets = useMemo(() => facetFilterFrom(params), [facetText]);
   const shown = useMemo(() => filterCards(cards, filter, facets), [cards, filter, facets]);
   const titles = useStackTitles();
+  const mode = params.get("view") === "table" ? "table" : "cards";
+  const setParam = (key: string, value: string) => {
+    const next = new URLSearchParams(params.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    router.replace(`${path}${next.size > 0 ? `?${next}` : ""}`);
+  };
   if (query.isPending) return <Loading what="stacks" />;
   if (query.error) return <ErrorNote error={query.error} />;
   if (!inventory) return <Empty>This host has not sent its first inventory yet.</Empty>;
@@ -29,12 +36,10 @@ function StacksView() {
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <input
           value={filter}
-          onChange={(e) =>
-            router.replace(`${path}${e.target.value ? `?filter=${encodeURIComponent(e.target.value)}` : ""}`)
-          }
+          onChange={(e) => setParam("filter", e.target.value)}
           placeholder="Filter stacks: name, process, address, port…"
           aria-label="Filter stacks"
-          className="w-80 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+          className="w-full max-w-80 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
         {Object.entries(facets).map(([k, v]) => (
           <button
@@ -52,12 +57,26 @@ function StacksView() {
             {k}: {v} ×
           </button>
         ))}
-        <span className="text-sm text-slate-500">
+        <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="stacks-count">
           {shown.length} of {cards.length} stacks
         </span>
+        <fieldset className="ml-auto flex rounded-md border border-slate-300 text-xs dark:border-slate-700">
+          <legend className="sr-only">Show stacks as</legend>
+          {(["cards", "table"] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              aria-pressed={mode === m}
+              className={`px-2 py-1 ${mode === m ? "bg-indigo-600 text-white" : ""}`}
+              onClick={() => setParam("view", m === "cards" ? "" : m)}
+            >
+              {m === "cards" ? "Cards" : "Table"}
+            </button>
+          ))}
+        </fieldset>
         <button
           type="button"
-          className="ml-auto rounded-md border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
+          className="rounded-md border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
           onClick={() =>
             downloadJson(
               `stacks-${hostId}.json`,
@@ -71,11 +90,7 @@ function StacksView() {
       {shown.length === 0 ? (
         <Empty>No stack matches “{filter}”.</Empty>
       ) : (
-        <div className="space-y-4">
-          {shown.map((c) => (
-            <StackCardView key={c.id} card={c} base={base} titles={titles} />
-          ))}
-        </div>
+        <StacksList cards={shown} base={base} titles={titles} mode={mode} />
       )}
     </div>
   );

@@ -23,23 +23,23 @@ export default function ProcessPage() {
     <div className="space-y-4">
       <Card>
         <h2 className="text-lg font-semibold">
-          {p.pid} <span className="font-normal text-slate-500">{p.comm}</span>
+          {p.pid} <span className="font-normal text-slate-600 dark:text-slate-400">{p.comm}</span>
         </h2>
         <p className="mt-1 break-all font-mono text-sm">{p.cmdline.join(" ") || `[${p.comm}]`}</p>
         <dl className="mt-2 grid grid-cols-2 gap-1 text-sm sm:grid-cols-4">
-          <dt className="text-slate-500">parent</dt>
+          <dt className="text-slate-600 dark:text-slate-400">parent</dt>
           <dd>
             <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`${base}/processes/${p.ppid}`}>
               {p.ppid}
             </Link>
           </dd>
-          <dt className="text-slate-500">user</dt>
+          <dt className="text-slate-600 dark:text-slate-400">user</dt>
           <dd>{p.user ?? p.uid}</dd>
-          <dt className="text-slate-500">state</dt>
+          <dt className="text-slate-600 dark:text-slate-400">state</dt>
           <dd>{p.state === "Z" ? "Z (zombie: its parent has not reaped it)" : (p.state ?? "—")}</dd>
-          <dt className="text-slate-500">pid in nested namespaces</dt>
+          <dt className="text-slate-600 dark:text-slate-400">pid in nested namespaces</dt>
           <dd>{p.nspid.join(" → ")}</dd>
-          <dt className="text-slate-500">container</dt>
+          <dt className="text-slate-600 dark:text-slate-400">container</dt>
           <dd>
             {p.container
               ? `${p.container.runtime} ${p.container.id?.slice(0, 12) ?? ""} ${p.container.podUid ? `pod ${p.container.podUid}` : ""}`
@@ -48,7 +48,7 @@ export default function ProcessPage() {
         </dl>
       </Card>
       <table className="w-full text-left text-sm [&_td]:px-2 [&_th]:px-2" data-testid="process-namespaces">
-        <thead className="text-xs uppercase text-slate-500">
+        <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
           <tr>
             <th className="py-2">Type</th>
             <th>Namespace</th>
