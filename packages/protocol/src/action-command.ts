@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Action, ETC_NETNS_DIR, STACK_ID_PATTERN, StackName } from "./actions.js";
+import { captureArgv } from "./capture.js";
 
 /** An nsfs file that refers to one network namespace: a pin (bind mount) or /proc/<pid>/…/ns/net.
  * Absolute, plain characters only, no `..` segment, never starting with "-". */
@@ -112,5 +113,7 @@ export function actionCommand(a: Action, targets: ActionTargets): ActionCommand 
     case "netns.file.write":
     case "netns.file.delete":
       return { ...none, writes: `${ETC_NETNS_DIR}/${a.params.name}/${a.params.file}` };
+    case "capture.start":
+      return { ...none, command: captureArgv(a.params, targetFor(a.params.ns, targets.ns, "ns"), a.params.filter) };
   }
 }

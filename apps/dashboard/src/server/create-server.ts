@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type ActionService, type AuditLog, FleetStore, openDatabase, SessionStore, TokenStore } from "@nsatlas/hub";
-import type { ActionResultFrame } from "@nsatlas/protocol";
+import type { ActionResultFrame, CaptureEndFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
 import { auditTokenChanges, openAuditLog, scheduleCheckpoints } from "./audit-setup.js";
@@ -22,6 +22,7 @@ import { createRefusalLimits } from "./refusal-limits.js";
 import { createRequestAuthenticator, readCookie, SESSION_COOKIE } from "./request-auth.js";
 import { actionRoutes } from "./rest/action-routes.js";
 import { auditRoutes } from "./rest/audit-routes.js";
+import { captureRoutes } from "./rest/capture-routes.js";
 import { historyRoutes, inventoryAtHandler } from "./rest/history-routes.js";
 import { hostRoutes } from "./rest/host-routes.js";
 import { HttpError, unavailable } from "./rest/http-error.js";
@@ -96,9 +97,11 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const metrics = newServerMetrics();
   let closeAgentSession: (id: number, code: number, reason: string) => void = () => {};
   let actionResult: (hostId: string, r: ActionResultFrame) => void = () => {};
+  let captureEnd: (hostId: string, f: CaptureEndFrame) => void = () => {};
   const fleet = new FleetStore({
     closeSession: (id, code, reason) => closeAgentSession(id, code, reason),
     actionResult: (hostId, r) => actionResult(hostId, r),
+    captureEnd: (hostId, f) => captureEnd(hostId, f),
   });
   const staleTimer = setInterval(() => fleet.tick(), 1_000);
   staleTimer.unref();
@@ -112,6 +115,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   let nextHandler: NextHandler | null = null;
   let localAgentName: string | null = null;
   let auditAgent: (e: AgentAuditEvent) => void = () => {};
+  let captureData: (hostId: string, id: string, pcapng: Uint8Array) => void = () => {};
   const ingest = createAgentIngest({
     fleet,
     auth,
@@ -120,6 +124,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     metrics,
     audit: (e) => auditAgent(e),
     watch,
+    captureData: (hostId, id, pcapng) => captureData(hostId, id, pcapng),
   });
   closeAgentSession = ingest.closeSession;
   const refusals = createRefusalLimits(audit, { trustedProxies: settings.trustedProxies ?? [], log });
@@ -129,12 +134,15 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     audit,
     fleet,
     settings: settings.guard,
+    captureSettings: settings.capture,
     sendToSession: (id, frame) => ingest.send(id, frame),
     aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
     countAction: (result) => promMetrics.countAction(result),
     log,
   });
   actionResult = (hostId, r) => guarded.actions.dispatcher.receive(hostId, r);
+  captureEnd = (hostId, f) => guarded.captures.ended(hostId, f);
+  captureData = (hostId, id, pcapng) => guarded.captures.data(hostId, id, pcapng);
   const checkpoints = scheduleCheckpoints(audit, guarded.settings.auditCheckpointMs, log);
   auditAgent = guarded.auditAgent;
   const router = createRouter(
@@ -148,6 +156,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       ...searchRoutes(fleet),
       ...metricsRoutes(promMetrics),
       ...actionRoutes(guarded.actions),
+      ...captureRoutes(guarded.captures),
       ...auditRoutes(audit, guarded.verifyAudit),
       ...historyRoutes(fleet, guarded.history, audit),
       openApiRoute(),

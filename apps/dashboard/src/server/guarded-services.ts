@@ -3,6 +3,7 @@ import {
   ActionService,
   type AuditInput,
   type AuditLog,
+  CaptureService,
   type Db,
   type FleetStore,
   HistoryStore,
@@ -13,7 +14,7 @@ import type { AgentAuditEvent } from "./agent-ingest.js";
 import { AUDIT_ANCHOR_FILE } from "./audit-setup.js";
 import type { Principal } from "./auth.js";
 import { dataPath } from "./data-dir.js";
-import { GUARD_DEFAULTS, type GuardSettings } from "./env.js";
+import { CAPTURE_SETTING_DEFAULTS, type CaptureSettings, GUARD_DEFAULTS, type GuardSettings } from "./env.js";
 import type { Logger } from "./logger.js";
 import { createMutationGuard } from "./mutation-guard.js";
 import type { HostRemovalEvent } from "./rest/host-routes.js";
@@ -30,6 +31,7 @@ export interface GuardedWiring extends GuardedServices {
   /** Agent connects/disconnects/refusals as audit rows. */
   auditAgent: (e: AgentAuditEvent) => void;
   auditHostRemoval: (e: HostRemovalEvent) => void;
+  captures: CaptureService;
   close(): void;
 }
 
@@ -41,6 +43,7 @@ export function createGuardedServices(o: {
   audit: AuditLog;
   fleet: FleetStore;
   settings: Partial<GuardSettings> | undefined;
+  captureSettings?: Partial<CaptureSettings> | undefined;
   /** Sends a frame to a session's agent socket. */
   sendToSession: (sessionId: number, frame: HubFrame) => boolean;
   /** Aggregates a refusal of a connection without a valid credential (instead of one row each). */
@@ -56,17 +59,29 @@ export function createGuardedServices(o: {
     retentionMs: settings.historyRetentionMs,
     maxRowsPerHost: settings.historyMaxRows,
   });
+  const cs: CaptureSettings = { ...CAPTURE_SETTING_DEFAULTS, ...o.captureSettings };
+  const sendToHost = (hostId: string, frame: HubFrame) => {
+    const host = fleet.host(hostId);
+    return host?.sessionId != null && o.sendToSession(host.sessionId, frame);
+  };
+  const captures = new CaptureService({
+    dir: dataPath(o.dataDir, "captures"),
+    audit,
+    send: sendToHost,
+    concurrent: cs.concurrent,
+    maxDiskBytes: cs.maxDiskBytes,
+    retentionMs: cs.retentionMs,
+    extraReadingRoles: cs.readingRoles,
+  });
   const actions = new ActionService({
+    captures,
     fleet,
     audit,
     readOnly: settings.readOnly,
     planTtlMs: settings.planTtlMs,
     timeoutMs: settings.actionTimeoutMs,
     ...(o.countAction ? { onOutcome: o.countAction } : {}),
-    send: (hostId, frame) => {
-      const host = fleet.host(hostId);
-      return host?.sessionId != null && o.sendToSession(host.sessionId, frame);
-    },
+    send: sendToHost,
   });
   const unsubscribe = fleet.subscribe((e) => {
     if (e.kind === "inventory") {
@@ -75,6 +90,7 @@ export function createGuardedServices(o: {
     } else if (e.kind === "state" && e.state === "stale" && fleet.host(e.hostId)?.sessionId === null) {
       // The socket closed: pending actions of this host will not be answered on it.
       actions.dispatcher.hostGone(e.hostId);
+      captures.hostGone(e.hostId);
     }
   });
   const retention = () => {
@@ -155,7 +171,9 @@ export function createGuardedServices(o: {
         error: e.result === "denied" ? "FORBIDDEN: only an admin may remove a host" : null,
       });
     },
+    captures,
     close() {
+      captures.close();
       closed = true;
       clearInterval(timer);
       unsubscribe();

@@ -6,6 +6,7 @@ import {
   confirmText,
   type Inventory,
 } from "@nsatlas/protocol";
+import { captureStart } from "./capture-plans.js";
 import { addrChange, linkMove, linkSetState, vethCreate } from "./link-plans.js";
 import type { Draft } from "./plan-draft.js";
 import { netnsCreate, netnsDelete, netnsFile } from "./stack-plans.js";
@@ -38,6 +39,8 @@ function draft(inv: Inventory, a: Action): Draft {
     case "netns.file.write":
     case "netns.file.delete":
       return netnsFile(inv, a);
+    case "capture.start":
+      return captureStart(inv, a);
   }
 }
 
