@@ -1,6 +1,7 @@
 "use client";
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
 import type { StackCard } from "../../lib/stack-cards";
+import { CaptureForm } from "../capture/capture-form";
 import { useHost } from "../use-host";
 import { useStackTitles } from "../use-stack-titles";
 import { ActionDialog } from "./action-dialog";
@@ -9,7 +10,7 @@ import { DeleteStackForm, FileForm, LinkForm, NewStackForm, VethForm } from "./a
 import { ActionOverlay } from "./action-overlay";
 import type { StackOption } from "./form-fields";
 
-export type ActionForm = "new-stack" | "delete" | "veth" | "link" | "files";
+export type ActionForm = "new-stack" | "delete" | "veth" | "link" | "files" | "capture";
 
 const TITLES: Record<ActionForm, string> = {
   "new-stack": "New network stack",
@@ -17,6 +18,7 @@ const TITLES: Record<ActionForm, string> = {
   veth: "New veth pair",
   link: "Link action",
   files: "/etc/netns files",
+  capture: "Capture packets",
 };
 
 interface Open {
@@ -24,9 +26,11 @@ interface Open {
   /** The card as it was when the form opened: the dialog must outlive the card itself, which
    * a live update removes the moment a deleted stack is gone — before the outcome is read. */
   card: StackCard;
+  /** The link a form opens with (a port's Capture entry). */
+  link?: string | null;
 }
 
-const OpenAction = createContext<(form: ActionForm, card: StackCard) => void>(() => {});
+const OpenAction = createContext<(form: ActionForm, card: StackCard, link?: string | null) => void>(() => {});
 
 /** Opens an action form for a stack card. */
 export const useOpenAction = () => useContext(OpenAction);
@@ -34,7 +38,10 @@ export const useOpenAction = () => useContext(OpenAction);
 /** Holds the one open action dialog of a host's views, above the cards it was opened from. */
 export function ActionHost({ hostId, children }: { hostId: string; children: ReactNode }) {
   const [open, setOpen] = useState<Open | null>(null);
-  const openAction = useMemo(() => (form: ActionForm, card: StackCard) => setOpen({ form, card }), []);
+  const openAction = useMemo(
+    () => (form: ActionForm, card: StackCard, link?: string | null) => setOpen({ form, card, link: link ?? null }),
+    [],
+  );
   return (
     <OpenAction.Provider value={openAction}>
       {children}
@@ -68,6 +75,8 @@ function ActionPanel({ hostId, open, onClose }: { hostId: string; open: Open; on
         <VethForm from={ref} stacks={[...others, ...stacks.filter((s) => s.ref === ref)]} onDraft={setDraft} />
       ) : form === "link" && card.stack ? (
         <LinkForm ns={ref} links={card.stack.links} stacks={others} onDraft={setDraft} />
+      ) : form === "capture" ? (
+        <CaptureForm ns={ref} links={card.stack?.links ?? []} initialLink={open.link ?? null} onDraft={setDraft} />
       ) : form === "files" && name ? (
         <FileForm name={name} files={card.stack?.files ?? {}} onDraft={setDraft} />
       ) : null}
