@@ -7,7 +7,8 @@ import { type Route, readJsonBody } from "./router.js";
 /** A file write carries up to 64 KiB, which JSON escaping can make several times larger. */
 const MAX_ACTION_BODY = 512 * 1024;
 
-async function translated<T>(run: () => T | Promise<T>): Promise<T> {
+/** Runs a handler, turning an ActionError into its HTTP status and code. */
+export async function translated<T>(run: () => T | Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {

@@ -1,7 +1,7 @@
-import { ActionError, type CaptureService } from "@nsatlas/hub";
-import { ACTION_HTTP_STATUS } from "../action-errors.js";
+import type { CaptureService } from "@nsatlas/hub";
 import { requestMeta } from "../request-meta.js";
-import { HttpError, unauthorized } from "./http-error.js";
+import { translated } from "./action-routes.js";
+import { unauthorized } from "./http-error.js";
 import { type RestRequest, RestResponse, type Route } from "./router.js";
 
 /** The capture API in one table: method, path, who may call it, its answers and media type.
@@ -38,15 +38,6 @@ export const CAPTURE_ROUTES = [
 ] as const;
 
 type CapturePath = (typeof CAPTURE_ROUTES)[number]["path"];
-
-async function translated<T>(run: () => T | Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof ActionError) throw new HttpError(ACTION_HTTP_STATUS[err.kind], err.code, err.message);
-    throw err;
-  }
-}
 
 /** A file name that says what it is and carries nothing a header or a shell could misread. */
 const fileName = (stack: string, id: string) => `${stack.replace(/[^A-Za-z0-9_.-]/g, "_")}-${id.slice(0, 8)}.pcapng`;
