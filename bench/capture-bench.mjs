@@ -22,23 +22,13 @@ const LINK_B = `${prefix}b`;
 const PORT = 9999;
 const ip = (...args) => execFileSync("ip", args, { stdio: ["ignore", "pipe", "pipe"] });
 
-// The sender: UDP datagrams of 22 bytes (a 64-byte Ethernet frame), paced to `rate` a second.
-const SENDER = `
-const s = require("dgram").createSocket("udp4");
-const [rate, seconds] = [Number(process.argv[1]), Number(process.argv[2])];
-const payload = Buffer.alloc(22);
-const total = rate * seconds;
-let sent = 0;
-s.bind(0, "10.234.0.1", () => {
-  const t0 = process.hrtime.bigint();
-  const tick = () => {
-    const due = Math.min(total, Math.floor((Number(process.hrtime.bigint() - t0) / 1e9) * rate));
-    while (sent < due) { s.send(payload, ${PORT}, "10.234.0.2"); sent += 1; }
-    if (sent < total) setImmediate(tick);
-    else setTimeout(() => { const el = Number(process.hrtime.bigint() - t0) / 1e9; console.log(JSON.stringify({ sent, seconds: el })); s.close(); }, 50);
-  };
-  tick();
-});`;
+/** The sender (bench/native/udp-sender.c), compiled once into the temporary dir. */
+function buildSender() {
+  const out = join(tmpdir(), `${prefix}-udp-sender`);
+  const src = new URL("./native/udp-sender.c", import.meta.url).pathname;
+  execFileSync("cc", ["-O2", "-Wall", "-Wextra", "-Werror", "-o", out, src]);
+  return out;
+}
 
 function cpuSeconds(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -53,9 +43,9 @@ function childPids(pid) {
   }
 }
 
-async function send(rate, seconds) {
+async function send(sender, rate, seconds) {
   return new Promise((resolve, reject) => {
-    const c = spawn("ip", ["netns", "exec", A, process.execPath, "-e", SENDER, String(rate), String(seconds)], {
+    const c = spawn("ip", ["netns", "exec", A, sender, "10.234.0.2", String(PORT), String(rate), String(seconds)], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -109,6 +99,7 @@ export async function captureBench() {
   ip("netns", "add", A);
   ip("netns", "add", B);
   let server = null;
+  const sender = buildSender();
   try {
     ip("-n", A, "link", "add", LINK_A, "type", "veth", "peer", "name", LINK_B, "netns", B);
     ip("-n", A, "addr", "add", "10.234.0.1/24", "dev", LINK_A);
@@ -140,7 +131,7 @@ export async function captureBench() {
       maxBytes: 256 * 1024 * 1024,
     });
     const cpu0 = { hub: cpuSeconds(server.child.pid), agent: agentPid ? cpuSeconds(agentPid) : 0 };
-    const sent = await send(50_000, 10);
+    const sent = await send(sender, 50_000, 10);
     await new Promise((r) => setTimeout(r, 1_000));
     const cpu1 = { hub: cpuSeconds(server.child.pid), agent: agentPid ? cpuSeconds(agentPid) : 0 };
     await api(server.url, "POST", `/api/v1/captures/${id}/stop`);
@@ -187,7 +178,7 @@ export async function captureBench() {
           for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
         }).observe({ type: "longtask", buffered: false });
       });
-      const sent2 = await send(5_000, 5);
+      const sent2 = await send(sender, 5_000, 5);
       await new Promise((res) => setTimeout(res, 1_000));
       const listed = Number(await page.getByTestId("capture-count").getAttribute("data-count"));
       const rows = await page.evaluate(() => document.querySelectorAll('[data-testid="capture-sampled"]').length);
@@ -204,6 +195,7 @@ export async function captureBench() {
   } finally {
     await server?.stop();
     rmSync(tmp, { force: true });
+    rmSync(sender, { force: true });
     for (const ns of [A, B]) {
       try {
         ip("netns", "del", ns);

@@ -82,6 +82,10 @@ export function captureStackPath(t: StackTarget): string | null {
   return t.via === "name" ? `/run/netns/${t.name}` : t.path;
 }
 
+/** The kernel ring of a capture, in MiB (dumpcap's -B; its default is 2): a burst waits there
+ * while dumpcap or the uplink catch up, instead of being dropped (tp_drops). */
+export const CAPTURE_RING_MIB = 32;
+
 /** The exact argv of a capture, from its params, its target and the filter that runs. */
 export function captureArgv(p: CaptureStartParams, t: StackTarget, filter: string): string[] {
   const path = captureStackPath(t);
@@ -92,6 +96,7 @@ export function captureArgv(p: CaptureStartParams, t: StackTarget, filter: strin
     ...["-i", p.link ?? "any"],
     ...(filter === "" ? [] : ["-f", filter]),
     ...["-s", String(p.snaplen)],
+    ...["-B", String(CAPTURE_RING_MIB)],
     ...["-a", `duration:${p.maxSeconds}`],
     ...(p.maxPackets === null ? [] : ["-c", String(p.maxPackets)]),
     ...["-w", "-"],

@@ -32,6 +32,8 @@ describe("the agent's exclusion of its own traffic", () => {
       "tcp port 80; rm -rf / $(id)",
       "-s",
       "100",
+      "-B",
+      "32",
       "-a",
       "duration:5",
       "-c",

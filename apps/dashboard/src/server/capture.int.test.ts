@@ -165,6 +165,8 @@ describe("capture.start on real stacks", () => {
       "icmp",
       "-s",
       "262144",
+      "-B",
+      "32",
       "-a",
       "duration:60",
       "-w",

@@ -32,7 +32,7 @@ function useCaptureStream(url: string) {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        feed.current.push(value, Date.now());
+        feed.current.push(value);
         render();
       }
       setState("ended");

@@ -38,8 +38,9 @@ export class CaptureFeed {
     return this.#reader.error;
   }
 
-  /** Takes the next bytes; returns how many rows it added. */
-  push(chunk: Uint8Array, nowMs: number): number {
+  /** Takes the next bytes; returns how many rows it added. The rate is counted in the
+   * packets' own time: a chunk that arrives late does not look like a burst. */
+  push(chunk: Uint8Array): number {
     let added = 0;
     for (const b of this.#reader.push(chunk)) {
       if (b.type === BLOCK_IDB) {
@@ -51,7 +52,7 @@ export class CaptureFeed {
       const pkt = parsePacket(b, this.#interfaces);
       if (!pkt) continue;
       this.packets += 1;
-      const second = Math.floor(nowMs / 1000);
+      const second = Math.floor(pkt.timeMs / 1000);
       if (second !== this.#second) {
         this.#second = second;
         this.#inSecond = 0;
