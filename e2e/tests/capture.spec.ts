@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { World } from "@nsatlas/test-world";
-import { expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 import { createToken, shot } from "../support/artifacts";
 import { type E2eServer, startE2eServer } from "../support/server";
 
@@ -13,11 +13,14 @@ let server: E2eServer;
 const ADDR_A = "10.233.5.1";
 const ADDR_B = "10.233.5.2";
 
-async function logIn(page: Page, secret: string): Promise<void> {
+/** A page of this spec's own server (its tokens live in that server's data dir). */
+async function logIn(browser: Browser, secret: string): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL: server.url, acceptDownloads: true })).newPage();
   await page.goto("/login");
   await page.getByLabel("Access token").fill(secret);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/hosts\/[^/]+\/stacks/);
+  return page;
 }
 
 test.beforeAll(async () => {
@@ -29,7 +32,7 @@ test.afterAll(async () => {
 });
 
 test("an operator captures ping packets from a stack card, watches them arrive, opens one and downloads the file", async ({
-  page,
+  browser,
 }) => {
   const a = world.netnsAdd("ca").name;
   const b = world.netnsAdd("cb").name;
@@ -40,9 +43,9 @@ test("an operator captures ping packets from a stack card, watches them arrive, 
   world.run(["ip", "-n", a, "link", "set", linkA, "up"]);
   world.run(["ip", "-n", b, "link", "set", world.name("cb0"), "up"]);
 
-  await logIn(page, createToken(server.dataDir, "operator", `${world.prefix}-op`));
+  const page = await logIn(browser, createToken(server.dataDir, "operator", `${world.prefix}-op`));
   const card = page.locator('[data-testid="stack-card"]', { has: page.getByRole("heading", { name: a, exact: true }) });
-  await expect(card.getByText(linkA)).toBeVisible();
+  await expect(card.getByText(linkA, { exact: true })).toBeVisible();
   await card.getByRole("button", { name: "Capture…" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Interface").selectOption(linkA);
