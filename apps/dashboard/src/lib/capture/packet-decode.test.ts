@@ -113,7 +113,7 @@ describe("CaptureFeed", () => {
     const header = file.subarray(0, 164); // section and interface blocks
     burst.push(header);
     const packets = new PcapngReader().push(file).filter(isPacketBlock);
-    for (let i = 0; burst.packets < LIST_RATE_LIMIT + 100; i += 1) burst.push(packets[0]?.bytes ?? new Uint8Array());
+    while (burst.packets < LIST_RATE_LIMIT + 100) burst.push(packets[0]?.bytes ?? new Uint8Array());
     expect(burst.rows).toHaveLength(LIST_RATE_LIMIT);
     expect(burst.skipped).toBe(burst.packets - LIST_RATE_LIMIT);
   });
