@@ -92,7 +92,8 @@ export class CaptureSession {
   #take(chunk: Buffer): void {
     for (const b of this.#reader.push(chunk)) {
       if (isPacketBlock(b)) {
-        if (this.#reason !== null) continue; // stopping: the packets after a limit are not sent
+        // A stop lets dumpcap flush what it captured: those packets still count and travel;
+        // only the limits below keep a packet out.
         if (this.params.maxPackets !== null && this.packets >= this.params.maxPackets) continue;
         if (this.bytes + b.bytes.length > this.params.maxBytes - TRAILER_RESERVE) {
           this.stop("maxBytes");
