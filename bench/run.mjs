@@ -1,5 +1,6 @@
-// `npm run bench [scan|stream|netstack|ui|fleet|containers|hardening]...`: every benchmark (or the named ones), figures
+// `npm run bench [scan|stream|netstack|ui|fleet|containers|hardening|capture]...`: every benchmark (or the named ones), figures
 // printed as they come. Needs root: it creates namespaces and thousands of processes.
+import { captureBench } from "./capture-bench.mjs";
 import { containersBench } from "./containers-bench.mjs";
 import { fleetBench } from "./fleet-bench.mjs";
 import { hardeningBench } from "./hardening.mjs";
@@ -20,6 +21,7 @@ const benches = {
   fleet: fleetBench,
   containers: containersBench,
   hardening: hardeningBench,
+  capture: captureBench,
 };
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {

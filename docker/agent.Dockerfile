@@ -41,10 +41,11 @@ RUN node_modules/.bin/turbo run build --filter=@nsatlas/agent... \
 COPY --from=prune /src/docker/drop-dev-dependencies.mjs /tmp/
 RUN node /tmp/drop-dev-dependencies.mjs
 
-# 3. Runtime: Node, iproute2 for actions, the built workspaces and production dependencies.
+# 3. Runtime: Node, iproute2 for actions, dumpcap (wireshark-common) for captures, the built
+# workspaces and production dependencies.
 FROM ${NODE_RUNTIME_IMAGE}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends iproute2 \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iproute2 wireshark-common \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/package.json ./

@@ -36,6 +36,10 @@ COPY --from=prune /src/docker/drop-dev-dependencies.mjs /tmp/
 RUN node /tmp/drop-dev-dependencies.mjs node_modules/typescript
 
 FROM ${NODE_RUNTIME_IMAGE}
+# tcpdump: the hub compiles capture filters with libpcap's compiler (tcpdump -d) when it plans.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tcpdump \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules

@@ -6,6 +6,7 @@ import { ACTIONS_CAPABILITY, PROTOCOL_VERSION } from "@nsatlas/protocol";
 import { CachedMountTables, onNsfsMountsChange, type ScanOptions, scan, scanAsync } from "@nsatlas/scanner";
 import { ActionExecutor } from "./actions/action-executor.js";
 import { execFileRunner } from "./actions/command-runner.js";
+import { CaptureManager } from "./capture/capture-manager.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "./cli/run-options.js";
 import { UsageError } from "./cli/usage-error.js";
 import { AgentEngines } from "./engines/agent-engines.js";
@@ -174,6 +175,19 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
         labels: o.labels,
       };
     };
+    // Captures stream over the uplink; --read-only agents have none (no executor reaches it).
+    const captures: CaptureManager | null = o.readOnly
+      ? null
+      : new CaptureManager({
+          sink: {
+            data: (id, pcapng) => uplink.sendCaptureData(id, pcapng),
+            end: (frame) => uplink.sendCaptureEnd(frame),
+            backlog: () => uplink.backlog,
+          },
+          ownNetInode: () => statSync("/proc/self/ns/net").ino,
+          uplink: () => uplink.endpoints,
+          log,
+        });
     // --read-only: no action handler exists at all, and none is advertised.
     const executor = o.readOnly
       ? null
@@ -184,6 +198,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
           run: execFileRunner(),
           afterChange: () => loop.scanNow(),
           log,
+          ...(captures ? { captures } : {}),
         });
     // Each answer is counted by result (nsatlas_actions_total) when --metrics is on.
     const actions = executor && {
@@ -193,13 +208,14 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
         return result;
       },
     };
-    const uplink = new Uplink({
+    const uplink: Uplink = new Uplink({
       url: o.hub,
       urls: o.hubs,
       token,
       hello,
       inventory: () => loop.current(),
       actions,
+      ...(captures ? { captures } : {}),
       backoff: new Backoff(o.backoffBaseMs),
       ...(ca ? { ca } : {}),
       log,
@@ -211,6 +227,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     live.loop = loop;
     live.uplink = uplink;
     const stop = (code: number) => {
+      captures?.stopAll("stopped");
       loop.stop();
       mountTables.close();
       engines.stop();

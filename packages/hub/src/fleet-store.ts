@@ -1,6 +1,7 @@
 import {
   type ActionResultFrame,
   type AgentFrame,
+  type CaptureEndFrame,
   CloseCode,
   type HubFrame,
   type Inventory,
@@ -72,6 +73,8 @@ export interface FleetStoreOptions {
   closeSession?: (sessionId: number, code: number, reason: string) => void;
   /** Called with the result of an action, from the agent of the host it was sent to. */
   actionResult?: (hostId: string, result: ActionResultFrame) => void;
+  /** A capture of this host ended (its agent says how). */
+  captureEnd?: (hostId: string, frame: CaptureEndFrame) => void;
 }
 
 /** Fleet state: per host the latest inventory, built from a snapshot and sequenced deltas,
@@ -82,12 +85,14 @@ export class FleetStore {
   readonly #now: () => number;
   readonly #closeSession: NonNullable<FleetStoreOptions["closeSession"]>;
   readonly #actionResult: NonNullable<FleetStoreOptions["actionResult"]>;
+  readonly #captureEnd: NonNullable<FleetStoreOptions["captureEnd"]>;
   #nextSession = 1;
 
   constructor(options: FleetStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#closeSession = options.closeSession ?? (() => {});
     this.#actionResult = options.actionResult ?? (() => {});
+    this.#captureEnd = options.captureEnd ?? (() => {});
   }
 
   openSession(credential: Credential): Session {
@@ -109,6 +114,9 @@ export class FleetStore {
       case "action-result":
         // Attributed to the host of this session: an agent cannot answer for another host.
         this.#actionResult(host.id, frame);
+        return [];
+      case "capture-end":
+        this.#captureEnd(host.id, frame);
         return [];
       case "snapshot":
         host.epoch = frame.epoch;

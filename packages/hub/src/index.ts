@@ -56,6 +56,9 @@ export { checkAnchorAtStart, checkAuditStart, loadAuditKeyForLog } from "./audit
 export { AuditChainCheck, verifyAuditChain } from "./audit/audit-verify.js";
 export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
 export { yieldToEventLoop } from "./audit/time-slice.js";
+export { CAPTURE_READING_ROLES, CaptureService, type CaptureServiceOptions } from "./capture/capture-service.js";
+export type { CaptureRecord } from "./capture/capture-store.js";
+export { compileFilter, linktypeOf } from "./capture/filter-compiler.js";
 export { DatabaseError, type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";
 export {

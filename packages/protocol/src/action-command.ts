@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Action, ETC_NETNS_DIR, NSFS_PATH_PATTERN, PinPath, STACK_ID_PATTERN, StackName } from "./actions.js";
+import { captureArgv } from "./capture.js";
 
 const Inode = z.number().int().positive();
 
@@ -134,5 +135,7 @@ export function actionCommand(a: Action, targets: ActionTargets): ActionCommand 
       // `--` ends umount's options: a pin path is absolute, but the argv says so itself.
       return { ...none, command: ["nsenter", `--mount=/proc/${m.pid}/ns/mnt`, "umount", "--", a.params.path] };
     }
+    case "capture.start":
+      return { ...none, command: captureArgv(a.params, targetFor(a.params.ns, targets.ns, "ns"), a.params.filter) };
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CaptureRef } from "./capture.js";
 import { CodedError } from "./frames.js";
 
 /** A process that lives in a stack an action touches. */
@@ -62,6 +63,8 @@ export const ActionOutcome = z.object({
   durationMs: z.number().int(),
   /** The stacks the action touched, after it ran. */
   stacks: z.array(StackState),
+  /** capture.start: the capture that now runs (the confirm does not wait for it to end). */
+  capture: CaptureRef.optional(),
 });
 export type ActionOutcome = z.infer<typeof ActionOutcome>;
 

@@ -52,10 +52,38 @@ describe("Action", () => {
       { type: "addr.del", params: { ns: "blue", link: "veth0", address: "fd00::1/64" } },
       { type: "netns.file.write", params: { name: "blue", file: "resolv.conf", content: "nameserver 10.0.0.53\n" } },
       { type: "netns.file.delete", params: { name: "blue", file: "hosts" } },
+      { type: "capture.start", params: { ns: "blue", link: null } },
     ];
     const parsed = samples.map((s) => Action.parse(s));
     expect(parsed.map((a) => a.type)).toEqual([...ACTION_TYPES]);
-    expect(parsed.map(confirmText)).toEqual(["blue", "blue", "veth0", "va", "lo", "veth0", "veth0", "blue", "blue"]);
+    expect(parsed.map(confirmText)).toEqual([
+      "blue",
+      "blue",
+      "veth0",
+      "va",
+      "lo",
+      "veth0",
+      "veth0",
+      "blue",
+      "blue",
+      "blue",
+    ]);
+  });
+
+  it("capture.start takes the issue's defaults and refuses a filter of more than one line", () => {
+    const a = Action.parse({ type: "capture.start", params: { ns: "blue" } });
+    expect(a.params).toEqual({
+      ns: "blue",
+      link: null,
+      filter: "",
+      snaplen: 262144,
+      maxSeconds: 60,
+      maxBytes: 64 * 1024 * 1024,
+      maxPackets: null,
+    });
+    const bad = { type: "capture.start", params: { ns: "blue", filter: "icmp\nor tcp" } };
+    expect(Action.safeParse(bad).success).toBe(false);
+    expect(Action.safeParse({ type: "capture.start", params: { ns: "blue", maxSeconds: 3601 } }).success).toBe(false);
   });
 
   it("refuses unknown types, unknown keys, addresses without a prefix, other files and oversized content", () => {

@@ -83,6 +83,40 @@ export const NetnsPinRemove = action("netns.pin.remove", {
   mountNs: MountNsId,
 });
 
+// Packet capture (capture.ts has its frames and argv).
+export const CAPTURE_DEFAULTS = {
+  snaplen: 262_144,
+  maxSeconds: 60,
+  maxBytes: 64 * 1024 * 1024,
+  maxPackets: null,
+} as const;
+/** Longest capture anyone may ask for. */
+export const MAX_CAPTURE_SECONDS = 3600;
+/** Largest maxBytes (the hub's disk cap, NSATLAS_CAPTURE_MAX_BYTES, applies on top). */
+export const MAX_CAPTURE_BYTES = 4 * 1024 * 1024 * 1024;
+/** Longest filter expression, in characters. */
+export const MAX_CAPTURE_FILTER = 2048;
+
+/** A pcap-filter(7) expression: printable text, one argv element (never seen by a shell). */
+export const CaptureFilter = z
+  .string()
+  .max(MAX_CAPTURE_FILTER)
+  .refine((s) => ![...s].some((c) => c < " " || c === "\x7f"), "the filter must be printable text on one line");
+
+const captureParams = {
+  ns: StackRef,
+  /** One link of the stack, or null for every interface ("any": Linux cooked headers). */
+  link: LinkName.nullable().default(null),
+  filter: CaptureFilter.default(""),
+  snaplen: z.number().int().min(64).max(262_144).default(CAPTURE_DEFAULTS.snaplen),
+  maxSeconds: z.number().int().min(1).max(MAX_CAPTURE_SECONDS).default(CAPTURE_DEFAULTS.maxSeconds),
+  maxBytes: z.number().int().min(4096).max(MAX_CAPTURE_BYTES).default(CAPTURE_DEFAULTS.maxBytes),
+  maxPackets: z.number().int().min(1).max(1_000_000_000).nullable().default(CAPTURE_DEFAULTS.maxPackets),
+};
+
+export const CaptureStart = action("capture.start", captureParams);
+export type CaptureStartParams = z.infer<typeof CaptureStart>["params"];
+
 /** One guarded action: `{type, params}` (the body of POST /api/v1/hosts/{id}/actions). */
 export const Action = z.discriminatedUnion("type", [
   NetnsCreate,
@@ -95,6 +129,7 @@ export const Action = z.discriminatedUnion("type", [
   NetnsFileWrite,
   NetnsFileDelete,
   NetnsPinRemove,
+  CaptureStart,
 ]);
 export type Action = z.infer<typeof Action>;
 export type ActionType = Action["type"];
@@ -109,6 +144,8 @@ export function confirmText(a: Action): string {
     case "netns.file.write":
     case "netns.file.delete":
       return a.params.name;
+    case "capture.start":
+      return a.params.ns;
     case "veth.create":
       return a.params.a.name;
     case "link.move":

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ActionTargets } from "./action-command.js";
 import { Action } from "./actions.js";
+import { CaptureEndFrame, CaptureStopFrame } from "./capture.js";
 import { Container, Inventory } from "./inventory.js";
 import { Finding, NetStack } from "./netstack.js";
 
@@ -111,6 +112,7 @@ export const AgentFrame = z.discriminatedUnion("type", [
   DeltaFrame,
   HeartbeatFrame,
   ActionResultFrame,
+  CaptureEndFrame,
 ]);
 export type AgentFrame = z.infer<typeof AgentFrame>;
 export type HelloFrame = z.infer<typeof HelloFrame>;
@@ -134,5 +136,11 @@ export const ActionFrame = z.object({
 export type ActionFrame = z.infer<typeof ActionFrame>;
 
 /** Frames the hub sends. */
-export const HubFrame = z.discriminatedUnion("type", [AckFrame, ResyncFrame, ErrorFrame, ActionFrame]);
+export const HubFrame = z.discriminatedUnion("type", [
+  AckFrame,
+  ResyncFrame,
+  ErrorFrame,
+  ActionFrame,
+  CaptureStopFrame,
+]);
 export type HubFrame = z.infer<typeof HubFrame>;

@@ -19,6 +19,8 @@ export interface ActionExecutorOptions extends TargetCheckOptions {
   afterChange: () => unknown; // awaited when it returns a promise
   log: (msg: string) => void;
   now?: () => number;
+  /** Starts capture.start actions (they answer once dumpcap runs, not when it ends). */
+  captures?: { start(frame: ActionFrame, started: number): Promise<ActionResultFrame> };
 }
 
 /** Request ids remembered to refuse a replayed frame. */
@@ -72,6 +74,10 @@ export class ActionExecutor {
 
   async #execute(frame: ActionFrame, built: ReturnType<typeof actionCommand>): Promise<ActionResultFrame> {
     const started = this.#now();
+    if (frame.action.type === "capture.start") {
+      if (!this.o.captures) return this.#refuse(frame.requestId, "NO_CAPTURE", "this agent does not capture");
+      return this.o.captures.start(frame, started);
+    }
     let out: CommandResult;
     let writes: string | null = null;
     let error: ActionResultFrame["error"] = null;

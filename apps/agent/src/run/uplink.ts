@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import {
   type ActionResultFrame,
+  type CaptureEndFrame,
+  type CaptureStopReason,
   CloseCode,
+  encodeCaptureData,
   HEARTBEAT_MS,
   type HelloFrame,
   HubFrame,
@@ -58,6 +61,8 @@ export interface UplinkOptions {
   onFatal: (err: FatalUplinkError) => void;
   /** Runs `action` frames; null (--read-only): there is no handler and every one is refused. */
   actions: { handle(raw: unknown): Promise<ActionResultFrame> } | null;
+  /** Told of capture-stop frames and of the uplink closing (its captures then stop). */
+  captures?: { stop(id: string, reason: CaptureStopReason): void; stopAll(reason: CaptureStopReason): void };
 }
 
 /** The agent's connection to the hub: hello, then a snapshot, then sequenced deltas; a resync
@@ -72,6 +77,7 @@ export class Uplink {
   #needSnapshot = true;
   #stopped = false;
   #heartbeat: NodeJS.Timeout | null = null;
+  #endpoints: { localAddress: string; localPort: number; remotePort: number } | null = null;
   #retry: NodeJS.Timeout | null = null;
   /** Index in #urls of the hub dialled now, and the failures since one last answered. */
   #hubIndex = 0;
@@ -100,6 +106,26 @@ export class Uplink {
   /** The websocket to the hub is open. */
   get connected(): boolean {
     return this.#open;
+  }
+
+  /** The TCP connection to the hub (captures of the agent's own stack leave it out). */
+  get endpoints() {
+    return this.#open ? this.#endpoints : null;
+  }
+
+  /** Bytes queued on the socket and not yet sent. */
+  get backlog(): number {
+    return this.#ws?.bufferedAmount ?? 0;
+  }
+
+  /** Packet data of a capture: a binary frame, outside the delta accounting. */
+  sendCaptureData(captureId: string, pcapng: Uint8Array): void {
+    if (!this.#open) return;
+    this.#ws?.send(encodeCaptureData(captureId, pcapng), { binary: true });
+  }
+
+  sendCaptureEnd(frame: CaptureEndFrame): void {
+    if (this.#open) this.#send(frame);
   }
 
   stop(): void {
@@ -135,6 +161,14 @@ export class Uplink {
       ...(this.o.ca ? { ca: this.o.ca } : {}),
     });
     this.#ws = ws;
+    ws.on("upgrade", (res) => {
+      const s = res.socket;
+      this.#endpoints = {
+        localAddress: s.localAddress ?? "",
+        localPort: s.localPort ?? 0,
+        remotePort: s.remotePort ?? 0,
+      };
+    });
     ws.on("open", () => {
       this.#open = true;
       this.o.backoff.reset();
@@ -157,6 +191,8 @@ export class Uplink {
     ws.on("close", (code, reason) => {
       const wasOpen = this.#open;
       this.#open = false;
+      // Nobody receives the packets any more: the hub marks these captures agent-disconnect.
+      this.o.captures?.stopAll("agent-disconnect");
       this.#needSnapshot = true;
       if (this.#heartbeat) clearInterval(this.#heartbeat);
       if (code === CloseCode.unauthorized || code === CloseCode.forbidden) {
@@ -204,6 +240,8 @@ export class Uplink {
       this.resyncs += 1;
       this.o.log(`hub asked for a resync: ${frame.reason}`);
       this.#sendSnapshot();
+    } else if (frame.type === "capture-stop") {
+      this.o.captures?.stop(frame.captureId, frame.reason);
     } else if (frame.type === "error") {
       this.o.log(`hub error ${frame.code}: ${frame.message}`);
     }

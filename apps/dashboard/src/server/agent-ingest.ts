@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type Credential, type FleetStore, HubFrameError, type Session } from "@nsatlas/hub";
-import { AgentFrame, CloseCode, type HubFrame, MAX_FRAME_BYTES } from "@nsatlas/protocol";
+import { AgentFrame, CloseCode, decodeCaptureData, type HubFrame, MAX_FRAME_BYTES } from "@nsatlas/protocol";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { type Authenticator, bearer, originAllowed } from "./auth.js";
 import type { CredentialWatch } from "./credential-watch.js";
@@ -21,6 +21,8 @@ export interface AgentIngestOptions {
   audit?: (e: AgentAuditEvent) => void;
   /** Closes the socket (4401) when its token is revoked. */
   watch?: CredentialWatch;
+  /** Packet data of a capture (binary frames), from the host of the session. */
+  captureData?: (hostId: string, captureId: string, pcapng: Uint8Array) => void;
 }
 
 /** Internal Error: the hub failed on a valid frame; the agent reconnects and resyncs. */
@@ -63,6 +65,17 @@ export function createAgentIngest(o: AgentIngestOptions) {
 
   const audit = o.audit ?? (() => {});
 
+  /** Hands a binary capture frame to the capture service; false when it is not one. */
+  function captureFrame(session: Session, data: RawData): boolean {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const frame = decodeCaptureData(bytes);
+    if (frame === null) return false;
+    const host = session.hostId === null ? undefined : o.fleet.host(session.hostId);
+    // Only the host this socket said hello as, and only while this socket is its session.
+    if (host && host.sessionId === session.id) o.captureData?.(host.id, frame.captureId, frame.pcapng);
+    return true;
+  }
+
   function attach(ws: WebSocket, session: Session, remote: string, req: IncomingMessage): void {
     sockets.set(session.id, ws);
     const credential = session.credential.kind;
@@ -73,6 +86,9 @@ export function createAgentIngest(o: AgentIngestOptions) {
       }) ?? (() => {});
     const budget = sessionBudget(ws);
     ws.on("message", (data, isBinary) => {
+      // Capture data is bounded per capture by the capture service, not by the frame budget
+      // that keeps inventory deltas in check.
+      if (isBinary && captureFrame(session, data)) return;
       budget.charge();
       try {
         onMessage(data, isBinary);

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type ActionService, type AuditStorage, FleetStore, openDatabase, type TokenStorage } from "@nsatlas/hub";
-import type { ActionResultFrame } from "@nsatlas/protocol";
+import type { ActionResultFrame, CaptureEndFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
 import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
 import type { ApiServices } from "./api/api-services.js";
@@ -109,9 +109,11 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const metrics = newServerMetrics();
   let closeAgentSession: (id: number, code: number, reason: string) => void = () => {};
   let actionResult: (hostId: string, r: ActionResultFrame) => void = () => {};
+  let captureEnd: (hostId: string, f: CaptureEndFrame) => void = () => {};
   const fleet = new FleetStore({
     closeSession: (id, code, reason) => closeAgentSession(id, code, reason),
     actionResult: (hostId, r) => actionResult(hostId, r),
+    captureEnd: (hostId, f) => captureEnd(hostId, f),
   });
   const staleTimer = setInterval(() => fleet.tick(), 1_000);
   staleTimer.unref();
@@ -127,6 +129,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   let nextHandler: NextHandler | null = null;
   let localAgentName: string | null = null;
   let auditAgent: (e: AgentAuditEvent) => void = () => {};
+  let captureData: (hostId: string, id: string, pcapng: Uint8Array) => void = () => {};
   const ingest = createAgentIngest({
     fleet,
     auth,
@@ -135,6 +138,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     metrics,
     audit: (e) => auditAgent(e),
     watch,
+    captureData: (hostId, id, pcapng) => captureData(hostId, id, pcapng),
   });
   closeAgentSession = ingest.closeSession;
   const refusals = createRefusalLimits(audit, { trustedProxies: settings.trustedProxies ?? [], log });
@@ -145,6 +149,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     fleet,
     settings: settings.guard,
     shared: sharedStores(stores.pg),
+    captureSettings: settings.capture,
     sendToSession: (id, frame) => ingest.send(id, frame),
     sendToReplica: (hostId, replica, frame) => bus?.sendAction(hostId, replica, frame) ?? false,
     aggregateRefusal: (row, source, reason) => refusals.record(source, reason, row),
@@ -168,6 +173,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     if (bus?.takeResult(hostId, r)) return;
     guarded.actions.dispatcher.receive(hostId, r);
   };
+  captureEnd = (hostId, f) => guarded.captures.ended(hostId, f);
+  captureData = (hostId, id, pcapng) => guarded.captures.data(hostId, id, pcapng);
   const checkpoints = scheduleCheckpoints(audit, guarded.settings.auditCheckpointMs, log);
   auditAgent = guarded.auditAgent;
   const services: ApiServices = {

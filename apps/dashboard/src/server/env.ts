@@ -29,6 +29,8 @@ export interface Settings {
   /** NSATLAS_DATABASE_URL (postgres://…): tokens, sessions, plans, audit and history live in
    * PostgreSQL, shared by replicas; absent: the data dir's SQLite file. */
   database?: DatabaseSettings | null;
+  /** Packet capture; absent fields take CAPTURE_SETTING_DEFAULTS. */
+  capture?: Partial<CaptureSettings>;
 }
 
 export interface DatabaseSettings {
@@ -54,6 +56,48 @@ export function databaseFrom(env: NodeJS.ProcessEnv = process.env): DatabaseSett
     );
   }
   return { url, auditKeyFile, auditSigningKeyFile };
+}
+
+export interface CaptureSettings {
+  /** NSATLAS_CAPTURE_RETENTION: how long an ended capture's file is kept (default 1h). */
+  retentionMs: number;
+  /** NSATLAS_CAPTURE_MAX_BYTES: capture files on disk at most, together (default 1 GiB). */
+  maxDiskBytes: number;
+  /** NSATLAS_CAPTURE_CONCURRENT: running captures per host at most (default 4). */
+  concurrent: number;
+  /** NSATLAS_CAPTURE_ROLES: roles that may read packets besides admin and operator (only widens). */
+  readingRoles: Array<"admin" | "operator" | "auditor">;
+}
+
+export const CAPTURE_SETTING_DEFAULTS: CaptureSettings = {
+  retentionMs: 3_600_000,
+  maxDiskBytes: 1024 * 1024 * 1024,
+  concurrent: 4,
+  readingRoles: [],
+};
+
+function captureFrom(env: NodeJS.ProcessEnv): CaptureSettings {
+  const d = CAPTURE_SETTING_DEFAULTS;
+  const int = (name: string, fallback: number, min: number) => {
+    const v = env[name];
+    if (!v) return fallback;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min) throw new SettingsError(`${name} must be an integer of at least ${min}`);
+    return n;
+  };
+  const roles = (env.NSATLAS_CAPTURE_ROLES ?? "").split(/[\s,]+/).filter(Boolean);
+  const bad = roles.find((r) => !["admin", "operator", "auditor"].includes(r));
+  if (bad !== undefined) {
+    throw new SettingsError(`NSATLAS_CAPTURE_ROLES lists admin, operator or auditor, got ${JSON.stringify(bad)}`);
+  }
+  return {
+    retentionMs: env.NSATLAS_CAPTURE_RETENTION
+      ? parseSettingDuration("NSATLAS_CAPTURE_RETENTION", env.NSATLAS_CAPTURE_RETENTION)
+      : d.retentionMs,
+    maxDiskBytes: int("NSATLAS_CAPTURE_MAX_BYTES", d.maxDiskBytes, 1024 * 1024),
+    concurrent: int("NSATLAS_CAPTURE_CONCURRENT", d.concurrent, 1),
+    readingRoles: roles as CaptureSettings["readingRoles"],
+  };
 }
 
 export interface GuardSettings {
@@ -179,6 +223,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     guard: guardFrom(env),
     nats: natsFrom(env),
     database: databaseFrom(env),
+    capture: captureFrom(env),
   };
 }
 

@@ -2,6 +2,7 @@ import {
   ActionService,
   type AuditInput,
   type AuditStorage,
+  CaptureService,
   type Db,
   type FleetStore,
   type HistoryStorage,
@@ -15,7 +16,7 @@ import type { AgentAuditEvent } from "./agent-ingest.js";
 import type { GuardedServices, HostRemovalEvent } from "./api/api-services.js";
 import { AUDIT_ANCHOR_FILE } from "./audit-setup.js";
 import { dataPath } from "./data-dir.js";
-import { GUARD_DEFAULTS, type GuardSettings } from "./env.js";
+import { CAPTURE_SETTING_DEFAULTS, type CaptureSettings, GUARD_DEFAULTS, type GuardSettings } from "./env.js";
 import type { Logger } from "./logger.js";
 import { createMutationGuard } from "./mutation-guard.js";
 
@@ -26,6 +27,7 @@ export interface GuardedWiring extends GuardedServices {
   /** Agent connects/disconnects/refusals as audit rows. */
   auditAgent: (e: AgentAuditEvent) => void;
   auditHostRemoval: (e: HostRemovalEvent) => unknown;
+  captures: CaptureService;
   close(): void;
 }
 
@@ -42,6 +44,7 @@ export function createGuardedServices(o: {
     history: (o: { retentionMs: number; maxRowsPerHost: number }) => HistoryStorage;
     plans: (o: { ttlMs: number }) => PlanStorage;
   } | null;
+  captureSettings?: Partial<CaptureSettings> | undefined;
   /** Sends a frame to a session's agent socket. */
   sendToSession: (sessionId: number, frame: HubFrame) => boolean;
   /** Sends an action to a host whose agent another replica holds (fleet shared through NATS). */
@@ -60,7 +63,22 @@ export function createGuardedServices(o: {
   const historyOptions = { retentionMs: settings.historyRetentionMs, maxRowsPerHost: settings.historyMaxRows };
   const history = o.shared ? o.shared.history(historyOptions) : new HistoryStore(o.db, historyOptions);
   const plans = o.shared?.plans({ ttlMs: settings.planTtlMs });
+  const cs: CaptureSettings = { ...CAPTURE_SETTING_DEFAULTS, ...o.captureSettings };
+  const sendToHost = (hostId: string, frame: HubFrame) => {
+    const host = fleet.host(hostId);
+    return host?.sessionId != null && o.sendToSession(host.sessionId, frame);
+  };
+  const captures = new CaptureService({
+    dir: dataPath(o.dataDir, "captures"),
+    audit,
+    send: sendToHost,
+    concurrent: cs.concurrent,
+    maxDiskBytes: cs.maxDiskBytes,
+    retentionMs: cs.retentionMs,
+    extraReadingRoles: cs.readingRoles,
+  });
   const actions = new ActionService({
+    captures,
     fleet,
     audit,
     ...(plans ? { plans } : {}),
@@ -84,6 +102,7 @@ export function createGuardedServices(o: {
     } else if (e.kind === "state" && e.state === "stale" && fleet.host(e.hostId)?.sessionId === null) {
       // The socket closed: pending actions of this host will not be answered on it.
       actions.dispatcher.hostGone(e.hostId);
+      captures.hostGone(e.hostId);
     }
   });
   const retention = async () => {
@@ -160,7 +179,9 @@ export function createGuardedServices(o: {
         error: e.result === "denied" ? "FORBIDDEN: only an admin may remove a host" : null,
       });
     },
+    captures,
     close() {
+      captures.close();
       closed = true;
       clearInterval(timer);
       unsubscribe();

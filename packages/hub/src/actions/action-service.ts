@@ -12,6 +12,7 @@ import {
   type PlanResponse,
 } from "@nsatlas/protocol";
 import type { AuditInput, AuditSink } from "../audit/audit-log.js";
+import type { CaptureService } from "../capture/capture-service.js";
 import type { FleetStore, HostRecord } from "../fleet-store.js";
 import { type PlanStorage, settle } from "../storage.js";
 import type { Role } from "../token-store.js";
@@ -44,6 +45,8 @@ export interface ActionServiceOptions {
   plans?: PlanStorage;
   /** Told how each action ended (for the nsatlas_actions_total metric). */
   onOutcome?: (result: "succeeded" | "failed" | "refused" | "timeout") => void;
+  /** Captures: capture.start is refused without them. */
+  captures?: Pick<CaptureService, "checkLimit" | "begin" | "started">;
 }
 
 /** Plan → confirm → execute. Every step that is refused, and every request and its outcome,
@@ -129,6 +132,10 @@ export class ActionService {
     const action = parsed.data;
     let planned: PlannedAction;
     try {
+      if (action.type === "capture.start") {
+        if (!this.o.captures) throw new ActionError("unavailable", "NO_CAPTURE", "this hub runs no captures");
+        this.o.captures.checkLimit(hostId);
+      }
       planned = planAction(host.inventory, action);
     } catch (err) {
       if (err instanceof ActionError) {
@@ -227,6 +234,7 @@ export class ActionService {
       });
       throw new ActionError("conflict", "PLAN_OUTDATED", message);
     }
+    if (plan.action.type === "capture.start") this.#beginCapture(meta, plan, target);
     // No row, no action: if this append throws, the frame is never sent.
     await this.#audit(meta, {
       action: plan.action.type,
@@ -250,6 +258,7 @@ export class ActionService {
       result = await this.dispatcher.dispatch(plan.hostId, frame, this.o.timeoutMs);
     } catch (err) {
       if (err instanceof ActionError) {
+        this.o.captures?.started(meta.requestId, null, err.message);
         const outcome = err.kind === "timeout" ? "timeout" : "failed";
         await this.#audit(meta, {
           action: plan.action.type,
@@ -288,7 +297,27 @@ export class ActionService {
       durationMs: result.durationMs,
       stacks: stackStates(this.o.fleet.host(plan.hostId)?.inventory ?? null, plan.impact.stacks, names),
     };
+    const capture = plan.action.type === "capture.start" ? this.o.captures?.started(meta.requestId, result) : null;
+    if (capture) outcome.capture = capture;
     return { status: result.status === "succeeded" ? "succeeded" : "failed", result: outcome, error: result.error };
+  }
+
+  /** The capture's record exists before its frame leaves; over the limit it is an audit row. */
+  #beginCapture(meta: ActionRequestMeta, plan: StoredPlan, target: AuditInput["target"]): void {
+    try {
+      if (!this.o.captures) throw new ActionError("unavailable", "NO_CAPTURE", "this hub runs no captures");
+      this.o.captures.begin(meta, plan);
+    } catch (err) {
+      if (err instanceof ActionError)
+        this.#audit(meta, {
+          action: plan.action.type,
+          target,
+          planHash: plan.planHash,
+          result: "rejected",
+          error: `${err.code}: ${err.message}`,
+        });
+      throw err;
+    }
   }
 
   #recordLate(requestId: string, r: ActionResultFrame): void {

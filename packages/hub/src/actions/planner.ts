@@ -6,6 +6,7 @@ import {
   confirmText,
   type Inventory,
 } from "@nsatlas/protocol";
+import { captureStart } from "./capture-plans.js";
 import { addrChange, linkMove, linkSetState, vethCreate } from "./link-plans.js";
 import { pinRemove } from "./pin-plans.js";
 import type { Draft } from "./plan-draft.js";
@@ -41,6 +42,8 @@ function draft(inv: Inventory, a: Action): Draft {
       return netnsFile(inv, a);
     case "netns.pin.remove":
       return pinRemove(inv, a);
+    case "capture.start":
+      return captureStart(inv, a);
   }
 }
 

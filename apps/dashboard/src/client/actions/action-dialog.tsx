@@ -99,6 +99,15 @@ function Outcome({ outcome }: { outcome: ConfirmResponse }) {
     <div data-testid="action-outcome" data-status={outcome.status} className="mt-3">
       <Badge tone={outcome.status === "succeeded" ? "emerald" : "red"}>{outcome.status}</Badge>
       {outcome.error && <p className="mt-2 text-sm text-red-700 dark:text-red-300">{outcome.error.message}</p>}
+      {r?.capture && (
+        <a
+          href={`/captures/${encodeURIComponent(r.capture.id)}`}
+          data-testid="capture-link"
+          className="mt-2 inline-block rounded-md bg-indigo-600 px-3 py-1 text-sm font-medium text-white"
+        >
+          Open the live capture
+        </a>
+      )}
       {r && (r.stdout || r.stderr) && (
         <pre className="mt-2 max-h-32 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">{`${r.stdout}${r.stderr}`}</pre>
       )}

@@ -3,6 +3,7 @@ import type { PlanResponse } from "@nsatlas/protocol";
 import { useMutation } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
 import type { StackCard } from "../../lib/stack-cards";
+import { CaptureForm } from "../capture/capture-form";
 import { useTRPC } from "../trpc";
 import { useHost } from "../use-host";
 import { useStackTitles } from "../use-stack-titles";
@@ -14,12 +15,19 @@ import type { FieldErrors } from "./draft-check";
 import type { StackOption } from "./form-fields";
 import { planErrorFields } from "./plan-errors";
 
-export type ActionForm = "new-stack" | "delete" | "veth" | "link" | "files" | "pin";
+export type ActionForm = "new-stack" | "delete" | "veth" | "link" | "files" | "pin" | "capture";
 
 /** Which pin a "pin" form removes. */
 export interface PinRef {
   path: string;
   mountNs: string;
+}
+
+/** What a form opens with besides its card: the pin to remove, the link to capture on. */
+export interface ActionFocus {
+  pin?: PinRef;
+  /** The link a form opens with (a port's Capture entry). */
+  link?: string | null;
 }
 
 const TITLES: Record<ActionForm, string> = {
@@ -29,6 +37,7 @@ const TITLES: Record<ActionForm, string> = {
   link: "Link action",
   files: "/etc/netns files",
   pin: "Remove a pin",
+  capture: "Capture packets",
 };
 
 interface Open {
@@ -36,10 +45,10 @@ interface Open {
   /** The card as it was when the form opened: the dialog must outlive the card itself, which
    * a live update removes the moment a deleted stack is gone — before the outcome is read. */
   card: StackCard;
-  pin?: PinRef;
+  focus: ActionFocus;
 }
 
-type OpenActionFn = (form: ActionForm, card: StackCard, pin?: PinRef) => void;
+type OpenActionFn = (form: ActionForm, card: StackCard, focus?: ActionFocus) => void;
 const OpenAction = createContext<OpenActionFn>(() => {});
 
 /** Opens an action form for a stack card. */
@@ -48,7 +57,12 @@ export const useOpenAction = () => useContext(OpenAction);
 /** Holds the one open action dialog of a host's views, above the cards it was opened from. */
 export function ActionHost({ hostId, children }: { hostId: string; children: ReactNode }) {
   const [open, setOpen] = useState<Open | null>(null);
-  const openAction = useMemo<OpenActionFn>(() => (form, card, pin) => setOpen({ form, card, pin }), []);
+  const openAction = useMemo<OpenActionFn>(
+    () =>
+      (form, card, focus = {}) =>
+        setOpen({ form, card, focus }),
+    [],
+  );
   return (
     <OpenAction.Provider value={openAction}>
       {children}
@@ -80,7 +94,7 @@ function ActionPanel({ hostId, open, onClose }: { hostId: string; open: Open; on
     planning.mutate({ hostId, action: d }, { onSuccess: setPlan, onError: (e) => setErrors(planErrorFields(e)) });
   };
   const f = { onDraft, errors, pending: planning.isPending };
-  const { form, card, pin } = open;
+  const { form, card, focus } = open;
   const ref = stackRef(card);
   const name = card.names[0] ?? null;
   const others = stacks.filter((s) => s.ref !== ref);
@@ -100,8 +114,15 @@ function ActionPanel({ hostId, open, onClose }: { hostId: string; open: Open; on
             <LinkForm {...f} ns={ref} links={card.stack.links} stacks={others} />
           ) : form === "files" && name ? (
             <FileForm {...f} name={name} files={card.stack?.files ?? {}} />
-          ) : form === "pin" && pin ? (
-            <PinRemoveForm {...f} ns={card.id} pin={pin} />
+          ) : form === "pin" && focus.pin ? (
+            <PinRemoveForm {...f} ns={card.id} pin={focus.pin} />
+          ) : form === "capture" ? (
+            <CaptureForm
+              ns={ref}
+              links={card.stack?.links ?? []}
+              initialLink={focus.link ?? null}
+              onDraft={f.onDraft}
+            />
           ) : null}
           <div className="mt-4 text-right">
             <button

@@ -39,6 +39,9 @@ export function StackActions({ card }: { card: StackCard }) {
           Link…
         </button>
       )}
+      <button type="button" className={button} onClick={() => setForm("capture", card)}>
+        Capture…
+      </button>
       {name && (
         <button type="button" className={button} onClick={() => setForm("files", card)}>
           Files…

@@ -34,7 +34,7 @@ function PinStep({
               <button
                 type="button"
                 className={button}
-                onClick={() => openAction("pin", card, { path: step.path, mountNs: step.mountNs })}
+                onClick={() => openAction("pin", card, { pin: { path: step.path, mountNs: step.mountNs } })}
               >
                 Remove pin…
               </button>

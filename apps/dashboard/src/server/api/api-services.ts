@@ -1,4 +1,11 @@
-import type { ActionService, AuditStorage, FleetStore, HistoryStorage, SessionStorage } from "@nsatlas/hub";
+import type {
+  ActionService,
+  AuditStorage,
+  CaptureService,
+  FleetStore,
+  HistoryStorage,
+  SessionStorage,
+} from "@nsatlas/hub";
 import type { AuditVerification } from "@nsatlas/protocol";
 import type { Authenticator, Principal } from "../auth.js";
 import type { MutationGuard } from "../mutation-guard.js";
@@ -9,6 +16,7 @@ import type { RefusalLimits } from "../refusal-limits.js";
 export interface GuardedServices {
   guard: MutationGuard;
   actions: ActionService;
+  captures: CaptureService;
   audit: AuditStorage;
   history: HistoryStorage;
   verifyAudit: () => Promise<AuditVerification>;

@@ -1,6 +1,7 @@
 import type { AnyOperation } from "./operation.js";
 import { actionOperations } from "./operations/actions.js";
 import { auditOperations } from "./operations/audit.js";
+import { captureOperations } from "./operations/captures.js";
 import { historyOperations } from "./operations/history.js";
 import { hostOperations } from "./operations/hosts.js";
 import { searchOperation } from "./operations/search.js";
@@ -15,6 +16,7 @@ export const operations: readonly AnyOperation[] = [
   ...hostOperations,
   searchOperation,
   ...actionOperations,
+  ...captureOperations,
   ...auditOperations,
   ...historyOperations,
 ];

@@ -10,7 +10,7 @@ const MAX_ACTION_BODY = 512 * 1024;
 const HostId = z.string().min(1).max(128);
 
 /** Who asks, from where, under a fresh request id; `admit` let only a principal through. */
-function meta(call: Call<unknown>) {
+export function meta(call: Call<unknown>) {
   if (!call.principal) throw unauthorized();
   return requestMeta(call.req, call.principal);
 }
