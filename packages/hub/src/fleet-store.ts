@@ -7,9 +7,9 @@ import {
   type InventoryChanges,
   STALE_AFTER_MS,
 } from "@nsatlas/protocol";
-import { applyChanges } from "./apply-changes.js";
+import { applyChanges } from "@nsatlas/protocol/change-codec";
 import { HubFrameError } from "./errors.js";
-import { internInventory } from "./intern.js";
+import { internInventory, internProcess } from "./intern.js";
 
 /** How the agent on a session proved who it is. */
 export type Credential =
@@ -117,7 +117,7 @@ export class FleetStore {
               : `seq gap: have ${host.seq}, delta is based on ${frame.baseSeq}`;
           return [{ type: "resync", reason }];
         }
-        host.inventory = applyChanges(host.inventory, frame.changes);
+        host.inventory = applyChanges(host.inventory, frame.changes, internProcess);
         host.inventoryAt = host.lastFrameAt;
         host.seq = frame.seq;
         this.#emit({ kind: "inventory", hostId: host.id, changes: frame.changes, snapshot: false });

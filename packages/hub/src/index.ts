@@ -9,7 +9,6 @@ export {
 export { hostRefusal } from "./actions/host-refusal.js";
 export { PlanStore, type StoredPlan } from "./actions/plan-store.js";
 export { type PlannedAction, planAction } from "./actions/planner.js";
-export { applyChanges } from "./apply-changes.js";
 export {
   type BundleVerification,
   parseAuditBundle,

@@ -2,6 +2,7 @@ export * from "./action-command.js";
 export * from "./action-rest.js";
 export * from "./actions.js";
 export * from "./audit.js";
+export * from "./change-codec.js";
 export * from "./containers.js";
 export * from "./frames.js";
 export * from "./history.js";
