@@ -8,6 +8,7 @@ import {
   STALE_AFTER_MS,
 } from "@nsatlas/protocol";
 import { applyChanges } from "@nsatlas/protocol/change-codec";
+import { type AppliedChange, ChangeRing, type ChangeRingLimits } from "./change-ring.js";
 import { HubFrameError } from "./errors.js";
 import { internInventory, internProcess } from "./intern.js";
 
@@ -52,7 +53,16 @@ export type HostState = "connected" | "stale";
 
 export type FleetEvent =
   | { kind: "state"; hostId: string; state: HostState }
-  | { kind: "inventory"; hostId: string; changes: InventoryChanges | null; snapshot: boolean }
+  | {
+      kind: "inventory";
+      hostId: string;
+      changes: InventoryChanges | null;
+      snapshot: boolean;
+      /** The host's position after this event; a delta also names the seq it applied on. */
+      epoch: string;
+      seq: number;
+      baseSeq: number | null;
+    }
   | { kind: "removed"; hostId: string };
 
 export interface FleetStoreOptions {
@@ -61,6 +71,8 @@ export interface FleetStoreOptions {
   closeSession?: (sessionId: number, code: number, reason: string) => void;
   /** Called with the result of an action, from the agent of the host it was sent to. */
   actionResult?: (hostId: string, result: ActionResultFrame) => void;
+  /** How many recent deltas per host are kept for subscribers that resume (changesSince). */
+  changeRing?: ChangeRingLimits;
 }
 
 /** Fleet state: per host the latest inventory, built from a snapshot and sequenced deltas,
@@ -71,12 +83,14 @@ export class FleetStore {
   readonly #now: () => number;
   readonly #closeSession: NonNullable<FleetStoreOptions["closeSession"]>;
   readonly #actionResult: NonNullable<FleetStoreOptions["actionResult"]>;
+  readonly #recent: ChangeRing;
   #nextSession = 1;
 
   constructor(options: FleetStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#closeSession = options.closeSession ?? (() => {});
     this.#actionResult = options.actionResult ?? (() => {});
+    this.#recent = new ChangeRing(options.changeRing);
   }
 
   openSession(credential: Credential): Session {
@@ -104,7 +118,16 @@ export class FleetStore {
         host.seq = frame.seq;
         host.inventory = internInventory(frame.inventory);
         host.inventoryAt = host.lastFrameAt;
-        this.#emit({ kind: "inventory", hostId: host.id, changes: null, snapshot: true });
+        this.#recent.reset(host.id, frame.epoch, frame.seq);
+        this.#emit({
+          kind: "inventory",
+          hostId: host.id,
+          changes: null,
+          snapshot: true,
+          epoch: frame.epoch,
+          seq: frame.seq,
+          baseSeq: null,
+        });
         return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
       case "delta": {
         // A delta only applies on top of exactly the state it was computed from; anything
@@ -120,7 +143,9 @@ export class FleetStore {
         host.inventory = applyChanges(host.inventory, frame.changes, internProcess);
         host.inventoryAt = host.lastFrameAt;
         host.seq = frame.seq;
-        this.#emit({ kind: "inventory", hostId: host.id, changes: frame.changes, snapshot: false });
+        const applied = { epoch: frame.epoch, baseSeq: frame.baseSeq, seq: frame.seq, changes: frame.changes };
+        this.#recent.push(host.id, { ...applied, at: host.inventoryAt });
+        this.#emit({ kind: "inventory", hostId: host.id, snapshot: false, ...applied });
         return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
       }
     }
@@ -207,8 +232,17 @@ export class FleetStore {
     if (!host) return false;
     if (host.sessionId !== null) this.#closeSession(host.sessionId, 4410, "host removed");
     this.#hosts.delete(id);
+    this.#recent.forget(id);
     this.#emit({ kind: "removed", hostId: id });
     return true;
+  }
+
+  /** The deltas a subscriber missed since (epoch, seq) of a host, or null when the hub no
+   * longer has them (or never had that position): then only the current inventory helps. */
+  changesSince(hostId: string, epoch: string, seq: number): AppliedChange[] | null {
+    const host = this.#hosts.get(hostId);
+    if (!host || host.epoch !== epoch) return null;
+    return this.#recent.since(hostId, epoch, seq);
   }
 
   subscribe(listener: (e: FleetEvent) => void): () => void {

@@ -9,6 +9,7 @@ export const hostsRouter = {
   inventory: authedProcedure.input(z.object({ id: z.string().min(1).max(128) })).query(({ ctx, input }) => {
     const host = ctx.fleet.host(input.id);
     if (!host) throw new TRPCError({ code: "NOT_FOUND", message: `no host ${JSON.stringify(input.id)}` });
-    return { summary: hostSummary(ctx.fleet, host), inventory: host.inventory };
+    // epoch and seq: where the tab's live subscription resumes from (live.events lastEventId).
+    return { summary: hostSummary(ctx.fleet, host), inventory: host.inventory, epoch: host.epoch, seq: host.seq };
   }),
 } satisfies TRPCRouterRecord;
