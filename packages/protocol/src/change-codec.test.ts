@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inventoryOf, inventoryPair } from "./__fixtures__/inventory-pairs.js";
+import { crowdedNet, inventoryOf, inventoryPair, scanOf, sleeper } from "./__fixtures__/inventory-pairs.js";
 import { applyChanges, diffInventory, stateClass } from "./change-codec.js";
 import type { Inventory, Process } from "./inventory.js";
 
@@ -14,97 +14,69 @@ const carried = (inv: Inventory) => ({
 
 // fast-check prints the seed and the path of a failing run; both replay it exactly.
 const RUNS = { numRuns: 400 };
+/** Hundreds of runs take seconds on a busy machine: no timing is asserted here. */
+const PROPERTY_TIMEOUT_MS = 60_000;
 
 describe("applyChanges(a, diffInventory(a, b))", () => {
-  it("equals b for generated pairs of scans", () => {
-    fc.assert(
-      fc.property(inventoryPair, (pair) => {
-        const a = inventoryOf(pair, "a");
-        const b = inventoryOf(pair, "b");
-        const changes = diffInventory(a, b);
-        const applied = changes ? applyChanges(a, changes) : a;
-        expect(carried(applied)).toEqual(carried(b));
-        if (changes) expect(applied.host).toEqual(b.host);
-      }),
-      RUNS,
-    );
-  });
-
-  it("leaves a as it was and survives a trip through JSON (what crosses the wire)", () => {
-    fc.assert(
-      fc.property(inventoryPair, (pair) => {
-        const a = inventoryOf(pair, "a");
-        const before = structuredClone(a);
-        const changes = diffInventory(a, inventoryOf(pair, "b"));
-        if (!changes) return;
-        const local = applyChanges(a, changes);
-        expect(applyChanges(a, JSON.parse(JSON.stringify(changes)))).toEqual(local);
-        expect(a).toEqual(before);
-      }),
-      RUNS,
-    );
-  });
-
-  it("chains: a then b then c arrives at c", () => {
-    fc.assert(
-      fc.property(inventoryPair, inventoryPair, (p1, p2) => {
-        const [a, b, c] = [inventoryOf(p1, "a"), inventoryOf(p1, "b"), inventoryOf(p2, "b")];
-        const step = (from: Inventory, to: Inventory) => {
-          const changes = diffInventory(from, to);
-          return changes ? applyChanges(from, changes) : from;
-        };
-        expect(carried(step(step(a, b), c))).toEqual(carried(c));
-      }),
-      { numRuns: 200 },
-    );
-  });
-});
-
-const proc = (pid: number, over: Partial<Process> = {}): Process => ({
-  pid,
-  ppid: 1,
-  comm: "sleep",
-  cmdline: ["sleep", String(pid)],
-  uid: 0,
-  user: "root",
-  startTime: pid,
-  nspid: [pid],
-  container: null,
-  ns: { cgroup: 1, ipc: 2, mnt: 3, net: 4, pid: 5, time: 6, user: 7, uts: 8 },
-  nsForChildren: { pid: 5, time: 6 },
-  ...over,
-});
-
-/** pids in one initial net namespace, membership listed as a scan does. */
-function crowd(pids: number[]): Inventory {
-  return {
-    schema: "nsatlas.inventory/v1",
-    host: {
-      hostname: "h",
-      bootId: "b",
-      kernel: "6.1.0",
-      scannedAt: "2026-01-01T00:00:00.000Z",
-      initialFrom: "pid1",
-      privileged: true,
+  it(
+    "equals b for generated pairs of scans",
+    () => {
+      fc.assert(
+        fc.property(inventoryPair, (pair) => {
+          const a = inventoryOf(pair, "a");
+          const b = inventoryOf(pair, "b");
+          const changes = diffInventory(a, b);
+          const applied = changes ? applyChanges(a, changes) : a;
+          expect(carried(applied)).toEqual(carried(b));
+          if (changes) expect(applied.host).toEqual(b.host);
+        }),
+        RUNS,
+      );
     },
-    namespaces: [
-      {
-        id: "net:4",
-        type: "net",
-        inode: 4,
-        initial: true,
-        names: [],
-        pids,
-        holders: pids.map((pid) => ({ kind: "process" as const, pid })),
-        owner: null,
-      },
-    ],
-    processes: pids.map((pid) => proc(pid)),
-    warnings: [],
-    findings: [],
-    containers: [],
-  };
-}
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "leaves a as it was and survives a trip through JSON (what crosses the wire)",
+    () => {
+      fc.assert(
+        fc.property(inventoryPair, (pair) => {
+          const a = inventoryOf(pair, "a");
+          const before = structuredClone(a);
+          const changes = diffInventory(a, inventoryOf(pair, "b"));
+          if (!changes) return;
+          const local = applyChanges(a, changes);
+          expect(applyChanges(a, JSON.parse(JSON.stringify(changes)))).toEqual(local);
+          expect(a).toEqual(before);
+        }),
+        RUNS,
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "chains: a then b then c arrives at c",
+    () => {
+      fc.assert(
+        fc.property(inventoryPair, inventoryPair, (p1, p2) => {
+          const [a, b, c] = [inventoryOf(p1, "a"), inventoryOf(p1, "b"), inventoryOf(p2, "b")];
+          const step = (from: Inventory, to: Inventory) => {
+            const changes = diffInventory(from, to);
+            return changes ? applyChanges(from, changes) : from;
+          };
+          expect(carried(step(step(a, b), c))).toEqual(carried(c));
+        }),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+});
+
+const proc = (pid: number, over: Partial<Process> = {}): Process => ({ ...sleeper(pid), ...over });
+/** pids in one initial net namespace, membership listed as a scan does. */
+const crowd = (pids: number[]): Inventory => scanOf(pids.map(sleeper), [crowdedNet(pids)]);
 
 describe("diffInventory", () => {
   it("does not send membership: a process joining a crowded namespace is one small change", () => {

@@ -76,6 +76,13 @@ function applyReceived(start: Inventory, received: readonly Received[]): Invento
 
 const named = (inv: Inventory, name: string) => inv.namespaces.some((n) => n.names.includes(name));
 
+/** The hub's inventory of the host has the named stack (within a generous timeout). */
+const hubHas = (name: string) =>
+  eventually(async () => {
+    const now = await fetchView();
+    return !!now && named(now.inventory, name);
+  }, 15_000);
+
 beforeAll(async () => {
   server = await startTestServer();
   startRealAgent(server, world, AGENT_ID, ["--interval", "200ms", "--backoff-base", "100ms"]);
@@ -117,12 +124,7 @@ describe("live.events for a shown host", () => {
     expect(lastId).toMatch(new RegExp(`^${AGENT_ID}/`));
     const { name } = world.netnsAdd("away");
     // The hub has it before the tab comes back: the tab missed it.
-    expect(
-      await eventually(async () => {
-        const now = await fetchView();
-        return !!now && named(now.inventory, name);
-      }, 15_000),
-    ).toBe(true);
+    expect(await hubHas(name)).toBe(true);
     const tab = new LiveTab({ hostIds: [AGENT_ID], lastEventId: lastId });
     expect(await eventually(() => named(applyReceived(view, tab.received), name), 15_000)).toBe(true);
     expect(tab.kinds()).not.toContain("snapshot");
@@ -151,12 +153,7 @@ describe("live.events for a shown host", () => {
     const tab = new LiveTab({ hostIds: [] });
     await tab.socket.opened;
     const { name } = world.netnsAdd("list");
-    expect(
-      await eventually(async () => {
-        const now = await fetchView();
-        return !!now && named(now.inventory, name);
-      }, 15_000),
-    ).toBe(true);
+    expect(await hubHas(name)).toBe(true);
     expect(await eventually(() => tab.received.some((r) => r.event.kind === "summary"), 15_000)).toBe(true);
     expect(new Set(tab.kinds())).toEqual(new Set(["summary"]));
     await tab.close();

@@ -151,20 +151,46 @@ export function inventoryOf(pair: InventoryPair, side: "a" | "b"): Inventory {
     return [{ ...base, ...part, labels: {}, ns: null }];
   });
   return {
-    schema: "nsatlas.inventory/v1",
-    host: {
-      hostname: pair.hostname[i] as string,
-      bootId: "b",
-      kernel: "6.1.0",
-      scannedAt: pair.scannedAt[i] as string,
-      initialFrom: "pid1",
-      privileged: true,
-    },
-    namespaces,
-    processes,
+    ...scanOf(processes, namespaces),
+    host: { ...scanOf([], []).host, hostname: pair.hostname[i] as string, scannedAt: pair.scannedAt[i] as string },
     warnings: pair.warnings[i] as string[],
     netstacks,
     findings: pair.findings[i] as Finding[],
     containers,
   };
 }
+
+/** An inventory of these processes and namespaces, nothing else. */
+export function scanOf(processes: Process[], namespaces: Namespace[]): Inventory {
+  const host = {
+    hostname: "h",
+    bootId: "b",
+    kernel: "6.1.0",
+    scannedAt: "2026-01-01T00:00:00.000Z",
+    initialFrom: "pid1" as const,
+    privileged: true,
+  };
+  return { schema: "nsatlas.inventory/v1", host, namespaces, processes, warnings: [], findings: [], containers: [] };
+}
+
+/** A sleeping process in the first namespace of every type. */
+export const sleeper = (pid: number): Process =>
+  processOf(pid, {
+    comm: "sleep",
+    cmdline: ["sleep", "1"],
+    state: undefined,
+    slots: [0, 0, 0, 0, 0, 0, 0, 0],
+    container: null,
+  });
+
+/** The first net namespace (initial), listing `pids` as its members the way a scan does. */
+export const crowdedNet = (pids: number[]): Namespace => ({
+  id: `net:${inodeOf("net", 0)}`,
+  type: "net",
+  inode: inodeOf("net", 0),
+  initial: true,
+  names: [],
+  pids,
+  holders: pids.map((pid) => ({ kind: "process" as const, pid })),
+  owner: null,
+});
