@@ -54,7 +54,7 @@ export { checkAuditStart, loadAuditKeyForLog } from "./audit/audit-start.js";
 export { AuditChainCheck, verifyAuditChain } from "./audit/audit-verify.js";
 export { canonicalJson, type JsonValue } from "./audit/canonical-json.js";
 export { yieldToEventLoop } from "./audit/time-slice.js";
-export { type AppliedChange, ChangeRing, type ChangeRingLimits, DEFAULT_CHANGE_RING } from "./change-ring.js";
+export { type AppliedChange, type ChangeRingLimits, DEFAULT_CHANGE_RING } from "./change-ring.js";
 export { DatabaseError, type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";
 export {
