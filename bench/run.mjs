@@ -8,6 +8,7 @@ import { netstackBench } from "./netstack-bench.mjs";
 import { scanBench } from "./scan-bench.mjs";
 import { streamBench } from "./stream-bench.mjs";
 import { uiBench } from "./ui-bench.mjs";
+import { uiBytesBench } from "./ui-bytes.mjs";
 
 if (process.geteuid?.() !== 0) {
   console.error("npm run bench needs root: it creates namespaces and thousands of processes");
@@ -17,7 +18,12 @@ const benches = {
   scan: scanBench,
   netstack: netstackBench,
   stream: streamBench,
-  ui: uiBench,
+  ui: async () => {
+    await uiBench();
+    // `--ui-minutes N`: how long its stacks view stays open under churn (default 60).
+    const i = process.argv.indexOf("--ui-minutes");
+    await uiBytesBench(i >= 0 ? ["--minutes", process.argv[i + 1]] : []);
+  },
   fleet: fleetBench,
   containers: containersBench,
   hardening: hardeningBench,

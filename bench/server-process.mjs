@@ -7,10 +7,11 @@ import { join } from "node:path";
 const MAIN = new URL("../apps/dashboard/dist/server/main.js", import.meta.url).pathname;
 export const BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
 
-/** Starts the server on a free port (nodeArgs: e.g. --cpu-prof); resolves once it printed its URL. */
-export async function startServerProcess({ env = {}, port = 0, dataDir, nodeArgs = [] } = {}) {
+/** Starts the server on a free port (nodeArgs: e.g. --cpu-prof; main: another build's
+ * dist/server/main.js); resolves once it printed its URL. */
+export async function startServerProcess({ env = {}, port = 0, dataDir, nodeArgs = [], main = MAIN } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "nsatlas-bench-data-"));
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,

@@ -103,20 +103,31 @@ export class SyntheticAgent {
 
   /** One change: the oldest churnable process exits, a new one (new pid, new command) starts. */
   churn() {
-    const gone = this.churnable.shift();
-    const pid = this.nextPid++;
-    const started = { ...this.template, pid, startTime: pid, cmdline: ["sleep", `${pid}.${pid % 97}`] };
-    this.processes.set(pid, started);
-    this.churnable.push(pid);
-    const changes = {
-      processes: { upsert: [started], ...(gone === undefined ? {} : { remove: [gone] }) },
-      host: { ...this.host, scannedAt: new Date().toISOString() },
-    };
-    if (gone !== undefined) this.processes.delete(gone);
-    const baseSeq = this.seq;
-    this.seq += 1;
-    this.send({ type: "delta", epoch: this.epoch, seq: this.seq, baseSeq, changes });
+    this.changeProcesses(1, 1);
     this.o.onEvent("delta");
     if (this.open) this.o.onSent?.("delta", Date.now());
+  }
+
+  /** One delta in which `starts` new processes start and the `exits` oldest churnable ones exit. */
+  changeProcesses(starts, exits) {
+    const gone = this.churnable.splice(0, exits);
+    const upsert = [];
+    for (let n = 0; n < starts; n++) {
+      const pid = this.nextPid++;
+      const started = { ...this.template, pid, startTime: pid, cmdline: ["sleep", `${pid}.${pid % 97}`] };
+      this.processes.set(pid, started);
+      this.churnable.push(pid);
+      upsert.push(started);
+    }
+    for (const pid of gone) this.processes.delete(pid);
+    this.delta({ processes: { upsert, ...(gone.length === 0 ? {} : { remove: gone }) } });
+  }
+
+  /** Sends changes (with the host and a fresh scan time) as the next delta. */
+  delta(changes) {
+    const baseSeq = this.seq;
+    this.seq += 1;
+    const host = { ...this.host, scannedAt: new Date().toISOString() };
+    this.send({ type: "delta", epoch: this.epoch, seq: this.seq, baseSeq, changes: { ...changes, host } });
   }
 }

@@ -2,8 +2,10 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { ConnectionContext, type ConnectionState } from "../src/client/connection-state";
+import { applyLiveEvent, type LiveKeys, resumeId } from "../src/client/live-cache";
+import { useShownHosts } from "../src/client/shown-hosts";
 import { TRPCProvider, useTRPC } from "../src/client/trpc";
 import type { AppRouter } from "../src/server/trpc/root";
 
@@ -34,29 +36,33 @@ function makeClients() {
   return { queryClient, trpcClient, wsClient };
 }
 
-/** Listens to fleet events and refetches what they touch (throttled to 4 per second). */
+/** Follows the live stream: the shown hosts' changes are applied to their cached inventories
+ * (no refetch), and with no host shown every host's summary goes into the hosts list. */
 function LiveUpdates({ onState }: { onState: (s: ConnectionState) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const pending = useRef<Set<string>>(new Set());
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const shown = useShownHosts();
+  const keys = useMemo<LiveKeys>(
+    () => ({ inventory: (id) => trpc.hosts.inventory.queryKey({ id }), list: () => trpc.hosts.list.queryKey() }),
+    [trpc],
+  );
+  // A new set of hosts starts a new subscription, from where the cached inventories are (the
+  // first one's position; any other host starts with a snapshot). On a reconnect tRPC sends
+  // the id of the last event instead.
+  const input = useMemo(
+    () => (shown.length === 0 ? {} : { hostIds: [...shown], lastEventId: resumeId(queryClient, keys, shown) }),
+    [shown, queryClient, keys],
+  );
   const sub = useSubscription(
-    trpc.live.events.subscriptionOptions(undefined, {
+    trpc.live.events.subscriptionOptions(input, {
+      onStarted: () => {
+        // Summaries missed while no subscription ran: the list is read again once.
+        if (!input.hostIds) void queryClient.invalidateQueries({ queryKey: keys.list() });
+      },
       onData: (event) => {
-        const e = event.data;
+        const e = "data" in event ? event.data : event;
         onState({ live: true, lagMs: Date.now() - e.at, lastEventAt: Date.now() });
-        pending.current.add(e.hostId);
-        if (timer.current) return;
-        timer.current = setTimeout(() => {
-          timer.current = null;
-          const hosts = [...pending.current];
-          pending.current.clear();
-          void queryClient.invalidateQueries({ queryKey: trpc.hosts.list.queryKey() });
-          for (const id of hosts) {
-            if (id === "*") void queryClient.invalidateQueries();
-            else void queryClient.invalidateQueries({ queryKey: trpc.hosts.inventory.queryKey({ id }) });
-          }
-        }, 250);
+        applyLiveEvent(queryClient, keys, e);
       },
     }),
   );

@@ -8,9 +8,10 @@ import {
   type InventoryChanges,
   STALE_AFTER_MS,
 } from "@nsatlas/protocol";
-import { applyChanges } from "./apply-changes.js";
+import { applyChanges } from "@nsatlas/protocol/change-codec";
+import { type AppliedChange, ChangeRing, type ChangeRingLimits } from "./change-ring.js";
 import { HubFrameError } from "./errors.js";
-import { internInventory } from "./intern.js";
+import { internInventory, internProcess } from "./intern.js";
 
 /** How the agent on a session proved who it is. */
 export type Credential =
@@ -64,7 +65,16 @@ export type HostState = "connected" | "stale";
 
 export type FleetEvent =
   | { kind: "state"; hostId: string; state: HostState }
-  | { kind: "inventory"; hostId: string; changes: InventoryChanges | null; snapshot: boolean }
+  | {
+      kind: "inventory";
+      hostId: string;
+      changes: InventoryChanges | null;
+      snapshot: boolean;
+      /** The host's position after this event; a delta also names the seq it applied on. */
+      epoch: string;
+      seq: number;
+      baseSeq: number | null;
+    }
   | { kind: "removed"; hostId: string };
 
 export interface FleetStoreOptions {
@@ -75,6 +85,8 @@ export interface FleetStoreOptions {
   actionResult?: (hostId: string, result: ActionResultFrame) => void;
   /** A capture of this host ended (its agent says how). */
   captureEnd?: (hostId: string, frame: CaptureEndFrame) => void;
+  /** How many recent deltas per host are kept for subscribers that resume (changesSince). */
+  changeRing?: ChangeRingLimits;
 }
 
 /** Fleet state: per host the latest inventory, built from a snapshot and sequenced deltas,
@@ -86,6 +98,7 @@ export class FleetStore {
   readonly #closeSession: NonNullable<FleetStoreOptions["closeSession"]>;
   readonly #actionResult: NonNullable<FleetStoreOptions["actionResult"]>;
   readonly #captureEnd: NonNullable<FleetStoreOptions["captureEnd"]>;
+  readonly #recent: ChangeRing;
   #nextSession = 1;
 
   constructor(options: FleetStoreOptions = {}) {
@@ -93,6 +106,7 @@ export class FleetStore {
     this.#closeSession = options.closeSession ?? (() => {});
     this.#actionResult = options.actionResult ?? (() => {});
     this.#captureEnd = options.captureEnd ?? (() => {});
+    this.#recent = new ChangeRing(options.changeRing);
   }
 
   openSession(credential: Credential): Session {
@@ -123,7 +137,16 @@ export class FleetStore {
         host.seq = frame.seq;
         host.inventory = internInventory(frame.inventory);
         host.inventoryAt = host.lastFrameAt;
-        this.#emit({ kind: "inventory", hostId: host.id, changes: null, snapshot: true });
+        this.#recent.reset(host.id, frame.epoch, frame.seq);
+        this.#emit({
+          kind: "inventory",
+          hostId: host.id,
+          changes: null,
+          snapshot: true,
+          epoch: frame.epoch,
+          seq: frame.seq,
+          baseSeq: null,
+        });
         return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
       case "delta": {
         // A delta only applies on top of exactly the state it was computed from; anything
@@ -136,10 +159,12 @@ export class FleetStore {
               : `seq gap: have ${host.seq}, delta is based on ${frame.baseSeq}`;
           return [{ type: "resync", reason }];
         }
-        host.inventory = applyChanges(host.inventory, frame.changes);
+        host.inventory = applyChanges(host.inventory, frame.changes, internProcess);
         host.inventoryAt = host.lastFrameAt;
         host.seq = frame.seq;
-        this.#emit({ kind: "inventory", hostId: host.id, changes: frame.changes, snapshot: false });
+        const applied = { epoch: frame.epoch, baseSeq: frame.baseSeq, seq: frame.seq, changes: frame.changes };
+        this.#recent.push(host.id, { ...applied, at: host.inventoryAt });
+        this.#emit({ kind: "inventory", hostId: host.id, snapshot: false, ...applied });
         return [{ type: "ack", epoch: frame.epoch, seq: frame.seq }];
       }
     }
@@ -242,7 +267,8 @@ export class FleetStore {
       replicaConnected: true,
     };
     this.#hosts.set(id, host);
-    this.#emit({ kind: "inventory", hostId: id, changes: null, snapshot: true });
+    this.#recent.reset(id, epoch, seq);
+    this.#emit({ kind: "inventory", hostId: id, changes: null, snapshot: true, epoch, seq, baseSeq: null });
     this.#announce(host);
   }
 
@@ -252,10 +278,13 @@ export class FleetStore {
     const host = this.#hosts.get(id);
     if (!host || host.replica !== replica || host.inventory === null) return false;
     if (host.epoch !== epoch || host.seq !== baseSeq) return false;
-    host.inventory = applyChanges(host.inventory, changes);
+    host.inventory = applyChanges(host.inventory, changes, internProcess);
     host.inventoryAt = this.#now();
     host.seq = seq;
-    this.#emit({ kind: "inventory", hostId: id, changes, snapshot: false });
+    // Mirrored changes join the ring too: a tab on this replica resumes as on the holder's.
+    const applied = { epoch, baseSeq, seq, changes };
+    this.#recent.push(id, { ...applied, at: host.inventoryAt });
+    this.#emit({ kind: "inventory", hostId: id, snapshot: false, ...applied });
     return true;
   }
 
@@ -291,8 +320,17 @@ export class FleetStore {
     if (!host) return false;
     if (host.sessionId !== null) this.#closeSession(host.sessionId, 4410, "host removed");
     this.#hosts.delete(id);
+    this.#recent.forget(id);
     this.#emit({ kind: "removed", hostId: id });
     return true;
+  }
+
+  /** The deltas a subscriber missed since (epoch, seq) of a host, or null when the hub no
+   * longer has them (or never had that position): then only the current inventory helps. */
+  changesSince(hostId: string, epoch: string, seq: number): AppliedChange[] | null {
+    const host = this.#hosts.get(hostId);
+    if (!host || host.epoch !== epoch) return null;
+    return this.#recent.since(hostId, epoch, seq);
   }
 
   subscribe(listener: (e: FleetEvent) => void): () => void {

@@ -9,7 +9,6 @@ export {
 export { hostRefusal } from "./actions/host-refusal.js";
 export { type NewPlan, PlanStore, type StoredPlan } from "./actions/plan-store.js";
 export { type PlannedAction, planAction } from "./actions/planner.js";
-export { applyChanges } from "./apply-changes.js";
 export {
   type BundleVerification,
   parseAuditBundle,
@@ -59,6 +58,7 @@ export { yieldToEventLoop } from "./audit/time-slice.js";
 export { CAPTURE_READING_ROLES, CaptureService, type CaptureServiceOptions } from "./capture/capture-service.js";
 export type { CaptureRecord } from "./capture/capture-store.js";
 export { compileFilter, linktypeOf } from "./capture/filter-compiler.js";
+export { type AppliedChange, type ChangeRingLimits, DEFAULT_CHANGE_RING } from "./change-ring.js";
 export { DatabaseError, type Db, openDatabase, openDatabaseReadOnly } from "./database.js";
 export { HubFrameError } from "./errors.js";
 export {

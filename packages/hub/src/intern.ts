@@ -5,7 +5,7 @@ import type { Holder, Inventory, Process } from "@nsatlas/protocol";
 // of `ns` (most processes share all their namespaces, and the initial ones have the same
 // inodes on every Linux host) and the `process` holders (one per process per namespace).
 // Sharing one copy of each roughly halves the hub's memory and its GC time. Shared objects are
-// never changed afterwards: the hub treats inventories as immutable (applyChanges copies).
+// never changed afterwards: the hub treats inventories as immutable (the change codec's applyChanges copies).
 
 /** Entries before a table starts over: namespaces come and go, the tables must not grow forever. */
 const MAX_ENTRIES = 100_000;

@@ -4,6 +4,7 @@ export * from "./action-rest.js";
 export * from "./actions.js";
 export * from "./audit.js";
 export * from "./capture.js";
+export * from "./change-codec.js";
 export * from "./containers.js";
 export * from "./frames.js";
 export * from "./history.js";

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import type { Inventory } from "@nsatlas/protocol";
+import { diffInventory } from "@nsatlas/protocol/change-codec";
 import { describe, expect, it } from "vitest";
 import { fixtureDescribe } from "./__fixtures__/fixture-describe.js";
-import { diffInventory } from "./diff.js";
 import { scan } from "./scan.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -18,7 +18,7 @@ const withState = (inv: Inventory, pid: number, state: string): Inventory => ({
   processes: inv.processes.map((p) => (p.pid === pid ? { ...p, state } : p)),
 });
 
-describe("diffInventory and process states", () => {
+describe("diffInventory on scans of a fixture tree", () => {
   it("sends no delta when a process only went from sleeping to running", () => {
     expect(diffInventory(withState(base, 523, "S"), withState(base, 523, "R"))).toBeNull();
   });

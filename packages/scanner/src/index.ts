@@ -1,4 +1,5 @@
-export { diffInventory } from "./diff.js";
+// The agent diffs scans with the one change codec of the protocol.
+export { diffInventory } from "@nsatlas/protocol/change-codec";
 export { ProcParseError, ProcRootError } from "./errors.js";
 export {
   CachedMountTables,

@@ -41,7 +41,8 @@ export function attachTrpc(services: ApiServices, auth: RequestAuthenticator, wa
       return busy ? { headers: { "retry-after": "5" } } : {};
     },
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // permessage-deflate, as browsers offer it: live changes repeat the inventory's keys.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: true });
   const handler = applyWSSHandler({
     wss,
     router: appRouter,

@@ -46,11 +46,12 @@ export const hostView = defineOperation({
   mutates: false,
   trpc: true,
   input: z.object({ id: HostId }),
-  output: z.object({ summary: HostSummary, inventory: Inventory.nullable() }),
+  // epoch and seq: where the tab's live subscription resumes from (live.events lastEventId).
+  output: z.object({ summary: HostSummary, inventory: Inventory.nullable(), epoch: z.string(), seq: z.number().int() }),
   handle: ({ services: { fleet }, input }) => {
     const host = fleet.host(input.id);
     if (!host) throw notFound(`host ${JSON.stringify(input.id)}`);
-    return { summary: hostSummary(fleet, host), inventory: host.inventory };
+    return { summary: hostSummary(fleet, host), inventory: host.inventory, epoch: host.epoch, seq: host.seq };
   },
 });
 
