@@ -52,6 +52,7 @@ describe("Action", () => {
       { type: "addr.del", params: { ns: "blue", link: "veth0", address: "fd00::1/64" } },
       { type: "netns.file.write", params: { name: "blue", file: "resolv.conf", content: "nameserver 10.0.0.53\n" } },
       { type: "netns.file.delete", params: { name: "blue", file: "hosts" } },
+      { type: "netns.pin.remove", params: { ns: "net:4026532001", path: "/run/netns/old", mountNs: "mnt:4026532002" } },
       { type: "capture.start", params: { ns: "blue", link: null } },
     ];
     const parsed = samples.map((s) => Action.parse(s));
@@ -66,6 +67,7 @@ describe("Action", () => {
       "veth0",
       "blue",
       "blue",
+      "net:4026532001",
       "blue",
     ]);
   });

@@ -50,7 +50,6 @@ function PortRow({
       data-down={port.down ? "true" : undefined}
       role="button"
       tabIndex={-1}
-      aria-label={`${port.name} ${port.kind} ${port.state}`}
       className="cursor-pointer"
       onPointerEnter={hover}
       onPointerMove={hover}
@@ -216,7 +215,6 @@ export function WiringBox(props: BoxProps) {
       <g
         role="button"
         tabIndex={0}
-        aria-label={`Stack ${s.title}`}
         className="cursor-pointer"
         onClick={select("stack")}
         onKeyDown={(e) => e.key === "Enter" && select("stack")(e)}

@@ -150,7 +150,7 @@ export const WiringCanvas = forwardRef<CanvasHandle, Props>(function WiringCanva
         width="100%"
         height="100%"
         data-testid="wiring"
-        role="img"
+        role="group"
         aria-label="Wiring of the network stacks"
       >
         <title>Network stacks and the wires between them</title>

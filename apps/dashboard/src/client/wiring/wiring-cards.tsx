@@ -26,7 +26,7 @@ function PortFacts({ port }: { port: WiringPort }) {
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="text-slate-500">{k}</dt>
+          <dt className="text-slate-600 dark:text-slate-400">{k}</dt>
           <dd className="break-all">{v}</dd>
         </div>
       ))}
@@ -43,7 +43,7 @@ function PortFacts({ port }: { port: WiringPort }) {
 function StackFacts({ stack }: { stack: WiringStack }) {
   return (
     <div className="text-xs">
-      <div className="text-slate-500">{stack.id}</div>
+      <div className="text-slate-600 dark:text-slate-400">{stack.id}</div>
       <div>
         {stack.processes} processes · {stack.ports.filter((p) => p.link).length} links (lo not drawn)
       </div>
@@ -108,13 +108,13 @@ export function SelectionCard({
     >
       <div className="flex items-start gap-2">
         <h3 className="min-w-0 flex-1 break-words font-semibold">{hit.port ? hit.port.name : hit.stack.title}</h3>
-        <button type="button" aria-label="Close" className="text-slate-500" onClick={onClose}>
+        <button type="button" aria-label="Close" className="text-slate-600 dark:text-slate-400" onClick={onClose}>
           ✕
         </button>
       </div>
       {hit.port ? (
         <>
-          <div className="mb-1 text-xs text-slate-500">in {hit.stack.title}</div>
+          <div className="mb-1 text-xs text-slate-600 dark:text-slate-400">in {hit.stack.title}</div>
           <PortFacts port={hit.port} />
           <PortActionMenu port={hit.port} ctx={ctx} />
         </>

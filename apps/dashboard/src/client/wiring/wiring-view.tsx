@@ -186,7 +186,7 @@ export default function WiringView({ inventory, base }: { inventory: UiInventory
             }}
           />
           <p
-            className="mt-1 text-xs text-slate-500"
+            className="mt-1 text-xs text-slate-600 dark:text-slate-400"
             data-testid="wiring-status"
             data-pending={pending ? "true" : "false"}
             data-layout-ms={stats ? Math.round(stats.workerMs) : undefined}
