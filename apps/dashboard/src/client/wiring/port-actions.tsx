@@ -13,10 +13,11 @@ export interface PortActionContext {
   focus: (stackId: string) => void;
   /** Base of the host's pages (`/hosts/<id>`). */
   base: string;
+  /** Opens the capture form on one link of a stack; absent when the user may not capture. */
+  capture?: (stackId: string, link: string) => void;
 }
 
-/** The actions a port offers, in menu order. More per-port actions (e.g. capture on this
- * interface) are added here, each as one entry. */
+/** The actions a port offers, in menu order; each per-port action is one entry here. */
 export function portActions(port: WiringPort, ctx: PortActionContext): PortAction[] {
   const actions: PortAction[] = [{ id: "focus", label: "Focus on its stack", run: () => ctx.focus(port.stack) }];
   if (port.link)
@@ -25,6 +26,9 @@ export function portActions(port: WiringPort, ctx: PortActionContext): PortActio
       label: "Copy interface name",
       run: () => void navigator.clipboard?.writeText(port.name),
     });
+  const { capture } = ctx;
+  if (port.link && capture)
+    actions.push({ id: "capture", label: "Capture on this interface…", run: () => capture(port.stack, port.name) });
   return actions;
 }
 

@@ -1,9 +1,13 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { UiInventory } from "../../lib/inventory-types";
+import { buildStackCards } from "../../lib/stack-cards";
 import { buildWiring } from "../../lib/wiring-model";
 import { buildScene, GROUP_MODES, type GroupMode } from "../../lib/wiring-scene";
+import { useOpenAction } from "../actions/action-host";
+import { useActionPolicy } from "../actions/use-action-policy";
 import { downloadPng, downloadSvg, svgSnapshot } from "../export";
+import { useHost } from "../use-host";
 import { useWiringLayout } from "./use-wiring-layout";
 import type { Hover } from "./wiring-box";
 import { type CanvasHandle, WiringCanvas } from "./wiring-canvas";
@@ -94,7 +98,18 @@ export default function WiringView({ inventory, base }: { inventory: UiInventory
     if (kind === "svg") downloadSvg("wiring.svg", text);
     else void downloadPng("wiring.png", text, area, bg);
   };
-  const ctx = { focus: focusOn, base };
+  const { hostId } = useHost();
+  const policy = useActionPolicy(hostId);
+  const openAction = useOpenAction();
+  const cards = useMemo(() => buildStackCards(inventory), [inventory]);
+  const capture =
+    !policy.pending && policy.mayAct
+      ? (stackId: string, link: string) => {
+          const card = cards.find((c) => c.id === stackId);
+          if (card) openAction("capture", card, { link });
+        }
+      : undefined;
+  const ctx = { focus: focusOn, base, ...(capture ? { capture } : {}) };
   const stacksByTitle = useMemo(() => [...model.stacks].sort((a, b) => a.title.localeCompare(b.title)), [model]);
 
   return (
