@@ -4,6 +4,7 @@ import { watchMountTable } from "@nsatlas/native";
 import type { HelloFrame, Inventory } from "@nsatlas/protocol";
 import { ACTIONS_CAPABILITY, PROTOCOL_VERSION } from "@nsatlas/protocol";
 import { CachedMountTables, onNsfsMountsChange, type ScanOptions, scan, scanAsync } from "@nsatlas/scanner";
+import { readMachineId } from "@nsatlas/service/machine-id";
 import { ActionExecutor } from "./actions/action-executor.js";
 import { execFileRunner } from "./actions/command-runner.js";
 import { CaptureManager } from "./capture/capture-manager.js";
@@ -35,11 +36,9 @@ function readToken(o: RunOptions): string {
 }
 
 function machineId(): string {
-  try {
-    return readFileSync("/etc/machine-id", "utf8").trim();
-  } catch {
-    throw new UsageError("no /etc/machine-id: pass --agent-id");
-  }
+  const id = readMachineId();
+  if (id === null) throw new UsageError("no /etc/machine-id: pass --agent-id");
+  return id;
 }
 
 function readMetricsToken(file: string): string {

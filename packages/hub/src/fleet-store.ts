@@ -3,6 +3,7 @@ import {
   type AgentFrame,
   type CaptureEndFrame,
   CloseCode,
+  type HostState,
   type HubFrame,
   type Inventory,
   type InventoryChanges,
@@ -60,7 +61,7 @@ export type MirroredHost = Pick<
   "id" | "hostname" | "bootId" | "agentVersion" | "readOnly" | "labels" | "capabilities" | "credential" | "connectedAt"
 >;
 
-export type HostState = "connected" | "stale";
+export type { HostState };
 
 export type FleetEvent =
   | { kind: "state"; hostId: string; state: HostState }
@@ -289,7 +290,7 @@ export class FleetStore {
   remove(id: string): boolean {
     const host = this.#hosts.get(id);
     if (!host) return false;
-    if (host.sessionId !== null) this.#closeSession(host.sessionId, 4410, "host removed");
+    if (host.sessionId !== null) this.#closeSession(host.sessionId, CloseCode.hostRemoved, "host removed");
     this.#hosts.delete(id);
     this.#emit({ kind: "removed", hostId: id });
     return true;

@@ -16,7 +16,7 @@ export {
   verifyAuditBundle,
   writeAuditBundle,
 } from "./audit/audit-bundle.js";
-export { auditCsv, auditExportChunks, auditExportText, csvLine } from "./audit/audit-csv.js";
+export { auditCsv, auditExportChunks, auditExportText } from "./audit/audit-csv.js";
 export {
   type AuditAnchor,
   AuditFileError,

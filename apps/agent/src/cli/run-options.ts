@@ -1,3 +1,4 @@
+import { AGENT_ID_PATTERN } from "@nsatlas/protocol";
 import { ArgReader } from "./arg-reader.js";
 import { parseDuration } from "./duration.js";
 import { defaultEngineOptions, ENGINE_USAGE, type EngineCliOptions, readEngineFlag } from "./engine-options.js";
@@ -46,7 +47,7 @@ export const RUN_USAGE = `usage: nsatlas-agent run --hub ws://HOST:PORT/agent [o
   --metrics-token-file FILE  the bearer token /metrics requires (needed with --metrics)
   --proc-root DIR, --netns-dir DIR
   --etc-netns-dir DIR  per-stack /etc files to report and write (default /etc/netns)
-${ENGINE_USAGE}Durations: an integer plus ms, s or m, at least 100ms.
+${ENGINE_USAGE}Durations: an integer plus ms, s, m, h or d (a bare number is seconds), at least 100ms.
 `;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
@@ -105,8 +106,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
         break;
       case "--agent-id":
         o.agentId = r.value(flag);
-        if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(o.agentId))
-          throw new UsageError("--agent-id: letters, digits, _ . : - only");
+        if (!AGENT_ID_PATTERN.test(o.agentId)) throw new UsageError("--agent-id: letters, digits, _ . : - only");
         break;
       case "--hostname":
         o.hostname = r.value(flag);

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type NatsSettings, natsSettingsFrom } from "./fleet-bus/nats-settings.js";
+import { parseDuration } from "@nsatlas/service/duration";
 
 /** Every setting of the dashboard server; the only module that reads process.env. */
 export interface Settings {
@@ -127,13 +128,11 @@ export const GUARD_DEFAULTS: GuardSettings = {
   historyMaxRows: 200_000,
 };
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "90s", "5m", "12h", "30d", "500ms" (a bare integer is seconds). */
+/** "90s", "5m", "12h", "30d", "500ms" (a bare integer is seconds), more than zero. */
 export function parseSettingDuration(name: string, text: string): number {
-  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new SettingsError(`${name} must be a duration like 90s, 5m, 12h or 30d, got ${JSON.stringify(text)}`);
-  const ms = Number(m[1]) * (DURATION_UNITS[m[2] ?? "s"] ?? 1_000);
+  const ms = parseDuration(text.trim());
+  if (ms === null)
+    throw new SettingsError(`${name} must be a duration like 90s, 5m, 12h or 30d, got ${JSON.stringify(text)}`);
   if (ms <= 0) throw new SettingsError(`${name} must be more than zero`);
   return ms;
 }

@@ -1,18 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { TokenStorage } from "@nsatlas/hub";
+import { readMachineId } from "@nsatlas/service/machine-id";
 import { dataPath, writeSecretFile } from "./data-dir.js";
 import type { Logger } from "./logger.js";
 
-/** The id of this machine: /etc/machine-id, as the agent uses by default. */
+/** The id of this machine: /etc/machine-id, as the agent uses by default; "localhost" in
+ * containers without one. */
 export function machineId(): string {
-  try {
-    return readFileSync("/etc/machine-id", "utf8").trim() || "localhost";
-  } catch {
-    return "localhost"; // containers without a machine id
-  }
+  return readMachineId() ?? "localhost";
 }
 
 function agentBin(): string {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { SessionStorage, TokenStorage } from "@nsatlas/hub";
-import { type Authenticator, bearer, checkingCredentials, type Principal } from "./auth.js";
+import { ADMIN_ENV_PRINCIPAL, type Authenticator, bearer, checkingCredentials, type Principal } from "./auth.js";
 import { decodeComponent } from "./edge.js";
 
 export const SESSION_COOKIE = "nsatlas_session";
@@ -43,7 +43,7 @@ export function createRequestAuthenticator(
   tokens: TokenStorage,
   adminTokenConfigured: boolean,
 ): RequestAuthenticator {
-  const tokenAlive = (name: string) => (name === "admin (env)" ? adminTokenConfigured : tokens.isLive(name));
+  const tokenAlive = (name: string) => (name === ADMIN_ENV_PRINCIPAL ? adminTokenConfigured : tokens.isLive(name));
   return {
     async principal(req) {
       const secret = bearer(req);
