@@ -17,7 +17,7 @@ export interface AgentIngestOptions {
   localAgentName: string | null;
   log: Logger;
   metrics: ServerMetrics;
-  /** Agent connects, disconnects and refusals, for the audit log (issue 6). */
+  /** Agent connects, disconnects and refusals, for the audit log. */
   audit?: (e: AgentAuditEvent) => void;
   /** Closes the socket (4401) when its token is revoked. */
   watch?: CredentialWatch;

@@ -45,7 +45,7 @@ export interface RunningServer {
   tokens: TokenStorage;
   adminToken: { secret: string | null; created: boolean; source: string };
   localAgent: LocalAgent | null;
-  /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
+  /** The audit log and the action service (tests forge frames through its dispatcher). */
   audit: AuditStorage;
   actions: ActionService;
   /** The NATS bridge when NSATLAS_NATS_URL is set: replicas share the fleet. */

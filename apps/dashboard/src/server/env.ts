@@ -1,8 +1,8 @@
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { type NatsSettings, natsSettingsFrom } from "./fleet-bus/nats-settings.js";
 import { parseDuration } from "@nsatlas/service/duration";
+import { type NatsSettings, natsSettingsFrom } from "./fleet-bus/nats-settings.js";
 
 /** Every setting of the dashboard server; the only module that reads process.env. */
 export interface Settings {
@@ -23,7 +23,7 @@ export interface Settings {
   /** NSATLAS_TRUSTED_PROXIES: peers (IP addresses, comma-separated) whose X-Forwarded-For
    * names the real source of a request (for the per-source limits); default none. */
   trustedProxies?: string[];
-  /** Guarded actions, audit log and history (issue 6); absent fields take the defaults below. */
+  /** Guarded actions, audit log and history; absent fields take the defaults below. */
   guard?: Partial<GuardSettings>;
   /** NSATLAS_NATS_*: replicas share the fleet through NATS; absent: this process is the fleet. */
   nats?: NatsSettings | null;

@@ -31,7 +31,7 @@ export interface GuardedWiring extends GuardedServices {
   close(): void;
 }
 
-/** Issue 6 composed: the mutation guard, the action service (routed to agents through `send`),
+/** The guarded services composed: the mutation guard, the action service (routed to agents through `send`),
  * history recording from fleet events, the audit chain's verification, and retention timers. */
 export function createGuardedServices(o: {
   db: Db;

@@ -1,6 +1,6 @@
 import type { AuditEvent } from "@nsatlas/protocol";
-import { auditRowCells } from "./audit-row.js";
 import { csvLine } from "@nsatlas/protocol/csv";
+import { auditRowCells } from "./audit-row.js";
 
 const HEADER = [
   "seq",

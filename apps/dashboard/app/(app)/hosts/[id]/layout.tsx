@@ -13,7 +13,7 @@ const TABS = [
   ["namespaces", "Namespaces", "n"],
   ["processes", "Processes", "p"],
   ["topology", "Topology", "t"],
-  ["history", "History", "h"], // issue 6: app/(app)/hosts/[id]/history
+  ["history", "History", "h"], // app/(app)/hosts/[id]/history
 ] as const;
 const SHORTCUTS = Object.fromEntries(TABS.map(([seg, , key]) => [key, seg]));
 
