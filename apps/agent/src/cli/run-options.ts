@@ -1,7 +1,13 @@
 import { AGENT_ID_PATTERN } from "@nsatlas/protocol";
-import { ArgReader } from "./arg-reader.js";
 import { parseDuration } from "./duration.js";
-import { defaultEngineOptions, ENGINE_USAGE, type EngineCliOptions, readEngineFlag } from "./engine-options.js";
+import {
+  defaultEngineOptions,
+  ENGINE_FLAGS,
+  ENGINE_USAGE,
+  type EngineCliOptions,
+  readEngineFlag,
+} from "./engine-options.js";
+import { type FlagSpec, strictFlags } from "./strict-args.js";
 import { UsageError } from "./usage-error.js";
 
 export interface RunOptions extends EngineCliOptions {
@@ -62,6 +68,27 @@ export function parseListenAddress(flag: string, text: string): { host: string; 
   return { host: m[1].replace(/^\[|\]$/g, ""), port };
 }
 
+const RUN_FLAGS: FlagSpec = {
+  hub: { type: "string" },
+  "token-file": { type: "string" },
+  "agent-id": { type: "string" },
+  hostname: { type: "string" },
+  "read-only": { type: "boolean" },
+  insecure: { type: "boolean" },
+  interval: { type: "string" },
+  "full-every": { type: "string" },
+  "backoff-base": { type: "string" },
+  label: { type: "string" },
+  "ca-file": { type: "string" },
+  metrics: { type: "string" },
+  "metrics-token-file": { type: "string" },
+  "proc-root": { type: "string" },
+  "netns-dir": { type: "string" },
+  "etc-netns-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  ...ENGINE_FLAGS,
+};
+
 /** Parses `run` arguments strictly; unknown flags are usage errors (exit 2). */
 export function parseRunArgs(argv: readonly string[]): RunOptions {
   const o: Omit<RunOptions, "hub"> & { hub: URL | null } = {
@@ -85,11 +112,11 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
     help: false,
     ...defaultEngineOptions(),
   };
-  const r = new ArgReader(argv);
-  for (let flag = r.next(); flag !== null; flag = r.next()) {
-    switch (flag) {
+  for (const f of strictFlags(argv, RUN_FLAGS)) {
+    const value = f.value ?? "";
+    switch (f.flag) {
       case "--hub": {
-        const text = r.value(flag);
+        const text = value;
         let url: URL;
         try {
           url = new URL(text);
@@ -102,64 +129,60 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
         break;
       }
       case "--token-file":
-        o.tokenFile = r.value(flag);
+        o.tokenFile = value;
         break;
       case "--agent-id":
-        o.agentId = r.value(flag);
+        o.agentId = value;
         if (!AGENT_ID_PATTERN.test(o.agentId)) throw new UsageError("--agent-id: letters, digits, _ . : - only");
         break;
       case "--hostname":
-        o.hostname = r.value(flag);
+        o.hostname = value;
         break;
       case "--read-only":
-        r.noValue(flag);
         o.readOnly = true;
         break;
       case "--insecure":
-        r.noValue(flag);
         o.insecure = true;
         break;
       case "--interval":
-        o.intervalMs = parseDuration(flag, r.value(flag));
+        o.intervalMs = parseDuration(f.flag, value);
         break;
       case "--full-every":
-        o.fullEveryMs = parseDuration(flag, r.value(flag));
+        o.fullEveryMs = parseDuration(f.flag, value);
         break;
       case "--backoff-base":
-        o.backoffBaseMs = parseDuration(flag, r.value(flag));
+        o.backoffBaseMs = parseDuration(f.flag, value);
         break;
       case "--label": {
-        const kv = r.value(flag);
+        const kv = value;
         const m = /^([A-Za-z0-9_.\-/]{1,63})=(.{0,255})$/.exec(kv);
         if (!m?.[1]) throw new UsageError(`--label: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
         o.labels[m[1]] = m[2] ?? "";
         break;
       }
       case "--ca-file":
-        o.caFile = r.value(flag);
+        o.caFile = value;
         break;
       case "--metrics":
-        o.metrics = parseListenAddress(flag, r.value(flag));
+        o.metrics = parseListenAddress(f.flag, value);
         break;
       case "--metrics-token-file":
-        o.metricsTokenFile = r.value(flag);
+        o.metricsTokenFile = value;
         break;
       case "--proc-root":
-        o.procRoot = r.value(flag).replace(/\/+$/, "") || "/";
+        o.procRoot = value.replace(/\/+$/, "") || "/";
         break;
       case "--netns-dir":
-        o.netnsDir = r.value(flag).replace(/\/+$/, "") || "/";
+        o.netnsDir = value.replace(/\/+$/, "") || "/";
         break;
       case "--etc-netns-dir":
-        o.etcNetnsDir = r.value(flag).replace(/\/+$/, "") || "/";
+        o.etcNetnsDir = value.replace(/\/+$/, "") || "/";
         break;
-      case "-h":
       case "--help":
         o.help = true;
         break;
       default:
-        if (readEngineFlag(flag, r, o)) break;
-        throw new UsageError(`unknown option: ${r.raw}`);
+        readEngineFlag(f, o);
     }
   }
   if (o.help) return { ...o, hub: o.hub ?? new URL("ws://127.0.0.1:3000/agent") };
