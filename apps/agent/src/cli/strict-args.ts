@@ -15,7 +15,7 @@ type Token = NonNullable<ReturnType<typeof parseArgs>["tokens"]>[number];
 
 /** The usage error of one token, or null when it is well-formed: every argument is a known
  * flag standing alone (no `-xyz` bundles or `-tVALUE`), a switch takes no `=value`, a string
- * flag has a non-empty value, and one that starts with `-` is given inline (`--flag=-x`). */
+ * flag has a non-empty value. */
 function problem(t: Token, argv: readonly string[], spec: FlagSpec): UsageError | null {
   const raw = argv[t.index] ?? "";
   if (t.kind !== "option") return new UsageError(`unknown option: ${raw}`);
@@ -24,10 +24,31 @@ function problem(t: Token, argv: readonly string[], spec: FlagSpec): UsageError 
   const short = !t.rawName.startsWith("--");
   if (!s || (short && raw !== t.rawName)) return new UsageError(`unknown option: ${raw}`);
   if (s.type === "boolean") return t.inlineValue ? new UsageError(`${t.rawName} takes no value`) : null;
-  if (!t.value) return new UsageError(`${t.rawName} needs a value`);
-  if (!t.inlineValue && t.value.startsWith("-"))
-    return new UsageError(`${t.rawName} needs a value (write --${t.name}=${t.value} for one starting with -)`);
-  return null;
+  return t.value ? null : new UsageError(`${t.rawName} needs a value`);
+}
+
+/** `--flag VALUE` and `-f VALUE` of a string flag as `--flag=VALUE`: the value is the next
+ * argument whatever it starts with (`--hostname -x`), as these CLIs have always read it, where
+ * strict parseArgs would refuse a value that looks like an option. */
+function joinValues(argv: readonly string[], spec: FlagSpec): string[] {
+  const byName = new Map<string, string>();
+  for (const [name, s] of Object.entries(spec)) {
+    if (s.type !== "string") continue;
+    byName.set(`--${name}`, name);
+    if (s.short) byName.set(`-${s.short}`, name);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const name = byName.get(arg);
+    const next = argv[i + 1];
+    if (name === undefined || next === undefined || next === "") out.push(arg);
+    else {
+      out.push(`--${name}=${next}`);
+      i++;
+    }
+  }
+  return out;
 }
 
 /** Parses argv strictly with node:util parseArgs (`--flag value`, `--flag=value`, `-t value`;
@@ -35,12 +56,12 @@ function problem(t: Token, argv: readonly string[], spec: FlagSpec): UsageError 
  * earlier one and repeatable flags keep their order. The first bad argument is a UsageError
  * (exit 2) that names it as given. */
 export function strictFlags(argv: readonly string[], spec: FlagSpec): Flag[] {
-  const args = [...argv];
+  const args = joinValues(argv, spec);
   // The loose pass keeps every argument as a token, so the error names the first bad one
   // exactly as it was typed; the strict pass is the gate.
   const loose = parseArgs({ args, options: spec, strict: false, allowPositionals: true, tokens: true }).tokens;
   for (const t of loose) {
-    const err = problem(t, argv, spec);
+    const err = problem(t, args, spec);
     if (err) throw err;
   }
   let strict: Token[];
