@@ -1,5 +1,5 @@
 import type { ContainerEngine } from "@nsatlas/protocol";
-import type { Flag, FlagSpec } from "./strict-args.js";
+import { type Flag, type FlagSpec, SWITCH, VALUE } from "./strict-args.js";
 
 /** Which container engine sockets to ask (read-only); empty lists mean the usual paths. */
 export interface EngineCliOptions {
@@ -28,8 +28,8 @@ const SOCKET_FLAGS = new Map<string, ContainerEngine>([
 
 /** The engine flags, for strictFlags. */
 export const ENGINE_FLAGS: FlagSpec = {
-  "no-engines": { type: "boolean" },
-  ...Object.fromEntries([...SOCKET_FLAGS.keys()].map((f) => [f.slice(2), { type: "string" } as const])),
+  "no-engines": SWITCH,
+  ...Object.fromEntries([...SOCKET_FLAGS.keys()].map((f) => [f.slice(2), VALUE])),
 };
 
 /** Takes an engine flag into `opts`; false when `f` is not one. */

@@ -7,7 +7,7 @@ import {
   type EngineCliOptions,
   readEngineFlag,
 } from "./engine-options.js";
-import { type FlagSpec, strictFlags } from "./strict-args.js";
+import { type FlagSpec, SWITCH, strictFlags, VALUE } from "./strict-args.js";
 import { UsageError } from "./usage-error.js";
 
 export interface RunOptions extends EngineCliOptions {
@@ -69,22 +69,22 @@ export function parseListenAddress(flag: string, text: string): { host: string; 
 }
 
 const RUN_FLAGS: FlagSpec = {
-  hub: { type: "string" },
-  "token-file": { type: "string" },
-  "agent-id": { type: "string" },
-  hostname: { type: "string" },
-  "read-only": { type: "boolean" },
-  insecure: { type: "boolean" },
-  interval: { type: "string" },
-  "full-every": { type: "string" },
-  "backoff-base": { type: "string" },
-  label: { type: "string" },
-  "ca-file": { type: "string" },
-  metrics: { type: "string" },
-  "metrics-token-file": { type: "string" },
-  "proc-root": { type: "string" },
-  "netns-dir": { type: "string" },
-  "etc-netns-dir": { type: "string" },
+  hub: VALUE,
+  "token-file": VALUE,
+  "agent-id": VALUE,
+  hostname: VALUE,
+  "read-only": SWITCH,
+  insecure: SWITCH,
+  interval: VALUE,
+  "full-every": VALUE,
+  "backoff-base": VALUE,
+  label: VALUE,
+  "ca-file": VALUE,
+  metrics: VALUE,
+  "metrics-token-file": VALUE,
+  "proc-root": VALUE,
+  "netns-dir": VALUE,
+  "etc-netns-dir": VALUE,
   help: { type: "boolean", short: "h" },
   ...ENGINE_FLAGS,
 };

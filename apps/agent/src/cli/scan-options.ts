@@ -8,7 +8,7 @@ import {
   type EngineCliOptions,
   readEngineFlag,
 } from "./engine-options.js";
-import { type FlagSpec, strictFlags } from "./strict-args.js";
+import { type FlagSpec, SWITCH, strictFlags, VALUE } from "./strict-args.js";
 import { UsageError } from "./usage-error.js";
 
 export interface ScanCliOptions extends EngineCliOptions {
@@ -46,17 +46,17 @@ ${ENGINE_USAGE}`;
 
 // Switches take no value: `--json=false` must not quietly mean --json.
 const SCAN_FLAGS: FlagSpec = {
-  json: { type: "boolean" },
-  "no-netstacks": { type: "boolean" },
-  pretty: { type: "boolean" },
-  "no-findings": { type: "boolean" },
-  watch: { type: "boolean" },
+  json: SWITCH,
+  "no-netstacks": SWITCH,
+  pretty: SWITCH,
+  "no-findings": SWITCH,
+  watch: SWITCH,
   help: { type: "boolean", short: "h" },
   type: { type: "string", short: "t" },
-  "proc-root": { type: "string" },
-  "netns-dir": { type: "string" },
-  interval: { type: "string" },
-  "full-every": { type: "string" },
+  "proc-root": VALUE,
+  "netns-dir": VALUE,
+  interval: VALUE,
+  "full-every": VALUE,
   ...ENGINE_FLAGS,
 };
 

@@ -4,6 +4,10 @@ import { UsageError } from "./usage-error.js";
 /** The flags a command takes, in node:util parseArgs' notation (long name without dashes). */
 export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
 
+/** A flag that takes a value, and a switch (no value), for FlagSpec tables. */
+export const VALUE = { type: "string" } as const;
+export const SWITCH = { type: "boolean" } as const;
+
 export interface Flag {
   /** The long name with its dashes (`--type`, also when given as `-t`). */
   flag: string;
