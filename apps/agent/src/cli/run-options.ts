@@ -1,4 +1,5 @@
 import { AGENT_ID_PATTERN } from "@nsatlas/protocol";
+import { z } from "zod";
 import { parseDuration } from "./duration.js";
 import {
   defaultEngineOptions,
@@ -89,102 +90,94 @@ const RUN_FLAGS: FlagSpec = {
   ...ENGINE_FLAGS,
 };
 
-/** Parses `run` arguments strictly; unknown flags are usage errors (exit 2). */
-export function parseRunArgs(argv: readonly string[]): RunOptions {
-  const o: Omit<RunOptions, "hub"> & { hub: URL | null } = {
-    hub: null,
-    hubs: [],
-    tokenFile: null,
-    agentId: null,
-    hostname: null,
-    readOnly: false,
-    intervalMs: 1_000,
-    fullEveryMs: 30_000,
-    backoffBaseMs: 1_000,
-    procRoot: "/proc",
-    netnsDir: "/run/netns",
-    etcNetnsDir: "/etc/netns",
-    labels: {},
-    caFile: null,
-    insecure: false,
-    metrics: null,
-    metricsTokenFile: null,
-    help: false,
-    ...defaultEngineOptions(),
-  };
-  for (const f of strictFlags(argv, RUN_FLAGS)) {
-    const value = f.value ?? "";
-    switch (f.flag) {
-      case "--hub": {
-        const text = value;
-        let url: URL;
-        try {
-          url = new URL(text);
-        } catch {
-          throw new UsageError(`--hub: not a URL: ${JSON.stringify(text)}`);
-        }
-        if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new UsageError("--hub must be ws:// or wss://");
-        o.hub ??= url;
-        o.hubs.push(url);
-        break;
-      }
-      case "--token-file":
-        o.tokenFile = value;
-        break;
-      case "--agent-id":
-        o.agentId = value;
-        if (!AGENT_ID_PATTERN.test(o.agentId)) throw new UsageError("--agent-id: letters, digits, _ . : - only");
-        break;
-      case "--hostname":
-        o.hostname = value;
-        break;
-      case "--read-only":
-        o.readOnly = true;
-        break;
-      case "--insecure":
-        o.insecure = true;
-        break;
-      case "--interval":
-        o.intervalMs = parseDuration(f.flag, value);
-        break;
-      case "--full-every":
-        o.fullEveryMs = parseDuration(f.flag, value);
-        break;
-      case "--backoff-base":
-        o.backoffBaseMs = parseDuration(f.flag, value);
-        break;
-      case "--label": {
-        const kv = value;
-        const m = /^([A-Za-z0-9_.\-/]{1,63})=(.{0,255})$/.exec(kv);
-        if (!m?.[1]) throw new UsageError(`--label: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
-        o.labels[m[1]] = m[2] ?? "";
-        break;
-      }
-      case "--ca-file":
-        o.caFile = value;
-        break;
-      case "--metrics":
-        o.metrics = parseListenAddress(f.flag, value);
-        break;
-      case "--metrics-token-file":
-        o.metricsTokenFile = value;
-        break;
-      case "--proc-root":
-        o.procRoot = value.replace(/\/+$/, "") || "/";
-        break;
-      case "--netns-dir":
-        o.netnsDir = value.replace(/\/+$/, "") || "/";
-        break;
-      case "--etc-netns-dir":
-        o.etcNetnsDir = value.replace(/\/+$/, "") || "/";
-        break;
-      case "--help":
-        o.help = true;
-        break;
-      default:
-        readEngineFlag(f, o);
+/** A flag's value checked by `parse`, whose UsageError message (naming the flag) becomes the
+ * schema's issue. */
+const checked = <T>(flag: string, parse: (flag: string, text: string) => T) =>
+  z.string().transform((text, ctx): T => {
+    try {
+      return parse(flag, text);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      ctx.addIssue({ code: "custom", message: err.message });
+      return z.NEVER;
     }
+  });
+
+function parseHub(flag: string, text: string): URL {
+  let hub: URL;
+  try {
+    hub = new URL(text);
+  } catch {
+    throw new UsageError(`${flag}: not a URL: ${JSON.stringify(text)}`);
   }
+  if (hub.protocol !== "ws:" && hub.protocol !== "wss:") throw new UsageError(`${flag} must be ws:// or wss://`);
+  return hub;
+}
+
+function parseLabel(flag: string, kv: string): [string, string] {
+  const m = /^([A-Za-z0-9_.\-/]{1,63})=(.{0,255})$/.exec(kv);
+  if (!m?.[1]) throw new UsageError(`${flag}: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
+  return [m[1], m[2] ?? ""];
+}
+
+const dir = z.string().transform((v) => v.replace(/\/+$/, "") || "/");
+
+/** The `run` flags and their checks, one line each; every message names its flag. */
+const RunFlags = z.object({
+  hub: z.array(checked("--hub", parseHub)).default([]),
+  "token-file": z.string().optional(),
+  "agent-id": z.string().regex(AGENT_ID_PATTERN, "--agent-id: letters, digits, _ . : - only").optional(),
+  hostname: z.string().optional(),
+  "read-only": z.boolean().default(false),
+  insecure: z.boolean().default(false),
+  interval: checked("--interval", parseDuration).default(1_000),
+  "full-every": checked("--full-every", parseDuration).default(30_000),
+  "backoff-base": checked("--backoff-base", parseDuration).default(1_000),
+  label: z.array(checked("--label", parseLabel)).default([]),
+  "ca-file": z.string().optional(),
+  metrics: checked("--metrics", parseListenAddress).optional(),
+  "metrics-token-file": z.string().optional(),
+  "proc-root": dir.default("/proc"),
+  "netns-dir": dir.default("/run/netns"),
+  "etc-netns-dir": dir.default("/etc/netns"),
+  help: z.boolean().default(false),
+});
+
+/** Parses `run` arguments strictly; unknown flags and bad values are usage errors (exit 2). */
+export function parseRunArgs(argv: readonly string[]): RunOptions {
+  const engines = defaultEngineOptions();
+  // A later flag overrides an earlier one; --hub and --label accumulate.
+  const raw: Record<string, string | boolean | string[]> = { hub: [], label: [] };
+  for (const f of strictFlags(argv, RUN_FLAGS)) {
+    if (readEngineFlag(f, engines)) continue;
+    const name = f.flag.slice(2);
+    if (name === "hub" || name === "label") (raw[name] as string[]).push(f.value ?? "");
+    else raw[name] = f.value ?? true;
+  }
+  const parsed = RunFlags.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues[0]?.message ?? "bad arguments");
+  const v = parsed.data;
+  const o: Omit<RunOptions, "hub"> & { hub: URL | null } = {
+    hub: v.hub[0] ?? null,
+    hubs: v.hub,
+    tokenFile: v["token-file"] ?? null,
+    agentId: v["agent-id"] ?? null,
+    hostname: v.hostname ?? null,
+    readOnly: v["read-only"],
+    intervalMs: v.interval,
+    fullEveryMs: v["full-every"],
+    backoffBaseMs: v["backoff-base"],
+    procRoot: v["proc-root"],
+    netnsDir: v["netns-dir"],
+    etcNetnsDir: v["etc-netns-dir"],
+    labels: Object.fromEntries(v.label),
+    caFile: v["ca-file"] ?? null,
+    insecure: v.insecure,
+    metrics: v.metrics ?? null,
+    metricsTokenFile: v["metrics-token-file"] ?? null,
+    help: v.help,
+    ...engines,
+  };
   if (o.help) return { ...o, hub: o.hub ?? new URL("ws://127.0.0.1:3000/agent") };
   if (!o.hub) throw new UsageError("--hub is required");
   // Metrics say what runs on this host: never served without a credential.
