@@ -1,17 +1,11 @@
 import type { NamespaceType } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import { parseDuration } from "./duration.js";
-import {
-  defaultEngineOptions,
-  ENGINE_FLAGS,
-  ENGINE_USAGE,
-  type EngineCliOptions,
-  readEngineFlag,
-} from "./engine-options.js";
+import * as engine from "./engine-options.js";
 import { type FlagSpec, SWITCH, strictFlags, VALUE } from "./strict-args.js";
 import { UsageError } from "./usage-error.js";
 
-export interface ScanCliOptions extends EngineCliOptions {
+export interface ScanCliOptions extends engine.EngineCliOptions {
   json: boolean;
   types: NamespaceType[] | null;
   procRoot: string;
@@ -42,7 +36,7 @@ export const SCAN_USAGE = `usage: nsatlas-agent scan [--json] [--type TYPE[,TYPE
   --watch           print the inventory, then each change as an NDJSON delta, until interrupted
   --interval D      with --watch: how often new/exited processes are looked for (default 1s)
   --full-every D    with --watch: full rescan period (default 30s)
-${ENGINE_USAGE}`;
+${engine.ENGINE_USAGE}`;
 
 // Switches take no value: `--json=false` must not quietly mean --json.
 const SCAN_FLAGS: FlagSpec = {
@@ -57,7 +51,7 @@ const SCAN_FLAGS: FlagSpec = {
   "netns-dir": VALUE,
   interval: VALUE,
   "full-every": VALUE,
-  ...ENGINE_FLAGS,
+  ...engine.ENGINE_FLAGS,
 };
 
 /** Parses `scan` arguments strictly: unknown options and types are usage errors. */
@@ -74,7 +68,7 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
     fullEveryMs: 30_000,
     pretty: false,
     findings: true,
-    ...defaultEngineOptions(),
+    ...engine.defaultEngineOptions(),
   };
   for (const f of strictFlags(argv, SCAN_FLAGS)) {
     const value = f.value ?? "";
@@ -113,7 +107,7 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
         opts.fullEveryMs = parseDuration(f.flag, value);
         break;
       default:
-        readEngineFlag(f, opts);
+        engine.readEngineFlag(f, opts);
     }
   }
   return opts;

@@ -1,13 +1,12 @@
 "use client";
 import type { NamespaceType, Process } from "@nsatlas/protocol";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo, useRef } from "react";
 import { downloadCsv } from "../../../../../src/client/export";
 import { HoverLink } from "../../../../../src/client/hover-link";
 import { ShareMatrixView } from "../../../../../src/client/processes/share-matrix-view";
 import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
-import { useHost } from "../../../../../src/client/use-host";
+import { useHostPage } from "../../../../../src/client/use-host";
 import { useStackTitles } from "../../../../../src/client/use-stack-titles";
 import { useWide } from "../../../../../src/client/use-wide";
 import {
@@ -33,11 +32,7 @@ const HEADERS: Array<[ProcessSortKey | null, string]> = [
 ];
 
 function ProcessesView() {
-  const { hostId, query, inventory } = useHost();
-  const params = useSearchParams();
-  const router = useRouter();
-  const path = usePathname();
-  const filter = params.get("filter") ?? "";
+  const { hostId, query, inventory, params, router, path, filter } = useHostPage();
   const kernelThreads = params.get("kthreads") === "1";
   const sortParam = params.get("sort") ?? "group";
   const sort = (PROCESS_SORT_KEYS as readonly string[]).includes(sortParam) ? (sortParam as ProcessSortKey) : "group";
