@@ -22,7 +22,7 @@ import { type FleetBus, startFleetBus } from "./fleet-bus/fleet-bus.js";
 import { createGuardedServices } from "./guarded-services.js";
 import { HttpError, unavailable } from "./http-error.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { type Logger, serverLogger } from "./logger.js";
 import { createPromMetrics } from "./prom-metrics.js";
 import { createRefusalLimits } from "./refusal-limits.js";
 import { createRequestAuthenticator, readCookie, SESSION_COOKIE } from "./request-auth.js";
@@ -69,8 +69,8 @@ async function loadNext(dir: string, dev: boolean, server: Server): Promise<Next
 
 /** The one dashboard server: Next UI, the agent websocket (/agent), REST, /healthz. */
 export async function startServer(o: StartOptions): Promise<RunningServer> {
-  const log = o.log ?? consoleLogger();
   const { settings } = o;
+  const log = o.log ?? serverLogger(settings);
   const dataDir = ensureDataDir(settings.dataDir);
   const db = openDatabase(join(dataDir, "nsatlas.db"));
   let audit: AuditStorage | null = null;
