@@ -242,6 +242,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
         // A read-only dashboard's own agent is read-only too: refused at the hub AND the agent.
         ...(guarded.settings.readOnly ? ["--read-only"] : []),
       ],
+      agentBin: settings.agentBin ?? null,
       log,
     });
     localAgentName = localAgent.name;
