@@ -68,14 +68,22 @@ export type FleetEvent =
   | { kind: "inventory"; hostId: string; changes: InventoryChanges | null; snapshot: boolean }
   | { kind: "removed"; hostId: string };
 
+/** What the store asks of the layers around it, as events they subscribe to (onSignal): the
+ * connection layer closes sessions, the action service takes results, the capture service
+ * ends captures. The store is made
+ * first and knows none of them. */
+export type FleetSignal =
+  /** A newer session of the same host replaced this one, or its host was removed. */
+  | { kind: "close-session"; sessionId: number; code: number; reason: string }
+  /** The result of an action, from the agent of the host it was sent to. */
+  | { kind: "action-result"; hostId: string; result: ActionResultFrame }
+  /** A capture of this host ended (its agent says how). */
+  | { kind: "capture-end"; hostId: string; frame: CaptureEndFrame };
+
 export interface FleetStoreOptions {
   now?: () => number;
-  /** Called when a newer session of the same host replaces an older one. */
+  /** Called when a newer session of the same host replaces an older one (also a signal). */
   closeSession?: (sessionId: number, code: number, reason: string) => void;
-  /** Called with the result of an action, from the agent of the host it was sent to. */
-  actionResult?: (hostId: string, result: ActionResultFrame) => void;
-  /** A capture of this host ended (its agent says how). */
-  captureEnd?: (hostId: string, frame: CaptureEndFrame) => void;
 }
 
 /** Fleet state: per host the latest inventory, built from a snapshot and sequenced deltas,
@@ -84,16 +92,27 @@ export class FleetStore {
   readonly #hosts = new Map<string, HostRecord>();
   readonly #listeners = new Set<(e: FleetEvent) => void>();
   readonly #now: () => number;
-  readonly #closeSession: NonNullable<FleetStoreOptions["closeSession"]>;
-  readonly #actionResult: NonNullable<FleetStoreOptions["actionResult"]>;
-  readonly #captureEnd: NonNullable<FleetStoreOptions["captureEnd"]>;
+  readonly #signalListeners = new Set<(s: FleetSignal) => void>();
   #nextSession = 1;
 
   constructor(options: FleetStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#closeSession = options.closeSession ?? (() => {});
-    this.#actionResult = options.actionResult ?? (() => {});
-    this.#captureEnd = options.captureEnd ?? (() => {});
+    const { closeSession } = options;
+    if (closeSession) this.onSignal((s) => s.kind === "close-session" && closeSession(s.sessionId, s.code, s.reason));
+  }
+
+  /** Subscribes to the store's signals; returns the unsubscribe. */
+  onSignal(listener: (s: FleetSignal) => void): () => void {
+    this.#signalListeners.add(listener);
+    return () => this.#signalListeners.delete(listener);
+  }
+
+  #signal(s: FleetSignal): void {
+    for (const l of this.#signalListeners) l(s);
+  }
+
+  #closeSession(sessionId: number, code: number, reason: string): void {
+    this.#signal({ kind: "close-session", sessionId, code, reason });
   }
 
   openSession(credential: Credential): Session {
@@ -114,10 +133,10 @@ export class FleetStore {
         return [];
       case "action-result":
         // Attributed to the host of this session: an agent cannot answer for another host.
-        this.#actionResult(host.id, frame);
+        this.#signal({ kind: "action-result", hostId: host.id, result: frame });
         return [];
       case "capture-end":
-        this.#captureEnd(host.id, frame);
+        this.#signal({ kind: "capture-end", hostId: host.id, frame });
         return [];
       case "snapshot":
         host.epoch = frame.epoch;

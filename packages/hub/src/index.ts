@@ -64,6 +64,7 @@ export { HubFrameError } from "./errors.js";
 export {
   type Credential,
   type FleetEvent,
+  type FleetSignal,
   FleetStore,
   type FleetStoreOptions,
   type HostRecord,

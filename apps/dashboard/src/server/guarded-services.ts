@@ -92,6 +92,11 @@ export function createGuardedServices(o: {
       return host?.sessionId != null && o.sendToSession(host.sessionId, frame);
     },
   });
+  // A capture's end comes back through the store, from the agent of the host it ran on.
+  // (Action results are routed by the composition: a replica's bus may be waiting for them.)
+  const unsignal = fleet.onSignal((s) => {
+    if (s.kind === "capture-end") captures.ended(s.hostId, s.frame);
+  });
   const unsubscribe = fleet.subscribe((e) => {
     if (e.kind === "inventory") {
       // The replica that holds a host's agent records its history, once for all replicas.
@@ -185,6 +190,7 @@ export function createGuardedServices(o: {
       closed = true;
       clearInterval(timer);
       unsubscribe();
+      unsignal();
     },
   };
 }
