@@ -3,8 +3,8 @@ import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/reac
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { type ReactNode, useEffect, useRef, useState } from "react";
-import { ConnectionContext, type ConnectionState } from "../src/client/connection-state";
-import { TRPCProvider, useTRPC } from "../src/client/trpc";
+import { ConnectionContext, type ConnectionState } from "#client/connection-state.ts";
+import { TRPCProvider, useTRPC } from "#client/trpc.ts";
 import type { AppRouter } from "../src/server/trpc/root";
 
 function makeClients() {

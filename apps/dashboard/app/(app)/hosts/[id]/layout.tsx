@@ -2,10 +2,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { type ReactNode, useEffect } from "react";
-import { ActionHost } from "../../../../src/client/actions/action-host";
-import { Badge, relativeTime } from "../../../../src/client/ui";
-import { useHost } from "../../../../src/client/use-host";
-import { useTabShortcuts } from "../../../../src/client/use-tab-shortcuts";
+import { ActionHost } from "#client/actions/action-host.tsx";
+import { Badge, relativeTime } from "#client/ui.tsx";
+import { useHost } from "#client/use-host.ts";
+import { useTabShortcuts } from "#client/use-tab-shortcuts.ts";
 
 const TABS = [
   ["", "Overview", "o"],
