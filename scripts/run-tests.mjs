@@ -46,6 +46,9 @@ const want = (s) => only.length === 0 || only.includes(s);
 if (want("lint") && !step("lint (biome)", bin("biome"), ["check", "."])) failed += 1;
 // The committed OpenAPI document (redocly.yaml: recommended rules, telemetry off), offline.
 if (want("lint") && !step("lint (redocly, OpenAPI)", bin("redocly"), ["lint", "--format=stylish"])) failed += 1;
+// Repeated code (.jscpd.json: TypeScript sources, tests aside): one concept, one definition.
+if (want("lint") && !step("lint (duplicate code, jscpd)", bin("jscpd"), ["--config", ".jscpd.json", "--silent"]))
+  failed += 1;
 if (want("typecheck") && !step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]))
   failed += 1;
 // "deploy" (images built and run under a dockerd of its own) runs only when named.

@@ -5,7 +5,7 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { createToken, shot } from "../support/artifacts";
 import { type E2eServer, startE2eServer } from "../support/server";
 
-// Guarded actions (issue 6): an operator creates and deletes a stack through the UI, each
+// Guarded actions: an operator creates and deletes a stack through the UI, each
 // confirmed by typing its name; an auditor sees no controls, and sees the operator's actions
 // in the audit view. Its own server, so that the tokens of both roles can be made for it.
 const world = new World();

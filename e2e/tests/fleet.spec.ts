@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { createToken, shot } from "../support/artifacts";
 import { E2E_ADMIN_TOKEN, type E2eServer, startE2eServer } from "../support/server";
 
-// A fleet on one dashboard (issue 7): three simulated hosts — each an agent as pid 1 of its
+// A fleet on one dashboard: three simulated hosts — each an agent as pid 1 of its
 // own pid, mount and UTS namespaces with its own /proc and netns dir — plus the local agent.
 const world = new World();
 let server: E2eServer;

@@ -4,6 +4,8 @@ import { watchMountTable } from "@nsatlas/native";
 import type { HelloFrame, Inventory } from "@nsatlas/protocol";
 import { ACTIONS_CAPABILITY, PROTOCOL_VERSION } from "@nsatlas/protocol";
 import { CachedMountTables, onNsfsMountsChange, type ScanOptions, scan, scanAsync } from "@nsatlas/scanner";
+import { createLogger } from "@nsatlas/service/logger";
+import { readMachineId } from "@nsatlas/service/machine-id";
 import { ActionExecutor } from "./actions/action-executor.js";
 import { execFileRunner } from "./actions/command-runner.js";
 import { CaptureManager } from "./capture/capture-manager.js";
@@ -35,11 +37,9 @@ function readToken(o: RunOptions): string {
 }
 
 function machineId(): string {
-  try {
-    return readFileSync("/etc/machine-id", "utf8").trim();
-  } catch {
-    throw new UsageError("no /etc/machine-id: pass --agent-id");
-  }
+  const id = readMachineId();
+  if (id === null) throw new UsageError("no /etc/machine-id: pass --agent-id");
+  return id;
 }
 
 function readMetricsToken(file: string): string {
@@ -62,7 +62,12 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   const token = readToken(o);
   const agentId = o.agentId ?? machineId();
   const ca = o.caFile ? readFileSync(o.caFile) : undefined;
-  const log = (m: string) => process.stderr.write(`${new Date().toISOString()} nsatlas-agent: ${m}\n`);
+  // JSON lines on stderr (journald, docker logs); readable ones on a terminal in development.
+  const logger = createLogger({
+    name: "nsatlas-agent",
+    pretty: process.stderr.isTTY === true && process.env.NODE_ENV !== "production",
+  });
+  const log = (m: string) => logger.info(m);
   const metricsToken = o.metrics && o.metricsTokenFile ? readMetricsToken(o.metricsTokenFile) : null;
   // prom-client is loaded only when asked for: an agent without --metrics does not pay for it.
   let metrics: AgentMetrics | null = null;

@@ -3,10 +3,10 @@ import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/reac
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
-import { ConnectionContext, type ConnectionState } from "../src/client/connection-state";
-import { applyLiveEvent, type LiveKeys, resumeId } from "../src/client/live-cache";
-import { useShownHosts } from "../src/client/shown-hosts";
-import { TRPCProvider, useTRPC } from "../src/client/trpc";
+import { ConnectionContext, type ConnectionState } from "#client/connection-state.ts";
+import { applyLiveEvent, type LiveKeys, resumeId } from "#client/live-cache.ts";
+import { useShownHosts } from "#client/shown-hosts.ts";
+import { TRPCProvider, useTRPC } from "#client/trpc.ts";
 import type { AppRouter } from "../src/server/trpc/root";
 
 function makeClients() {

@@ -1,6 +1,6 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { EngineContainer } from "./engine-container.js";
-import { cancelStream, loadService, serverStream, unary, unixClient } from "./grpc-services.js";
+import { loadService, serverStream, unary, unixClient, watchStream } from "./grpc-services.js";
 import { capLabels, composeFromLabels, criContainerName, isCriSandbox, podFromLabels } from "./labels.js";
 import { DEFAULT_TIMING, type EngineTiming, WatchedEngine } from "./watched-engine.js";
 
@@ -92,10 +92,7 @@ export class ContainerdEngine extends WatchedEngine {
     const stream = serverStream(this.#api().events, "Subscribe", {
       filters: ['topic~="^/containers/"', 'topic~="^/tasks/"'],
     });
-    stream.on("data", () => this.relistSoon());
-    stream.on("error", (err) => onEnd(err));
-    stream.on("end", () => onEnd(new Error("event stream ended")));
-    return () => cancelStream(stream);
+    return watchStream(stream, () => this.relistSoon(), onEnd);
   }
 
   protected override close(): void {

@@ -1,6 +1,6 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { EngineContainer } from "./engine-container.js";
-import { cancelStream, loadService, serverStream, unary, unixClient } from "./grpc-services.js";
+import { loadService, serverStream, unary, unixClient, watchStream } from "./grpc-services.js";
 import { capLabels, podFromLabels } from "./labels.js";
 import { DEFAULT_TIMING, type EngineTiming, WatchedEngine } from "./watched-engine.js";
 
@@ -95,10 +95,7 @@ export class CriEngine extends WatchedEngine {
 
   protected async subscribe(onEnd: (err: unknown) => void): Promise<() => void> {
     const stream = serverStream(this.#api(), "GetContainerEvents", {});
-    stream.on("data", () => this.relistSoon());
-    stream.on("error", (err) => onEnd(err));
-    stream.on("end", () => onEnd(new Error("event stream ended")));
-    return () => cancelStream(stream);
+    return watchStream(stream, () => this.relistSoon(), onEnd);
   }
 
   protected override close(): void {

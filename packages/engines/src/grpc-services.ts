@@ -67,3 +67,16 @@ export function cancelStream(stream: grpc.ClientReadableStream<unknown>): void {
   stream.on("error", () => {});
   stream.cancel();
 }
+
+/** Watches an event stream: each event calls `onEvent`, its end or error calls `onEnd`; the
+ * returned function lets go of it. */
+export function watchStream(
+  stream: grpc.ClientReadableStream<unknown>,
+  onEvent: () => void,
+  onEnd: (err: unknown) => void,
+): () => void {
+  stream.on("data", onEvent);
+  stream.on("error", (err) => onEnd(err));
+  stream.on("end", () => onEnd(new Error("event stream ended")));
+  return () => cancelStream(stream);
+}

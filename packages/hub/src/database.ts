@@ -101,7 +101,7 @@ const MIGRATIONS: (string | ((db: Db) => void))[] = [
      created_at TEXT NOT NULL,
      expires_at INTEGER NOT NULL
    );`,
-  // Issue 6: the hash-chained audit log. Rows are never updated; deletes are refused except
+  // The hash-chained audit log. Rows are never updated; deletes are refused except
   // for a retention prefix opened through audit_prune_gate (see AuditLog.prune). The triggers
   // guard against mistakes in code, not against someone with the file: the chain does that.
   `CREATE TABLE audit (
@@ -130,7 +130,7 @@ const MIGRATIONS: (string | ((db: Db) => void))[] = [
    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
      WHEN OLD.seq > (SELECT COALESCE(MAX(through), 0) FROM audit_prune_gate)
      BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;`,
-  // Issue 6: when each namespace, stack, name, link and address appeared and disappeared, per
+  // History: when each namespace, stack, name, link and address appeared and disappeared, per
   // host: one row per appearance (disappeared_at NULL while it is still there).
   `CREATE TABLE history (
      id INTEGER PRIMARY KEY,

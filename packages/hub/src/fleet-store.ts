@@ -3,6 +3,7 @@ import {
   type AgentFrame,
   type CaptureEndFrame,
   CloseCode,
+  type HostState,
   type HubFrame,
   type Inventory,
   type InventoryChanges,
@@ -61,7 +62,7 @@ export type MirroredHost = Pick<
   "id" | "hostname" | "bootId" | "agentVersion" | "readOnly" | "labels" | "capabilities" | "credential" | "connectedAt"
 >;
 
-export type HostState = "connected" | "stale";
+export type { HostState };
 
 export type FleetEvent =
   | { kind: "state"; hostId: string; state: HostState }
@@ -77,14 +78,22 @@ export type FleetEvent =
     }
   | { kind: "removed"; hostId: string };
 
+/** What the store asks of the layers around it, as events they subscribe to (onSignal): the
+ * connection layer closes sessions, the action service takes results, the capture service
+ * ends captures. The store is made
+ * first and knows none of them. */
+export type FleetSignal =
+  /** A newer session of the same host replaced this one, or its host was removed. */
+  | { kind: "close-session"; sessionId: number; code: number; reason: string }
+  /** The result of an action, from the agent of the host it was sent to. */
+  | { kind: "action-result"; hostId: string; result: ActionResultFrame }
+  /** A capture of this host ended (its agent says how). */
+  | { kind: "capture-end"; hostId: string; frame: CaptureEndFrame };
+
 export interface FleetStoreOptions {
   now?: () => number;
-  /** Called when a newer session of the same host replaces an older one. */
+  /** Called when a newer session of the same host replaces an older one (also a signal). */
   closeSession?: (sessionId: number, code: number, reason: string) => void;
-  /** Called with the result of an action, from the agent of the host it was sent to. */
-  actionResult?: (hostId: string, result: ActionResultFrame) => void;
-  /** A capture of this host ended (its agent says how). */
-  captureEnd?: (hostId: string, frame: CaptureEndFrame) => void;
   /** How many recent deltas per host are kept for subscribers that resume (changesSince). */
   changeRing?: ChangeRingLimits;
 }
@@ -95,18 +104,29 @@ export class FleetStore {
   readonly #hosts = new Map<string, HostRecord>();
   readonly #listeners = new Set<(e: FleetEvent) => void>();
   readonly #now: () => number;
-  readonly #closeSession: NonNullable<FleetStoreOptions["closeSession"]>;
-  readonly #actionResult: NonNullable<FleetStoreOptions["actionResult"]>;
-  readonly #captureEnd: NonNullable<FleetStoreOptions["captureEnd"]>;
+  readonly #signalListeners = new Set<(s: FleetSignal) => void>();
   readonly #recent: ChangeRing;
   #nextSession = 1;
 
   constructor(options: FleetStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#closeSession = options.closeSession ?? (() => {});
-    this.#actionResult = options.actionResult ?? (() => {});
-    this.#captureEnd = options.captureEnd ?? (() => {});
+    const { closeSession } = options;
+    if (closeSession) this.onSignal((s) => s.kind === "close-session" && closeSession(s.sessionId, s.code, s.reason));
     this.#recent = new ChangeRing(options.changeRing);
+  }
+
+  /** Subscribes to the store's signals; returns the unsubscribe. */
+  onSignal(listener: (s: FleetSignal) => void): () => void {
+    this.#signalListeners.add(listener);
+    return () => this.#signalListeners.delete(listener);
+  }
+
+  #signal(s: FleetSignal): void {
+    for (const l of this.#signalListeners) l(s);
+  }
+
+  #closeSession(sessionId: number, code: number, reason: string): void {
+    this.#signal({ kind: "close-session", sessionId, code, reason });
   }
 
   openSession(credential: Credential): Session {
@@ -127,10 +147,10 @@ export class FleetStore {
         return [];
       case "action-result":
         // Attributed to the host of this session: an agent cannot answer for another host.
-        this.#actionResult(host.id, frame);
+        this.#signal({ kind: "action-result", hostId: host.id, result: frame });
         return [];
       case "capture-end":
-        this.#captureEnd(host.id, frame);
+        this.#signal({ kind: "capture-end", hostId: host.id, frame });
         return [];
       case "snapshot":
         host.epoch = frame.epoch;
@@ -318,7 +338,7 @@ export class FleetStore {
   remove(id: string): boolean {
     const host = this.#hosts.get(id);
     if (!host) return false;
-    if (host.sessionId !== null) this.#closeSession(host.sessionId, 4410, "host removed");
+    if (host.sessionId !== null) this.#closeSession(host.sessionId, CloseCode.hostRemoved, "host removed");
     this.#hosts.delete(id);
     this.#recent.forget(id);
     this.#emit({ kind: "removed", hostId: id });

@@ -15,7 +15,7 @@ export {
   verifyAuditBundle,
   writeAuditBundle,
 } from "./audit/audit-bundle.js";
-export { auditCsv, auditExportChunks, auditExportText, csvLine } from "./audit/audit-csv.js";
+export { auditCsv, auditExportChunks, auditExportText } from "./audit/audit-csv.js";
 export {
   type AuditAnchor,
   AuditFileError,
@@ -64,6 +64,7 @@ export { HubFrameError } from "./errors.js";
 export {
   type Credential,
   type FleetEvent,
+  type FleetSignal,
   FleetStore,
   type FleetStoreOptions,
   type HostRecord,

@@ -1,35 +1,8 @@
-import type { Container, Inventory, Process } from "@nsatlas/protocol";
+import type { Container, Inventory, MatchKind, Process, SearchMatch } from "@nsatlas/protocol";
 import { namespaceNames } from "@nsatlas/protocol/stack-name";
 import { forgetProcessRecords, processesMatching } from "./process-records.js";
 
-export type MatchKind =
-  | "stack-name"
-  | "address"
-  | "port"
-  | "interface"
-  | "process"
-  | "pid"
-  | "inode"
-  | "finding"
-  | "container"
-  | "pod"
-  | "image";
-
-export interface SearchMatch {
-  hostId: string;
-  hostname: string;
-  /** The network stack the match belongs to (`net:<inode>`), when it belongs to one. */
-  stack: { id: string; name: string } | null;
-  kind: MatchKind;
-  /** What matched, as shown to a person: "10.0.0.1/24 on eth0", ":22 tcp", "pid 523 sleep". */
-  text: string;
-  /** For processes: the pid, to link to the process view. */
-  pid?: number;
-  /** For container, pod and image matches: the container. */
-  container?: { id: string; name: string | null };
-  /** Another host has the same address: normal (stacks are separate), shown as information. */
-  alsoOn?: string[];
-}
+export type { MatchKind, SearchMatch };
 
 export interface SearchableHost {
   id: string;

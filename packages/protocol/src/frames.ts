@@ -19,14 +19,14 @@ export const CloseCode = {
   unauthorized: 4401,
   forbidden: 4403,
   replaced: 4409,
+  /** The host was removed from the fleet; its socket is closed and it shows up again when it reconnects. */
+  hostRemoved: 4410,
   tooBig: 1009,
 } as const;
 
-const AgentId = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_.:-]+$/);
+/** What an agent id may hold: 1 to 128 letters, digits, `_ . : -` (the hub keys hosts by it). */
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+const AgentId = z.string().regex(AGENT_ID_PATTERN);
 
 export const HelloFrame = z.object({
   type: z.literal("hello"),

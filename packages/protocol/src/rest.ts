@@ -4,12 +4,16 @@ import { z } from "zod";
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** A host is connected while its socket is open and its last frame is under 15 s old, else stale. */
+export const HostState = z.enum(["connected", "stale"]);
+export type HostState = z.infer<typeof HostState>;
+
 export const HostSummary = z.object({
   id: z.string(),
   hostname: z.string(),
   /** The agent's socket is open and its last frame is under 15 s old. */
   connected: z.boolean(),
-  state: z.enum(["connected", "stale"]),
+  state: HostState,
   lastSeen: z.string().datetime(),
   readOnly: z.boolean(),
   agentVersion: z.string(),
@@ -33,25 +37,29 @@ export type HostSummary = z.infer<typeof HostSummary>;
 export const HostsResponse = z.object({ hosts: z.array(HostSummary) });
 export type HostsResponse = z.infer<typeof HostsResponse>;
 
+/** What a fleet search hit is. */
+export const MatchKind = z.enum([
+  "stack-name",
+  "address",
+  "port",
+  "interface",
+  "process",
+  "pid",
+  "inode",
+  "finding",
+  "container",
+  "pod",
+  "image",
+]);
+export type MatchKind = z.infer<typeof MatchKind>;
+
 /** One hit of the fleet search (`GET /api/v1/search?q=…`); see searchFleet in @nsatlas/hub. */
 export const SearchMatch = z.object({
   hostId: z.string(),
   hostname: z.string(),
   /** The network stack the match belongs to (`net:<inode>` and a display name), if any. */
   stack: z.object({ id: z.string(), name: z.string() }).nullable(),
-  kind: z.enum([
-    "stack-name",
-    "address",
-    "port",
-    "interface",
-    "process",
-    "pid",
-    "inode",
-    "finding",
-    "container",
-    "pod",
-    "image",
-  ]),
+  kind: MatchKind,
   /** What matched, as shown to a person: "10.0.0.1/24 on eth0", "tcp 0.0.0.0:22", "pid 523 sleep 60". */
   text: z.string(),
   pid: z.number().int().optional(),

@@ -55,6 +55,7 @@ export function runSteps<T>(steps: ScanSteps<T>, io: NativeIo): T {
   }
 }
 
+// jscpd:ignore-start (the async twin of runSteps: the same loop with an await in it)
 /** Runs the steps, awaiting each (async work off the JS thread). */
 export async function runStepsAsync<T>(steps: ScanSteps<T>, io: NativeIoAsync): Promise<T> {
   let last: Outcome | null = null;
@@ -72,3 +73,4 @@ export async function runStepsAsync<T>(steps: ScanSteps<T>, io: NativeIoAsync): 
     }
   }
 }
+// jscpd:ignore-end

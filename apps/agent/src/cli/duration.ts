@@ -1,12 +1,13 @@
+import { DURATION_HINT, formatDuration, parseDuration as parseDurationText } from "@nsatlas/service/duration";
 import { UsageError } from "./usage-error.js";
 
-const UNITS = { ms: 1, s: 1_000, m: 60_000 } as const;
+/** The shortest period a timer flag takes: a faster tick would be a busy loop. */
+const MIN_MS = 100;
 
-/** Parses a duration flag: an integer plus ms|s|m, at least 100 ms ("1s", "250ms", "2m"). */
+/** Parses a duration flag ("1s", "250ms", "2m", "1h"; a bare number is seconds), at least 100 ms. */
 export function parseDuration(flag: string, text: string): number {
-  const m = /^(\d{1,9})(ms|s|m)$/.exec(text);
-  if (!m) throw new UsageError(`${flag}: ${JSON.stringify(text)} is not a duration (an integer plus ms, s or m)`);
-  const ms = Number(m[1]) * UNITS[m[2] as keyof typeof UNITS];
-  if (ms < 100) throw new UsageError(`${flag}: must be at least 100ms`);
+  const ms = parseDurationText(text);
+  if (ms === null) throw new UsageError(`${flag}: ${JSON.stringify(text)} is not a duration (${DURATION_HINT})`);
+  if (ms < MIN_MS) throw new UsageError(`${flag}: must be at least ${formatDuration(MIN_MS)}`);
   return ms;
 }

@@ -1,5 +1,5 @@
 import type { ContainerEngine } from "@nsatlas/protocol";
-import type { ArgReader } from "./arg-reader.js";
+import { type Flag, type FlagSpec, SWITCH, VALUE } from "./strict-args.js";
 
 /** Which container engine sockets to ask (read-only); empty lists mean the usual paths. */
 export interface EngineCliOptions {
@@ -26,15 +26,20 @@ const SOCKET_FLAGS = new Map<string, ContainerEngine>([
   ["--crio-socket", "cri-o"],
 ]);
 
-/** Takes an engine flag into `opts`; false when `flag` is not one. */
-export function readEngineFlag(flag: string, r: ArgReader, opts: EngineCliOptions): boolean {
-  if (flag === "--no-engines") {
-    r.noValue(flag);
+/** The engine flags, for strictFlags. */
+export const ENGINE_FLAGS: FlagSpec = {
+  "no-engines": SWITCH,
+  ...Object.fromEntries([...SOCKET_FLAGS.keys()].map((f) => [f.slice(2), VALUE])),
+};
+
+/** Takes an engine flag into `opts`; false when `f` is not one. */
+export function readEngineFlag(f: Flag, opts: EngineCliOptions): boolean {
+  if (f.flag === "--no-engines") {
     opts.engines = false;
     return true;
   }
-  const engine = SOCKET_FLAGS.get(flag);
-  if (!engine) return false;
-  opts.sockets[engine].push(r.value(flag));
+  const engine = SOCKET_FLAGS.get(f.flag);
+  if (!engine || f.value === undefined) return false;
+  opts.sockets[engine].push(f.value);
   return true;
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseListenAddress, parseRunArgs } from "./run-options.js";
 import { UsageError } from "./usage-error.js";
@@ -54,5 +55,49 @@ describe("parseRunArgs: metrics", () => {
     for (const bad of ["9464", "127.0.0.1", "127.0.0.1:99999", "a b:1", ":9464"]) {
       expect(() => parseListenAddress("--metrics", bad)).toThrow(UsageError);
     }
+  });
+});
+
+describe("parseRunArgs on arbitrary arguments", () => {
+  const FLAGS = [
+    "--hub",
+    "--token-file",
+    "--agent-id",
+    "--hostname",
+    "--read-only",
+    "--interval",
+    "--full-every",
+    "--backoff-base",
+    "--label",
+    "--ca-file",
+    "--insecure",
+    "--metrics",
+    "--metrics-token-file",
+    "--proc-root",
+    "--netns-dir",
+    "--etc-netns-dir",
+    "--no-engines",
+    "--docker-socket",
+    "-h",
+    "--help",
+  ];
+  it("throws nothing but a UsageError with exit code 2", () => {
+    const arg = fc.oneof(
+      fc.constantFrom(...FLAGS, "ws://127.0.0.1:1/agent", "wss://x/agent", "1s", "50ms", "a=b", "127.0.0.1:9464", ""),
+      fc.constantFrom(...FLAGS).chain((f) => fc.string().map((s) => `${f}=${s}`)),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(fc.array(arg, { maxLength: 8 }), (argv) => {
+        try {
+          const o = parseRunArgs(argv);
+          expect(["ws:", "wss:"]).toContain(o.hub.protocol);
+          expect(o.intervalMs).toBeGreaterThanOrEqual(100);
+        } catch (err) {
+          if (!(err instanceof UsageError && err.exitCode === 2)) throw err;
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

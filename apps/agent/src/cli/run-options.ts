@@ -1,6 +1,14 @@
-import { ArgReader } from "./arg-reader.js";
+import { AGENT_ID_PATTERN } from "@nsatlas/protocol";
+import { z } from "zod";
 import { parseDuration } from "./duration.js";
-import { defaultEngineOptions, ENGINE_USAGE, type EngineCliOptions, readEngineFlag } from "./engine-options.js";
+import {
+  defaultEngineOptions,
+  ENGINE_FLAGS,
+  ENGINE_USAGE,
+  type EngineCliOptions,
+  readEngineFlag,
+} from "./engine-options.js";
+import { type FlagSpec, SWITCH, strictFlags, VALUE } from "./strict-args.js";
 import { UsageError } from "./usage-error.js";
 
 export interface RunOptions extends EngineCliOptions {
@@ -46,7 +54,7 @@ export const RUN_USAGE = `usage: nsatlas-agent run --hub ws://HOST:PORT/agent [o
   --metrics-token-file FILE  the bearer token /metrics requires (needed with --metrics)
   --proc-root DIR, --netns-dir DIR
   --etc-netns-dir DIR  per-stack /etc files to report and write (default /etc/netns)
-${ENGINE_USAGE}Durations: an integer plus ms, s or m, at least 100ms.
+${ENGINE_USAGE}Durations: an integer plus ms, s, m, h or d (a bare number is seconds), at least 100ms.
 `;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
@@ -61,107 +69,115 @@ export function parseListenAddress(flag: string, text: string): { host: string; 
   return { host: m[1].replace(/^\[|\]$/g, ""), port };
 }
 
-/** Parses `run` arguments strictly; unknown flags are usage errors (exit 2). */
-export function parseRunArgs(argv: readonly string[]): RunOptions {
-  const o: Omit<RunOptions, "hub"> & { hub: URL | null } = {
-    hub: null,
-    hubs: [],
-    tokenFile: null,
-    agentId: null,
-    hostname: null,
-    readOnly: false,
-    intervalMs: 1_000,
-    fullEveryMs: 30_000,
-    backoffBaseMs: 1_000,
-    procRoot: "/proc",
-    netnsDir: "/run/netns",
-    etcNetnsDir: "/etc/netns",
-    labels: {},
-    caFile: null,
-    insecure: false,
-    metrics: null,
-    metricsTokenFile: null,
-    help: false,
-    ...defaultEngineOptions(),
-  };
-  const r = new ArgReader(argv);
-  for (let flag = r.next(); flag !== null; flag = r.next()) {
-    switch (flag) {
-      case "--hub": {
-        const text = r.value(flag);
-        let url: URL;
-        try {
-          url = new URL(text);
-        } catch {
-          throw new UsageError(`--hub: not a URL: ${JSON.stringify(text)}`);
-        }
-        if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new UsageError("--hub must be ws:// or wss://");
-        o.hub ??= url;
-        o.hubs.push(url);
-        break;
-      }
-      case "--token-file":
-        o.tokenFile = r.value(flag);
-        break;
-      case "--agent-id":
-        o.agentId = r.value(flag);
-        if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(o.agentId))
-          throw new UsageError("--agent-id: letters, digits, _ . : - only");
-        break;
-      case "--hostname":
-        o.hostname = r.value(flag);
-        break;
-      case "--read-only":
-        r.noValue(flag);
-        o.readOnly = true;
-        break;
-      case "--insecure":
-        r.noValue(flag);
-        o.insecure = true;
-        break;
-      case "--interval":
-        o.intervalMs = parseDuration(flag, r.value(flag));
-        break;
-      case "--full-every":
-        o.fullEveryMs = parseDuration(flag, r.value(flag));
-        break;
-      case "--backoff-base":
-        o.backoffBaseMs = parseDuration(flag, r.value(flag));
-        break;
-      case "--label": {
-        const kv = r.value(flag);
-        const m = /^([A-Za-z0-9_.\-/]{1,63})=(.{0,255})$/.exec(kv);
-        if (!m?.[1]) throw new UsageError(`--label: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
-        o.labels[m[1]] = m[2] ?? "";
-        break;
-      }
-      case "--ca-file":
-        o.caFile = r.value(flag);
-        break;
-      case "--metrics":
-        o.metrics = parseListenAddress(flag, r.value(flag));
-        break;
-      case "--metrics-token-file":
-        o.metricsTokenFile = r.value(flag);
-        break;
-      case "--proc-root":
-        o.procRoot = r.value(flag).replace(/\/+$/, "") || "/";
-        break;
-      case "--netns-dir":
-        o.netnsDir = r.value(flag).replace(/\/+$/, "") || "/";
-        break;
-      case "--etc-netns-dir":
-        o.etcNetnsDir = r.value(flag).replace(/\/+$/, "") || "/";
-        break;
-      case "-h":
-      case "--help":
-        o.help = true;
-        break;
-      default:
-        if (readEngineFlag(flag, r, o)) break;
-        throw new UsageError(`unknown option: ${r.raw}`);
+const RUN_FLAGS: FlagSpec = {
+  hub: VALUE,
+  "token-file": VALUE,
+  "agent-id": VALUE,
+  hostname: VALUE,
+  "read-only": SWITCH,
+  insecure: SWITCH,
+  interval: VALUE,
+  "full-every": VALUE,
+  "backoff-base": VALUE,
+  label: VALUE,
+  "ca-file": VALUE,
+  metrics: VALUE,
+  "metrics-token-file": VALUE,
+  "proc-root": VALUE,
+  "netns-dir": VALUE,
+  "etc-netns-dir": VALUE,
+  help: { type: "boolean", short: "h" },
+  ...ENGINE_FLAGS,
+};
+
+/** A flag's value checked by `parse`, whose UsageError message (naming the flag) becomes the
+ * schema's issue. */
+const checked = <T>(flag: string, parse: (flag: string, text: string) => T) =>
+  z.string().transform((text, ctx): T => {
+    try {
+      return parse(flag, text);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      ctx.addIssue({ code: "custom", message: err.message });
+      return z.NEVER;
     }
+  });
+
+function parseHub(flag: string, text: string): URL {
+  let hub: URL;
+  try {
+    hub = new URL(text);
+  } catch {
+    throw new UsageError(`${flag}: not a URL: ${JSON.stringify(text)}`);
   }
+  if (hub.protocol !== "ws:" && hub.protocol !== "wss:") throw new UsageError(`${flag} must be ws:// or wss://`);
+  return hub;
+}
+
+function parseLabel(flag: string, kv: string): [string, string] {
+  const m = /^([A-Za-z0-9_.\-/]{1,63})=(.{0,255})$/.exec(kv);
+  if (!m?.[1]) throw new UsageError(`${flag}: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
+  return [m[1], m[2] ?? ""];
+}
+
+const dir = z.string().transform((v) => v.replace(/\/+$/, "") || "/");
+
+/** The `run` flags and their checks, one line each; every message names its flag. */
+const RunFlags = z.object({
+  hub: z.array(checked("--hub", parseHub)).default([]),
+  "token-file": z.string().optional(),
+  "agent-id": z.string().regex(AGENT_ID_PATTERN, "--agent-id: letters, digits, _ . : - only").optional(),
+  hostname: z.string().optional(),
+  "read-only": z.boolean().default(false),
+  insecure: z.boolean().default(false),
+  interval: checked("--interval", parseDuration).default(1_000),
+  "full-every": checked("--full-every", parseDuration).default(30_000),
+  "backoff-base": checked("--backoff-base", parseDuration).default(1_000),
+  label: z.array(checked("--label", parseLabel)).default([]),
+  "ca-file": z.string().optional(),
+  metrics: checked("--metrics", parseListenAddress).optional(),
+  "metrics-token-file": z.string().optional(),
+  "proc-root": dir.default("/proc"),
+  "netns-dir": dir.default("/run/netns"),
+  "etc-netns-dir": dir.default("/etc/netns"),
+  help: z.boolean().default(false),
+});
+
+/** Parses `run` arguments strictly; unknown flags and bad values are usage errors (exit 2). */
+export function parseRunArgs(argv: readonly string[]): RunOptions {
+  const engines = defaultEngineOptions();
+  // A later flag overrides an earlier one; --hub and --label accumulate.
+  const raw: Record<string, string | boolean | string[]> = { hub: [], label: [] };
+  for (const f of strictFlags(argv, RUN_FLAGS)) {
+    if (readEngineFlag(f, engines)) continue;
+    const name = f.flag.slice(2);
+    if (name === "hub" || name === "label") (raw[name] as string[]).push(f.value ?? "");
+    else raw[name] = f.value ?? true;
+  }
+  const parsed = RunFlags.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues[0]?.message ?? "bad arguments");
+  const v = parsed.data;
+  const o: Omit<RunOptions, "hub"> & { hub: URL | null } = {
+    hub: v.hub[0] ?? null,
+    hubs: v.hub,
+    tokenFile: v["token-file"] ?? null,
+    agentId: v["agent-id"] ?? null,
+    hostname: v.hostname ?? null,
+    readOnly: v["read-only"],
+    intervalMs: v.interval,
+    fullEveryMs: v["full-every"],
+    backoffBaseMs: v["backoff-base"],
+    procRoot: v["proc-root"],
+    netnsDir: v["netns-dir"],
+    etcNetnsDir: v["etc-netns-dir"],
+    labels: Object.fromEntries(v.label),
+    caFile: v["ca-file"] ?? null,
+    insecure: v.insecure,
+    metrics: v.metrics ?? null,
+    metricsTokenFile: v["metrics-token-file"] ?? null,
+    help: v.help,
+    ...engines,
+  };
   if (o.help) return { ...o, hub: o.hub ?? new URL("ws://127.0.0.1:3000/agent") };
   if (!o.hub) throw new UsageError("--hub is required");
   // Metrics say what runs on this host: never served without a credential.

@@ -1,11 +1,11 @@
 import type { NamespaceType } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
-import { ArgReader } from "./arg-reader.js";
 import { parseDuration } from "./duration.js";
-import { defaultEngineOptions, ENGINE_USAGE, type EngineCliOptions, readEngineFlag } from "./engine-options.js";
+import * as engine from "./engine-options.js";
+import { type FlagSpec, SWITCH, strictFlags, VALUE } from "./strict-args.js";
 import { UsageError } from "./usage-error.js";
 
-export interface ScanCliOptions extends EngineCliOptions {
+export interface ScanCliOptions extends engine.EngineCliOptions {
   json: boolean;
   types: NamespaceType[] | null;
   procRoot: string;
@@ -36,7 +36,23 @@ export const SCAN_USAGE = `usage: nsatlas-agent scan [--json] [--type TYPE[,TYPE
   --watch           print the inventory, then each change as an NDJSON delta, until interrupted
   --interval D      with --watch: how often new/exited processes are looked for (default 1s)
   --full-every D    with --watch: full rescan period (default 30s)
-${ENGINE_USAGE}`;
+${engine.ENGINE_USAGE}`;
+
+// Switches take no value: `--json=false` must not quietly mean --json.
+const SCAN_FLAGS: FlagSpec = {
+  json: SWITCH,
+  "no-netstacks": SWITCH,
+  pretty: SWITCH,
+  "no-findings": SWITCH,
+  watch: SWITCH,
+  help: { type: "boolean", short: "h" },
+  type: { type: "string", short: "t" },
+  "proc-root": VALUE,
+  "netns-dir": VALUE,
+  interval: VALUE,
+  "full-every": VALUE,
+  ...engine.ENGINE_FLAGS,
+};
 
 /** Parses `scan` arguments strictly: unknown options and types are usage errors. */
 export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
@@ -52,56 +68,46 @@ export function parseScanArgs(argv: readonly string[]): ScanCliOptions {
     fullEveryMs: 30_000,
     pretty: false,
     findings: true,
-    ...defaultEngineOptions(),
+    ...engine.defaultEngineOptions(),
   };
-  const r = new ArgReader(argv);
-  for (let flag = r.next(); flag !== null; flag = r.next()) {
-    switch (flag) {
-      // `--json=false` must not quietly mean --json: boolean flags take no value.
+  for (const f of strictFlags(argv, SCAN_FLAGS)) {
+    const value = f.value ?? "";
+    switch (f.flag) {
       case "--json":
-        r.noValue(flag);
         opts.json = true;
         break;
       case "--no-netstacks":
-        r.noValue(flag);
         opts.netstacks = false;
         break;
       case "--pretty":
-        r.noValue(flag);
         opts.pretty = true;
         break;
       case "--no-findings":
-        r.noValue(flag);
         opts.findings = false;
         break;
       case "--watch":
-        r.noValue(flag);
         opts.watch = true;
         break;
-      case "-h":
       case "--help":
-        r.noValue(flag);
         opts.help = true;
         break;
       case "--type":
-      case "-t":
-        opts.types = [...(opts.types ?? []), ...parseTypes(r.value(flag))];
+        opts.types = [...(opts.types ?? []), ...parseTypes(value)];
         break;
       case "--proc-root":
-        opts.procRoot = r.value(flag).replace(/\/+$/, "") || "/";
+        opts.procRoot = value.replace(/\/+$/, "") || "/";
         break;
       case "--netns-dir":
-        opts.netnsDir = r.value(flag).replace(/\/+$/, "") || "/";
+        opts.netnsDir = value.replace(/\/+$/, "") || "/";
         break;
       case "--interval":
-        opts.intervalMs = parseDuration(flag, r.value(flag));
+        opts.intervalMs = parseDuration(f.flag, value);
         break;
       case "--full-every":
-        opts.fullEveryMs = parseDuration(flag, r.value(flag));
+        opts.fullEveryMs = parseDuration(f.flag, value);
         break;
       default:
-        if (readEngineFlag(flag, r, opts)) break;
-        throw new UsageError(`unknown option: ${r.raw}`);
+        engine.readEngineFlag(f, opts);
     }
   }
   return opts;

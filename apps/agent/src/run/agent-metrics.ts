@@ -1,5 +1,6 @@
 import type { Inventory } from "@nsatlas/protocol";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
+import { mirroredCounter } from "@nsatlas/service/mirrored-counter";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** What the agent's metrics read when scraped. */
@@ -15,18 +16,6 @@ export interface AgentMetrics {
   countAction(result: "succeeded" | "failed" | "refused"): void;
   render(): Promise<string>;
   readonly contentType: string;
-}
-
-function mirrored(registry: Registry, name: string, help: string, read: () => number): void {
-  new Counter({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(read());
-    },
-  });
 }
 
 /** The agent's Prometheus metrics: scan duration, the latest inventory's counts, uplink
@@ -75,9 +64,14 @@ export function createAgentMetrics(source: AgentMetricsSource): AgentMetrics {
       this.set(source.uplink().connected ? 1 : 0);
     },
   });
-  mirrored(registry, "nsatlas_frames_out_total", "Frames sent to the hub", () => source.uplink().framesSent);
-  mirrored(registry, "nsatlas_frames_in_total", "Frames received from the hub", () => source.uplink().framesReceived);
-  mirrored(registry, "nsatlas_resyncs_total", "Resyncs the hub asked for", () => source.uplink().resyncs);
+  mirroredCounter(registry, "nsatlas_frames_out_total", "Frames sent to the hub", () => source.uplink().framesSent);
+  mirroredCounter(
+    registry,
+    "nsatlas_frames_in_total",
+    "Frames received from the hub",
+    () => source.uplink().framesReceived,
+  );
+  mirroredCounter(registry, "nsatlas_resyncs_total", "Resyncs the hub asked for", () => source.uplink().resyncs);
   const actions = new Counter({
     name: "nsatlas_actions_total",
     help: "Actions this agent finished, by result",

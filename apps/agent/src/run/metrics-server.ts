@@ -1,14 +1,15 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { bearerSecret } from "@nsatlas/protocol";
 import type { AgentMetrics } from "./agent-metrics.js";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
 /** Constant-time comparison of a request's bearer secret with the expected token. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  return m?.[1] !== undefined && timingSafeEqual(digest(m[1]), digest(token));
+  const secret = bearerSecret(header);
+  return secret !== null && timingSafeEqual(digest(secret), digest(token));
 }
 
 /** The path of a request target, or null when it is not a URL (e.g. `http://[x/`). */

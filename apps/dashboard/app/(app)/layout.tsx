@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { AppHeader } from "../../src/client/app-header";
-import { AuthGate } from "../../src/client/auth-gate";
+import { AppHeader } from "#client/app-header.tsx";
+import { AuthGate } from "#client/auth-gate.tsx";
 import { Providers } from "../providers";
 
 export default function AppLayout({ children }: { children: ReactNode }) {

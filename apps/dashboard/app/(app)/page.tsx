@@ -4,9 +4,9 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useMemo, useState } from "react";
-import { downloadCsv } from "../../src/client/export";
-import { useTRPC } from "../../src/client/trpc";
-import { Badge, Empty, ErrorNote, Loading, relativeTime } from "../../src/client/ui";
+import { downloadCsv } from "#client/export.ts";
+import { useTRPC } from "#client/trpc.ts";
+import { Badge, Empty, ErrorNote, Loading, relativeTime } from "#client/ui.tsx";
 
 /** `role=web` matches that label value, `role` any host that has the label. */
 function matchesLabels(h: HostSummary, filters: string[]): boolean {

@@ -29,19 +29,14 @@ import {
 } from "../server/audit-setup.js";
 import { parseSettingDuration, SettingsError } from "../server/env.js";
 import { CliUnreadable, CliUsage } from "./cli-errors.js";
+import { cliOptions } from "./cli-options.js";
 import { stderrNotes } from "./stderr-notes.js";
 
-function options(args: string[], known: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 2) {
-    const flag = args[i] ?? "";
-    const value = args[i + 1];
-    if (!known.includes(flag)) throw new CliUsage(`unknown option: ${flag}`);
-    if (value === undefined || value.startsWith("--")) throw new CliUsage(`${flag} needs a value`);
-    out.set(flag, value);
-  }
-  return out;
-}
+const options = (args: string[], known: readonly string[]) =>
+  cliOptions(
+    args,
+    known.map((f) => f.slice(2)),
+  ).values;
 
 /** Runs `fn`, turning a missing or malformed key, anchor or bundle into exit 2. */
 function readable<T>(fn: () => T): T {

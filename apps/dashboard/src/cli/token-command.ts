@@ -1,12 +1,6 @@
 import type { TokenInfo } from "@nsatlas/hub";
 import { CliUsage } from "./cli-errors.js";
-
-function flagValue(args: string[], name: string): string {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? args[i + 1] : undefined;
-  if (v === undefined || v.startsWith("--")) throw new CliUsage(`${name} is required`);
-  return v;
-}
+import { cliOptions } from "./cli-options.js";
 
 /** A `token …` command line, checked. */
 export type TokenOp =
@@ -18,18 +12,22 @@ export function parseTokenCommand(args: string[]): TokenOp {
   const [sub, ...rest] = args;
   switch (sub) {
     case "create": {
-      const known = new Set(["--role", "--name"]);
-      for (let i = 0; i < rest.length; i += 2) {
-        if (!known.has(rest[i] ?? "")) throw new CliUsage(`unknown option: ${rest[i]}`);
-      }
-      return { kind: "create", name: flagValue(rest, "--name"), role: flagValue(rest, "--role") };
+      const { values } = cliOptions(rest, ["role", "name"]);
+      const required = (flag: string) => {
+        const v = values.get(flag);
+        if (v === undefined) throw new CliUsage(`${flag} is required`);
+        return v;
+      };
+      return { kind: "create", name: required("--name"), role: required("--role") };
     }
     case "list":
-      if (rest.length > 0) throw new CliUsage(`unexpected argument: ${rest[0]}`);
+      cliOptions(rest, []);
       return { kind: "list" };
-    case "revoke":
-      if (rest.length !== 1 || !rest[0]) throw new CliUsage("token revoke takes exactly one NAME");
-      return { kind: "revoke", name: rest[0] };
+    case "revoke": {
+      const [name] = cliOptions(rest, [], 1).operands;
+      if (!name) throw new CliUsage("token revoke takes exactly one NAME");
+      return { kind: "revoke", name };
+    }
     default:
       throw new CliUsage(`unknown token command: ${sub ?? "(none)"}`);
   }

@@ -40,7 +40,7 @@ export function AppHeader() {
             Search
           </button>
         )}
-        {/* Issue 6 (owned by src/client/audit): audit log link and read-only mark. */}
+        {/* The audit log link and the read-only mark (src/client/audit). */}
         <AuditNavLink />
         <ConnectionIndicator compact={!wide} />
         <ThemeToggle />

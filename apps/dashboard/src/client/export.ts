@@ -1,5 +1,7 @@
 "use client";
 
+import { csvLine } from "@nsatlas/protocol/csv";
+
 function saveUrl(name: string, url: string): void {
   const a = document.createElement("a");
   a.href = url;
@@ -81,9 +83,5 @@ export const downloadJson = (name: string, data: unknown) =>
 
 /** RFC 4180 CSV of rows (first row: headers). */
 export function downloadCsv(name: string, rows: ReadonlyArray<ReadonlyArray<string | number>>): void {
-  const cell = (v: string | number) => {
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  download(name, "text/csv", `${rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`);
+  download(name, "text/csv", rows.map(csvLine).join(""));
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { useParams } from "next/navigation";
+import { useParams, usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect } from "react";
 import type { UiInventory } from "../lib/inventory-types";
 import { retainHost } from "./shown-hosts";
@@ -24,4 +24,13 @@ export function useHost() {
     summary: q.data?.summary ?? null,
     inventory: (q.data?.inventory ?? null) as UiInventory | null,
   };
+}
+
+/** useHost for a page driven by its search params: those, the router and path to change them,
+ * and the `filter` param. */
+export function useHostPage() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const path = usePathname();
+  return { ...useHost(), params, router, path, filter: params.get("filter") ?? "" };
 }

@@ -9,7 +9,7 @@ import { type RealAgent, startRealAgent } from "./testing/real-agent.js";
 import { eventually, restClient } from "./testing/rest-client.js";
 import { removeDataDir, startTestServer, TEST_ADMIN_TOKEN } from "./testing/test-server.js";
 
-// Every action of issue 6 on real stacks, through the real server and a real agent process:
+// Every guarded action on real stacks, through the real server and a real agent process:
 // plan (REST) → confirm with the typed name → the agent runs iproute2 → the kernel shows it.
 
 const world = new World();

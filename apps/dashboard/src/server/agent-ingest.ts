@@ -17,13 +17,12 @@ export interface AgentIngestOptions {
   localAgentName: string | null;
   log: Logger;
   metrics: ServerMetrics;
-  /** Agent connects, disconnects and refusals, for the audit log (issue 6). */
-  audit?: (e: AgentAuditEvent) => void;
   /** Closes the socket (4401) when its token is revoked. */
   watch?: CredentialWatch;
-  /** Packet data of a capture (binary frames), from the host of the session. */
-  captureData?: (hostId: string, captureId: string, pcapng: Uint8Array) => void;
 }
+
+/** Packet data of a capture (a binary frame) of a host. */
+type CaptureDataListener = (hostId: string, captureId: string, pcapng: Uint8Array) => void;
 
 /** Internal Error: the hub failed on a valid frame; the agent reconnects and resyncs. */
 const CLOSE_INTERNAL_ERROR = 1011;
@@ -63,7 +62,18 @@ export function createAgentIngest(o: AgentIngestOptions) {
     return p.name === localAgentName ? { kind: "local", agentId: p.name } : { kind: "agent-token", agentId: p.name };
   }
 
-  const audit = o.audit ?? (() => {});
+  // Agent connects, disconnects and refusals, for whoever subscribes (the audit log).
+  const agentListeners = new Set<(e: AgentAuditEvent) => void>();
+  const audit = (e: AgentAuditEvent) => {
+    for (const l of agentListeners) l(e);
+  };
+  // Packet data of captures (binary frames), for whoever subscribes (the capture service).
+  const captureListeners = new Set<CaptureDataListener>();
+  const closeSession = (id: number, code: number, reason: string) => sockets.get(id)?.close(code, reason);
+  // The store asks for sessions to close (replaced by a newer one, host removed).
+  o.fleet.onSignal((s) => {
+    if (s.kind === "close-session") closeSession(s.sessionId, s.code, s.reason);
+  });
 
   /** Hands a binary capture frame to the capture service; false when it is not one. */
   function captureFrame(session: Session, data: RawData): boolean {
@@ -72,7 +82,8 @@ export function createAgentIngest(o: AgentIngestOptions) {
     if (frame === null) return false;
     const host = session.hostId === null ? undefined : o.fleet.host(session.hostId);
     // Only the host this socket said hello as, and only while this socket is its session.
-    if (host && host.sessionId === session.id) o.captureData?.(host.id, frame.captureId, frame.pcapng);
+    if (host && host.sessionId === session.id)
+      for (const l of captureListeners) l(host.id, frame.captureId, frame.pcapng);
     return true;
   }
 
@@ -164,9 +175,7 @@ export function createAgentIngest(o: AgentIngestOptions) {
     },
 
     /** Closes the socket of a session (the fleet store asks when a host reconnects elsewhere). */
-    closeSession(sessionId: number, code: number, reason: string): void {
-      sockets.get(sessionId)?.close(code, reason);
-    },
+    closeSession,
 
     async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
       const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
@@ -190,6 +199,18 @@ export function createAgentIngest(o: AgentIngestOptions) {
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.fleet.openSession(credential), remote, req));
+    },
+
+    /** Subscribes to agent connects, disconnects and refusals; returns the unsubscribe. */
+    onAgentEvent(listener: (e: AgentAuditEvent) => void): () => void {
+      agentListeners.add(listener);
+      return () => agentListeners.delete(listener);
+    },
+
+    /** Subscribes to capture packet data, from the host of the session; returns the unsubscribe. */
+    onCaptureData(listener: CaptureDataListener): () => void {
+      captureListeners.add(listener);
+      return () => captureListeners.delete(listener);
     },
 
     setLocalAgentName(name: string | null): void {

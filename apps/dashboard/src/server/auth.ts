@@ -1,6 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import { type Awaitable, type Role, sameSecret, type TokenStorage } from "@nsatlas/hub";
+import { bearerSecret } from "@nsatlas/protocol";
 import { unavailable } from "./http-error.js";
+
+/** The principal name of NSATLAS_ADMIN_TOKEN, in sessions and the audit log. */
+export const ADMIN_ENV_PRINCIPAL = "admin (env)";
 
 /** Who made a request: a stored token, or the never-stored NSATLAS_ADMIN_TOKEN. */
 export interface Principal {
@@ -22,7 +26,7 @@ export function createAuthenticator(
 ): Authenticator {
   return {
     async principal(secret) {
-      if (adminToken !== null && sameSecret(secret, adminToken)) return { name: "admin (env)", role: "admin" };
+      if (adminToken !== null && sameSecret(secret, adminToken)) return { name: ADMIN_ENV_PRINCIPAL, role: "admin" };
       const info = await checkingCredentials(() => tokens.verify(secret));
       return info ? { name: info.name, role: info.role } : null;
     },
@@ -45,10 +49,7 @@ export async function checkingCredentials<T>(lookup: () => Awaitable<T>): Promis
 
 /** The secret of an `Authorization: Bearer …` header, or null. */
 export function bearer(req: IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (!header) return null;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m?.[1] ?? null;
+  return bearerSecret(req.headers.authorization);
 }
 
 /** Browsers send Origin on websockets and cross-site requests: it must be this server's.

@@ -5,9 +5,8 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type ActionService, type AuditStorage, FleetStore, openDatabase, type TokenStorage } from "@nsatlas/hub";
-import type { ActionResultFrame, CaptureEndFrame } from "@nsatlas/protocol";
 import { ensureAdminToken } from "./admin-token.js";
-import { type AgentAuditEvent, createAgentIngest } from "./agent-ingest.js";
+import { createAgentIngest } from "./agent-ingest.js";
 import type { ApiServices } from "./api/api-services.js";
 import { openApiDocument } from "./api/openapi-document.js";
 import { operations } from "./api/registry.js";
@@ -22,7 +21,7 @@ import { type FleetBus, startFleetBus } from "./fleet-bus/fleet-bus.js";
 import { createGuardedServices } from "./guarded-services.js";
 import { HttpError, unavailable } from "./http-error.js";
 import { type LocalAgent, startLocalAgent } from "./local-agent.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { type Logger, serverLogger } from "./logger.js";
 import { createPromMetrics } from "./prom-metrics.js";
 import { createRefusalLimits } from "./refusal-limits.js";
 import { createRequestAuthenticator, readCookie, SESSION_COOKIE } from "./request-auth.js";
@@ -45,7 +44,7 @@ export interface RunningServer {
   tokens: TokenStorage;
   adminToken: { secret: string | null; created: boolean; source: string };
   localAgent: LocalAgent | null;
-  /** Issue 6: the audit log and the action service (tests forge frames through its dispatcher). */
+  /** The audit log and the action service (tests forge frames through its dispatcher). */
   audit: AuditStorage;
   actions: ActionService;
   /** The NATS bridge when NSATLAS_NATS_URL is set: replicas share the fleet. */
@@ -69,8 +68,8 @@ async function loadNext(dir: string, dev: boolean, server: Server): Promise<Next
 
 /** The one dashboard server: Next UI, the agent websocket (/agent), REST, /healthz. */
 export async function startServer(o: StartOptions): Promise<RunningServer> {
-  const log = o.log ?? consoleLogger();
   const { settings } = o;
+  const log = o.log ?? serverLogger(settings);
   const dataDir = ensureDataDir(settings.dataDir);
   const db = openDatabase(join(dataDir, "nsatlas.db"));
   let audit: AuditStorage | null = null;
@@ -107,14 +106,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const auth = createAuthenticator(tokens, settings.adminToken, settings.fleetToken);
   const requestAuth = createRequestAuthenticator(auth, sessions, tokens, settings.adminToken !== null);
   const metrics = newServerMetrics();
-  let closeAgentSession: (id: number, code: number, reason: string) => void = () => {};
-  let actionResult: (hostId: string, r: ActionResultFrame) => void = () => {};
-  let captureEnd: (hostId: string, f: CaptureEndFrame) => void = () => {};
-  const fleet = new FleetStore({
-    closeSession: (id, code, reason) => closeAgentSession(id, code, reason),
-    actionResult: (hostId, r) => actionResult(hostId, r),
-    captureEnd: (hostId, f) => captureEnd(hostId, f),
-  });
+  // The store comes first and knows no one: the ingest, the action and capture services
+  // subscribe to what it asks of them (close a session, take an action's result, end a capture).
+  const fleet = new FleetStore();
   const staleTimer = setInterval(() => fleet.tick(), 1_000);
   staleTimer.unref();
 
@@ -128,19 +122,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     : createHttpServer();
   let nextHandler: NextHandler | null = null;
   let localAgentName: string | null = null;
-  let auditAgent: (e: AgentAuditEvent) => void = () => {};
-  let captureData: (hostId: string, id: string, pcapng: Uint8Array) => void = () => {};
-  const ingest = createAgentIngest({
-    fleet,
-    auth,
-    localAgentName: null,
-    log,
-    metrics,
-    audit: (e) => auditAgent(e),
-    watch,
-    captureData: (hostId, id, pcapng) => captureData(hostId, id, pcapng),
-  });
-  closeAgentSession = ingest.closeSession;
+  const ingest = createAgentIngest({ fleet, auth, localAgentName: null, log, metrics, watch });
   const refusals = createRefusalLimits(audit, { trustedProxies: settings.trustedProxies ?? [], log });
   const guarded = createGuardedServices({
     db,
@@ -169,14 +151,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
         deliverResult: (hostId, r) => guarded.actions.dispatcher.receive(hostId, r),
       })
     : null;
-  actionResult = (hostId, r) => {
-    if (bus?.takeResult(hostId, r)) return;
-    guarded.actions.dispatcher.receive(hostId, r);
-  };
-  captureEnd = (hostId, f) => guarded.captures.ended(hostId, f);
-  captureData = (hostId, id, pcapng) => guarded.captures.data(hostId, id, pcapng);
+  // An action's result goes to the replica's bus when another replica waits for it, else here.
+  fleet.onSignal((s) => {
+    if (s.kind !== "action-result" || bus?.takeResult(s.hostId, s.result)) return;
+    guarded.actions.dispatcher.receive(s.hostId, s.result);
+  });
+  ingest.onCaptureData((hostId, id, pcapng) => guarded.captures.data(hostId, id, pcapng));
+  ingest.onAgentEvent(guarded.auditAgent);
   const checkpoints = scheduleCheckpoints(audit, guarded.settings.auditCheckpointMs, log);
-  auditAgent = guarded.auditAgent;
   const services: ApiServices = {
     fleet,
     guarded,
@@ -242,6 +224,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
         // A read-only dashboard's own agent is read-only too: refused at the hub AND the agent.
         ...(guarded.settings.readOnly ? ["--read-only"] : []),
       ],
+      agentBin: settings.agentBin ?? null,
       log,
     });
     localAgentName = localAgent.name;

@@ -4,7 +4,7 @@ import { GUARD_DEFAULTS, loadSettings, parseSettingDuration, SettingsError } fro
 // Next's types make NODE_ENV a required key of ProcessEnv; these tests set only what they test.
 const env = (vars: Record<string, string>) => vars as unknown as NodeJS.ProcessEnv;
 
-describe("guard settings (issue 6)", () => {
+describe("guard settings", () => {
   it("defaults to a writable dashboard, 5 min plans and 30 s action timeouts", () => {
     expect(loadSettings(env({})).guard).toEqual(GUARD_DEFAULTS);
     expect(GUARD_DEFAULTS).toMatchObject({ readOnly: false, planTtlMs: 300_000, actionTimeoutMs: 30_000 });

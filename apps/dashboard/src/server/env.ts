@@ -1,9 +1,11 @@
-import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { parseDuration } from "@nsatlas/service/duration";
+import { describeEnvIssues, type Env, EnvSchema } from "./env-schema.js";
 import { type NatsSettings, natsSettingsFrom } from "./fleet-bus/nats-settings.js";
 
-/** Every setting of the dashboard server; the only module that reads process.env. */
+/** Every setting of the dashboard server; the only module that reads process.env (its
+ * variables and their checks are EnvSchema, env-schema.ts). */
 export interface Settings {
   host: string;
   port: number;
@@ -16,13 +18,18 @@ export interface Settings {
   localAgent: boolean;
   /** Extra arguments for the local agent (NSATLAS_LOCAL_AGENT_ARGS, space-separated). */
   localAgentArgs: string[];
+  /** NSATLAS_AGENT_BIN: the nsatlas-agent program the local agent runs (default: the one of
+   * the @nsatlas/agent package, when it is installed). */
+  agentBin?: string | null;
   dev: boolean;
+  /** NSATLAS_LOG_LEVEL: fatal, error, warn, info (default), debug, trace or silent. */
+  logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** NSATLAS_TLS_CERT + NSATLAS_TLS_KEY (PEM files): serve https and wss; absent: plain http. */
   tls?: TlsSettings | null;
   /** NSATLAS_TRUSTED_PROXIES: peers (IP addresses, comma-separated) whose X-Forwarded-For
    * names the real source of a request (for the per-source limits); default none. */
   trustedProxies?: string[];
-  /** Guarded actions, audit log and history (issue 6); absent fields take the defaults below. */
+  /** Guarded actions, audit log and history; absent fields take the defaults below. */
   guard?: Partial<GuardSettings>;
   /** NSATLAS_NATS_*: replicas share the fleet through NATS; absent: this process is the fleet. */
   nats?: NatsSettings | null;
@@ -127,39 +134,14 @@ export const GUARD_DEFAULTS: GuardSettings = {
   historyMaxRows: 200_000,
 };
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "90s", "5m", "12h", "30d", "500ms" (a bare integer is seconds). */
+/** "90s", "5m", "12h", "30d", "500ms" (a bare integer is seconds), more than zero: a
+ * duration given on the command line (`nsatlas audit prune --older-than`). */
 export function parseSettingDuration(name: string, text: string): number {
-  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new SettingsError(`${name} must be a duration like 90s, 5m, 12h or 30d, got ${JSON.stringify(text)}`);
-  const ms = Number(m[1]) * (DURATION_UNITS[m[2] ?? "s"] ?? 1_000);
+  const ms = parseDuration(text.trim());
+  if (ms === null)
+    throw new SettingsError(`${name} must be a duration like 90s, 5m, 12h or 30d, got ${JSON.stringify(text)}`);
   if (ms <= 0) throw new SettingsError(`${name} must be more than zero`);
   return ms;
-}
-
-function guardFrom(env: NodeJS.ProcessEnv): GuardSettings {
-  const duration = (name: string, fallback: number) => (env[name] ? parseSettingDuration(name, env[name]) : fallback);
-  const maxRows = Number(env.NSATLAS_HISTORY_MAX_ROWS ?? GUARD_DEFAULTS.historyMaxRows);
-  if (!Number.isInteger(maxRows) || maxRows < 1000) {
-    throw new SettingsError("NSATLAS_HISTORY_MAX_ROWS must be an integer of at least 1000");
-  }
-  // A typo must not leave a dashboard meant to be read-only writable: unknown values are refused.
-  const ro = env.NSATLAS_READ_ONLY ?? "";
-  if (!["", "0", "false", "1", "true"].includes(ro)) {
-    throw new SettingsError(`NSATLAS_READ_ONLY must be 1, true, 0 or false, got ${JSON.stringify(ro)}`);
-  }
-  return {
-    readOnly: ro === "1" || ro === "true",
-    planTtlMs: duration("NSATLAS_PLAN_TTL", GUARD_DEFAULTS.planTtlMs),
-    actionTimeoutMs: duration("NSATLAS_ACTION_TIMEOUT", GUARD_DEFAULTS.actionTimeoutMs),
-    auditRetentionMs: env.NSATLAS_AUDIT_RETENTION
-      ? parseSettingDuration("NSATLAS_AUDIT_RETENTION", env.NSATLAS_AUDIT_RETENTION)
-      : null,
-    auditCheckpointMs: duration("NSATLAS_AUDIT_CHECKPOINT", GUARD_DEFAULTS.auditCheckpointMs),
-    historyRetentionMs: duration("NSATLAS_HISTORY_RETENTION", GUARD_DEFAULTS.historyRetentionMs),
-    historyMaxRows: maxRows,
-  };
 }
 
 export interface TlsSettings {
@@ -184,43 +166,43 @@ export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
   return env.NSATLAS_DATA_DIR || defaultDataDir(env, process.geteuid?.() ?? 1);
 }
 
-function trustedProxiesFrom(env: NodeJS.ProcessEnv): string[] {
-  const list = (env.NSATLAS_TRUSTED_PROXIES ?? "").split(/[\s,]+/).filter(Boolean);
-  const bad = list.find((a) => isIP(a) === 0);
-  if (bad !== undefined) {
-    throw new SettingsError(`NSATLAS_TRUSTED_PROXIES must list IP addresses, got ${JSON.stringify(bad)}`);
-  }
-  return list;
-}
-
-function tlsFrom(env: NodeJS.ProcessEnv): TlsSettings | null {
-  const certFile = env.NSATLAS_TLS_CERT || null;
-  const keyFile = env.NSATLAS_TLS_KEY || null;
+function tlsFrom(e: Env): TlsSettings | null {
+  const certFile = e.NSATLAS_TLS_CERT ?? null;
+  const keyFile = e.NSATLAS_TLS_KEY ?? null;
   if (certFile === null && keyFile === null) return null;
   if (certFile === null || keyFile === null) {
     throw new SettingsError("NSATLAS_TLS_CERT and NSATLAS_TLS_KEY go together: set both (or neither)");
   }
-  return { certFile, keyFile, caFile: env.NSATLAS_TLS_CA || certFile };
+  return { certFile, keyFile, caFile: e.NSATLAS_TLS_CA ?? certFile };
 }
 
+/** Reads and checks every setting (EnvSchema); a bad one is a SettingsError naming the variable. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const port = Number(env.NSATLAS_PORT ?? "3000");
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new SettingsError(`NSATLAS_PORT must be a port number (0-65535), got ${JSON.stringify(env.NSATLAS_PORT)}`);
-  }
-  const nonEmpty = (v: string | undefined) => (v && v.length > 0 ? v : null);
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new SettingsError(describeEnvIssues(parsed.error));
+  const e = parsed.data;
   return {
-    host: env.NSATLAS_HOST || "127.0.0.1",
-    port,
+    host: e.NSATLAS_HOST ?? "127.0.0.1",
+    port: e.NSATLAS_PORT ?? 3000,
     dataDir: dataDirFrom(env),
-    adminToken: nonEmpty(env.NSATLAS_ADMIN_TOKEN),
-    fleetToken: nonEmpty(env.NSATLAS_AGENT_TOKEN),
-    localAgent: env.NSATLAS_LOCAL_AGENT !== "0" && env.NSATLAS_LOCAL_AGENT !== "false",
-    localAgentArgs: (env.NSATLAS_LOCAL_AGENT_ARGS ?? "").split(" ").filter(Boolean),
-    dev: env.NSATLAS_DEV === "1",
-    tls: tlsFrom(env),
-    trustedProxies: trustedProxiesFrom(env),
-    guard: guardFrom(env),
+    adminToken: e.NSATLAS_ADMIN_TOKEN ?? null,
+    fleetToken: e.NSATLAS_AGENT_TOKEN ?? null,
+    localAgent: e.NSATLAS_LOCAL_AGENT !== "0" && e.NSATLAS_LOCAL_AGENT !== "false",
+    localAgentArgs: (e.NSATLAS_LOCAL_AGENT_ARGS ?? "").split(" ").filter(Boolean),
+    agentBin: e.NSATLAS_AGENT_BIN ?? null,
+    dev: e.NSATLAS_DEV === "1",
+    logLevel: e.NSATLAS_LOG_LEVEL ?? "info",
+    tls: tlsFrom(e),
+    trustedProxies: e.NSATLAS_TRUSTED_PROXIES,
+    guard: {
+      readOnly: e.NSATLAS_READ_ONLY ?? GUARD_DEFAULTS.readOnly,
+      planTtlMs: e.NSATLAS_PLAN_TTL ?? GUARD_DEFAULTS.planTtlMs,
+      actionTimeoutMs: e.NSATLAS_ACTION_TIMEOUT ?? GUARD_DEFAULTS.actionTimeoutMs,
+      auditRetentionMs: e.NSATLAS_AUDIT_RETENTION ?? GUARD_DEFAULTS.auditRetentionMs,
+      auditCheckpointMs: e.NSATLAS_AUDIT_CHECKPOINT ?? GUARD_DEFAULTS.auditCheckpointMs,
+      historyRetentionMs: e.NSATLAS_HISTORY_RETENTION ?? GUARD_DEFAULTS.historyRetentionMs,
+      historyMaxRows: e.NSATLAS_HISTORY_MAX_ROWS ?? GUARD_DEFAULTS.historyMaxRows,
+    },
     nats: natsFrom(env),
     database: databaseFrom(env),
     capture: captureFrom(env),

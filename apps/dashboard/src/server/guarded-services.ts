@@ -31,7 +31,7 @@ export interface GuardedWiring extends GuardedServices {
   close(): void;
 }
 
-/** Issue 6 composed: the mutation guard, the action service (routed to agents through `send`),
+/** The guarded services composed: the mutation guard, the action service (routed to agents through `send`),
  * history recording from fleet events, the audit chain's verification, and retention timers. */
 export function createGuardedServices(o: {
   db: Db;
@@ -91,6 +91,11 @@ export function createGuardedServices(o: {
       if (host?.replica) return o.sendToReplica?.(hostId, host.replica, frame) ?? false;
       return host?.sessionId != null && o.sendToSession(host.sessionId, frame);
     },
+  });
+  // A capture's end comes back through the store, from the agent of the host it ran on.
+  // (Action results are routed by the composition: a replica's bus may be waiting for them.)
+  const unsignal = fleet.onSignal((s) => {
+    if (s.kind === "capture-end") captures.ended(s.hostId, s.frame);
   });
   const unsubscribe = fleet.subscribe((e) => {
     if (e.kind === "inventory") {
@@ -185,6 +190,7 @@ export function createGuardedServices(o: {
       closed = true;
       clearInterval(timer);
       unsubscribe();
+      unsignal();
     },
   };
 }

@@ -21,8 +21,9 @@ async function main(): Promise<void> {
   try {
     running = await startServer({ settings, nextDir: appDir });
   } catch (err) {
-    // A damaged database or a lost audit history: one line saying what and what to do.
-    if (err instanceof DatabaseError || err instanceof AuditFileError) {
+    // A damaged database, a lost audit history or no agent program for the local agent: one
+    // line saying what and what to do.
+    if (err instanceof DatabaseError || err instanceof AuditFileError || err instanceof SettingsError) {
       console.error(`nsatlas: ${err.message}`);
       process.exit(1);
     }

@@ -1,5 +1,6 @@
 import type { FleetStore } from "@nsatlas/hub";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol";
+import { mirroredCounter } from "@nsatlas/service/mirrored-counter";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { ServerMetrics } from "./server-metrics.js";
 
@@ -50,25 +51,12 @@ function busMetrics(registry: Registry, bus: () => BusCounters | null): void {
     },
   });
   for (const [name, help, key] of BUS_COUNTERS)
-    mirrored(
+    mirroredCounter(
       registry,
       name,
       help,
       read((b) => b[key]),
     );
-}
-
-/** A counter mirroring one of the ingest's plain counters (kept as plain numbers on the hot path). */
-function mirrored(registry: Registry, name: string, help: string, read: () => number): void {
-  new Counter({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(read());
-    },
-  });
 }
 
 /** The dashboard's metrics: agents by state, frames, resyncs, rejected frames, actions by
@@ -115,15 +103,20 @@ export function createPromMetrics(
   fleet.subscribe((e) => {
     if (e.kind === "state") transitions.inc({ state: e.state });
   });
-  mirrored(registry, "nsatlas_frames_in_total", "Frames received from agents", () => counters.framesIn);
-  mirrored(registry, "nsatlas_frames_out_total", "Frames sent to agents (acks, resyncs)", () => counters.framesOut);
-  mirrored(
+  mirroredCounter(registry, "nsatlas_frames_in_total", "Frames received from agents", () => counters.framesIn);
+  mirroredCounter(
+    registry,
+    "nsatlas_frames_out_total",
+    "Frames sent to agents (acks, resyncs)",
+    () => counters.framesOut,
+  );
+  mirroredCounter(
     registry,
     "nsatlas_resyncs_total",
     "Resyncs asked of agents (seq gap, unknown epoch)",
     () => counters.resyncs,
   );
-  mirrored(
+  mirroredCounter(
     registry,
     "nsatlas_rejected_frames_total",
     "Agent frames refused (not JSON, schema, protocol)",

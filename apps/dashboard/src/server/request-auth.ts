@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { SessionStorage, TokenStorage } from "@nsatlas/hub";
-import { type Authenticator, bearer, checkingCredentials, type Principal } from "./auth.js";
+import { parseCookie } from "cookie";
+import { ADMIN_ENV_PRINCIPAL, type Authenticator, bearer, checkingCredentials, type Principal } from "./auth.js";
 import { decodeComponent } from "./edge.js";
 
 export const SESSION_COOKIE = "nsatlas_session";
@@ -9,12 +10,9 @@ export const SESSION_COOKIE = "nsatlas_session";
 export function readCookie(req: IncomingMessage, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name)
-      return decodeComponent(part.slice(eq + 1).trim(), `cookie ${name}`);
-  }
-  return null;
+  // Values come raw (the package's own decoding hides a bad escape) and are decoded here.
+  const raw = parseCookie(header, { decode: (v) => v })[name];
+  return raw === undefined ? null : decodeComponent(raw, `cookie ${name}`);
 }
 
 /** A cookie-authenticated request must come from this server's own pages: its Origin is this
@@ -43,7 +41,7 @@ export function createRequestAuthenticator(
   tokens: TokenStorage,
   adminTokenConfigured: boolean,
 ): RequestAuthenticator {
-  const tokenAlive = (name: string) => (name === "admin (env)" ? adminTokenConfigured : tokens.isLive(name));
+  const tokenAlive = (name: string) => (name === ADMIN_ENV_PRINCIPAL ? adminTokenConfigured : tokens.isLive(name));
   return {
     async principal(req) {
       const secret = bearer(req);

@@ -86,3 +86,13 @@ export function destroyedLinks(stack: NetStack, initialId: string): ImpactLists 
   }
   return impact;
 }
+
+/** Fills `impact` with what goes when nothing holds `stack` any more: the kernel destroys it
+ * with its links (`note` says why, before the links' own notes). */
+export function stackDestroyedImpact(impact: ImpactLists, inv: Inventory, stack: NetStack, note: string): void {
+  const initial = inv.namespaces.find((n) => n.type === "net" && n.initial)?.id ?? "the initial stack";
+  const gone = destroyedLinks(stack, initial);
+  impact.links = gone.links;
+  impact.unreachable = gone.unreachable;
+  impact.notes.push(note, ...gone.notes);
+}

@@ -1,6 +1,6 @@
 import { type Action, type Inventory, type Namespace, pinOpenPath } from "@nsatlas/protocol";
 import { ActionError } from "./action-error.js";
-import { destroyedLinks, emptyImpact } from "./impact.js";
+import { emptyImpact, stackDestroyedImpact } from "./impact.js";
 import { type Draft, q } from "./plan-draft.js";
 import { type FoundStack, findStack, stackLabel } from "./stack-lookup.js";
 
@@ -50,13 +50,11 @@ export function pinRemove(inv: Inventory, a: Extract<Action, { type: "netns.pin.
       `The stack stays alive: ${others.length} other reference${others.length === 1 ? "" : "s"} still hold${others.length === 1 ? "s" : ""} it.`,
     );
   } else if (s.stack) {
-    const initial = inv.namespaces.find((n) => n.type === "net" && n.initial)?.id ?? "the initial stack";
-    const gone = destroyedLinks(s.stack, initial);
-    impact.links = gone.links;
-    impact.unreachable = gone.unreachable;
-    impact.notes.push(
+    stackDestroyedImpact(
+      impact,
+      inv,
+      s.stack,
       "Nothing else the agent sees holds the stack: the kernel destroys it with its links (a copy of the pin in another mount namespace would keep it; the next scan shows it).",
-      ...gone.notes,
     );
   }
   const mount = { via: "pid" as const, pid, inode: mnt.inode };

@@ -1,7 +1,7 @@
 import type { Action, Inventory, Namespace } from "@nsatlas/protocol";
 import { createTwoFilesPatch } from "diff";
 import { ActionError } from "./action-error.js";
-import { destroyedLinks, emptyImpact, processesIn } from "./impact.js";
+import { emptyImpact, processesIn, stackDestroyedImpact } from "./impact.js";
 import { type Draft, q } from "./plan-draft.js";
 import { findStack } from "./stack-lookup.js";
 
@@ -44,11 +44,7 @@ export function netnsDelete(inv: Inventory, a: Extract<Action, { type: "netns.de
       `Only the name goes: the stack stays alive, unnamed, while ${by} hold${others.length + procs.length === 1 ? "s" : ""} it.`,
     );
   } else if (s.stack) {
-    const initial = inv.namespaces.find((n) => n.type === "net" && n.initial)?.id ?? "the initial stack";
-    const gone = destroyedLinks(s.stack, initial);
-    impact.links = gone.links;
-    impact.unreachable = gone.unreachable;
-    impact.notes.push("Nothing else holds the stack: the kernel destroys it with its links.", ...gone.notes);
+    stackDestroyedImpact(impact, inv, s.stack, "Nothing else holds the stack: the kernel destroys it with its links.");
   }
   if (s.stack && Object.keys(s.stack.files).length > 0) {
     impact.notes.push(`/etc/netns/${a.params.name}/ stays (${Object.keys(s.stack.files).join(", ")}).`);

@@ -1,4 +1,5 @@
 import type { AuditEvent } from "@nsatlas/protocol";
+import { csvLine } from "@nsatlas/protocol/csv";
 import { auditRowCells } from "./audit-row.js";
 
 const HEADER = [
@@ -20,22 +21,6 @@ const HEADER = [
   "hash",
   "digest",
 ];
-
-// A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…),
-// tab and carriage return included (OWASP "CSV injection").
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One RFC 4180 field: quoted when it holds a comma, quote or line break. A text that a
- * spreadsheet would run as a formula gets a leading `'` (numbers are written as they are). */
-export function csvCell(v: string | number | null): string {
-  const raw = v === null ? "" : String(v);
-  const s = typeof v === "string" && FORMULA_START.test(v) ? `'${raw}` : raw;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function csvLine(cells: ReadonlyArray<string | number | null>): string {
-  return `${cells.map(csvCell).join(",")}\r\n`;
-}
 
 function auditCsvRow(e: AuditEvent): string {
   return csvLine(auditRowCells(e, JSON.stringify(e.params)));

@@ -1,4 +1,3 @@
-import { createPublicKey } from "node:crypto";
 import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditVerification } from "@nsatlas/protocol";
 import type { Db } from "../database.js";
 import type { AuditStorage, Awaitable, CheckpointReason } from "../storage.js";
@@ -13,9 +12,8 @@ import {
   nextAuditEvent,
   PRUNE_ACTION,
 } from "./audit-row.js";
-import type { AuditSigner } from "./audit-signing.js";
-import { AuditChainCheck, checkCheckpoints, verifyAuditChain } from "./audit-verify.js";
-import { timeSlicer, yieldToEventLoop } from "./time-slice.js";
+import { type AuditSigner, headCheckpoint } from "./audit-signing.js";
+import { verifyAuditChain, verifyAuditPages } from "./audit-verify.js";
 
 export type { AuditInput } from "./audit-row.js";
 
@@ -123,16 +121,7 @@ export class AuditLog implements AuditStorage {
    * responsive while it checks a long log. */
   async verifyAsync(anchor: AuditAnchor | null): Promise<AuditVerification> {
     // Checkpoints first: each names a row at or before the head the pages start from.
-    const signer = this.o.signer;
-    const mine = signer ? this.checkpoints().filter((c) => c.keyId === signer.info.keyId) : [];
-    const check = new AuditChainCheck(this.o.key, anchor, new Set(mine.map((c) => c.seq)));
-    const slice = timeSlicer();
-    for (const page of auditPages(this.db, 50)) {
-      for (const row of page) check.add(row);
-      if (slice.due()) await yieldToEventLoop();
-    }
-    if (signer) checkCheckpoints(check, mine, createPublicKey(signer.info.publicKey));
-    return check.finish();
+    return verifyAuditPages(this.o.key, anchor, this.o.signer, this.checkpoints(), auditPages(this.db, 50));
   }
 
   /** Pages of rows up to the current head (see auditPages). */
@@ -205,14 +194,8 @@ export class AuditLog implements AuditStorage {
       .transaction(() => {
         const head = this.head();
         if (!head) return null;
-        const last = this.latestCheckpoint();
-        if (last && last.seq === head.seq && last.keyId === signer.info.keyId) return last;
-        const c = signer.sign({
-          keyId: signer.info.keyId,
-          seq: head.seq,
-          ts: this.#now().toISOString(),
-          digest: head.digest,
-        });
+        const { checkpoint: c, fresh } = headCheckpoint(signer, head, this.latestCheckpoint(), this.#now());
+        if (!fresh) return c;
         this.db
           .prepare(
             "INSERT INTO audit_checkpoints (key_id, seq, ts, digest, signature, reason) VALUES (?, ?, ?, ?, ?, ?)",

@@ -105,3 +105,21 @@ export function loadOrCreateSigningKey(
   if (!existsSync(publicPath)) writeFileSync(publicPath, signer.info.publicKey, { mode: 0o644 });
   return { signer, created };
 }
+
+/** The checkpoint that covers `head` for `signer`: `last` when it already names that row with
+ * this key (`fresh` false: nothing to store), else a new signature made at `now`. */
+export function headCheckpoint(
+  signer: AuditSigner,
+  head: { seq: number; digest: string },
+  last: AuditCheckpoint | null | undefined,
+  now: Date,
+): { checkpoint: AuditCheckpoint; fresh: boolean } {
+  if (last && last.seq === head.seq && last.keyId === signer.info.keyId) return { checkpoint: last, fresh: false };
+  const checkpoint = signer.sign({
+    keyId: signer.info.keyId,
+    seq: head.seq,
+    ts: now.toISOString(),
+    digest: head.digest,
+  });
+  return { checkpoint, fresh: true };
+}

@@ -1,8 +1,9 @@
-import type { KeyObject } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import type { AuditCheckpoint, AuditEvent, AuditVerification } from "@nsatlas/protocol";
 import type { AuditAnchor } from "./audit-files.js";
 import { auditRowDigest, auditRowHash, GENESIS_HASH, PRUNE_ACTION } from "./audit-row.js";
-import { checkpointSignedBy } from "./audit-signing.js";
+import { type AuditSigner, checkpointSignedBy } from "./audit-signing.js";
+import { timeSlicer, yieldToEventLoop } from "./time-slice.js";
 
 interface PruneRecord {
   throughSeq: number;
@@ -187,5 +188,25 @@ export function verifyAuditChain(
 ): AuditVerification {
   const check = new AuditChainCheck(key, anchor);
   for (const row of rows) check.add(row);
+  return check.finish();
+}
+
+/** Verifies rows page by page, letting the event loop run between time slices, then the
+ * checkpoints of `signer`'s key among `checkpoints` (none without a signer). */
+export async function verifyAuditPages(
+  key: Buffer,
+  anchor: AuditAnchor | null,
+  signer: AuditSigner | null | undefined,
+  checkpoints: readonly AuditCheckpoint[],
+  pages: Iterable<AuditEvent[]> | AsyncIterable<AuditEvent[]>,
+): Promise<AuditVerification> {
+  const mine = signer ? checkpoints.filter((c) => c.keyId === signer.info.keyId) : [];
+  const check = new AuditChainCheck(key, anchor, new Set(mine.map((c) => c.seq)));
+  const slice = timeSlicer();
+  for await (const page of pages) {
+    for (const row of page) check.add(row);
+    if (slice.due()) await yieldToEventLoop();
+  }
+  if (signer) checkCheckpoints(check, mine, createPublicKey(signer.info.publicKey));
   return check.finish();
 }

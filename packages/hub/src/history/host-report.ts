@@ -1,5 +1,5 @@
 import type { HostReport } from "@nsatlas/protocol";
-import { csvLine } from "../audit/audit-csv.js";
+import { csvLine } from "@nsatlas/protocol/csv";
 import type { AuditStorage, HistoryStorage } from "../storage.js";
 
 /** Most changes one report lists (a flapping host could have millions). */

@@ -1,4 +1,3 @@
-import { createPublicKey } from "node:crypto";
 import type { AuditCheckpoint, AuditEvent, AuditPublicKey, AuditVerification } from "@nsatlas/protocol";
 import type { AuditAnchor } from "../audit/audit-files.js";
 import { type AuditHead, type AuditLogOptions, moveAnchor } from "../audit/audit-log.js";
@@ -11,8 +10,8 @@ import {
   nextAuditEvent,
   PRUNE_ACTION,
 } from "../audit/audit-row.js";
-import { AuditChainCheck, checkCheckpoints } from "../audit/audit-verify.js";
-import { timeSlicer, yieldToEventLoop } from "../audit/time-slice.js";
+import { headCheckpoint } from "../audit/audit-signing.js";
+import { verifyAuditPages } from "../audit/audit-verify.js";
 import type { AuditStorage, CheckpointReason } from "../storage.js";
 import { PG_LOCK, type PgDatabase, type PgQueryable } from "./pg-database.js";
 
@@ -106,16 +105,7 @@ export class PgAuditLog implements AuditStorage {
 
   /** Verifies the whole chain a page at a time (checkpoints of this log's key included). */
   async verifyAsync(anchor: AuditAnchor | null): Promise<AuditVerification> {
-    const signer = this.o.signer;
-    const mine = signer ? (await this.checkpoints()).filter((c) => c.keyId === signer.info.keyId) : [];
-    const check = new AuditChainCheck(this.o.key, anchor, new Set(mine.map((c) => c.seq)));
-    const slice = timeSlicer();
-    for await (const page of this.pages(500)) {
-      for (const row of page) check.add(row);
-      if (slice.due()) await yieldToEventLoop();
-    }
-    if (signer) checkCheckpoints(check, mine, createPublicKey(signer.info.publicKey));
-    return check.finish();
+    return verifyAuditPages(this.o.key, anchor, this.o.signer, await this.checkpoints(), this.pages(500));
   }
 
   /** Retention: deletes the prefix older than `before` and records that as a row of its own
@@ -165,13 +155,8 @@ export class PgAuditLog implements AuditStorage {
       const head = await headOf(c);
       if (!head) return null;
       const last = (await c.query<AuditCheckpoint>(`${CHECKPOINT_COLUMNS} ORDER BY id DESC LIMIT 1`)).rows[0];
-      if (last && last.seq === head.seq && last.keyId === signer.info.keyId) return last;
-      const cp = signer.sign({
-        keyId: signer.info.keyId,
-        seq: head.seq,
-        ts: this.#now().toISOString(),
-        digest: head.digest,
-      });
+      const { checkpoint: cp, fresh } = headCheckpoint(signer, head, last, this.#now());
+      if (!fresh) return cp;
       await c.query(
         "INSERT INTO audit_checkpoints (key_id, seq, ts, digest, signature, reason) VALUES ($1, $2, $3, $4, $5, $6)",
         [cp.keyId, cp.seq, cp.ts, cp.digest, cp.signature, reason],

@@ -1,6 +1,6 @@
 "use client";
 import { Suspense } from "react";
-import { AuditView } from "../../../src/client/audit/audit-view";
+import { AuditView } from "#client/audit/audit-view.tsx";
 
 export default function AuditPage() {
   return (

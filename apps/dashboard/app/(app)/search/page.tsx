@@ -3,8 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense } from "react";
-import { useTRPC } from "../../../src/client/trpc";
-import { Badge, Empty, ErrorNote, Loading } from "../../../src/client/ui";
+import { useTRPC } from "#client/trpc.ts";
+import { Badge, Empty, ErrorNote, Loading } from "#client/ui.tsx";
 
 function href(m: { hostId: string; stack: { id: string } | null; pid?: number; kind: string }): string {
   const base = `/hosts/${encodeURIComponent(m.hostId)}`;

@@ -245,7 +245,7 @@ export function StackCardView({
           )}
         </div>
       )}
-      {/* Issue 6 (guarded actions; owned by src/client/actions): the card's action buttons,
+      {/* The card's guarded action buttons (src/client/actions),
           shown on a folded card too. */}
       <StackActions card={card} />
     </article>

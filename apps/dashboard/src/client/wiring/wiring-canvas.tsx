@@ -145,6 +145,7 @@ export const WiringCanvas = forwardRef<CanvasHandle, Props>(function WiringCanva
         if (!pz.moved()) props.onSelect(null, "");
       }}
     >
+      {/* biome-ignore lint/a11y/useSemanticElements: an <svg> drawing that holds buttons is a group, not a fieldset (role img would make its buttons presentational) */}
       <svg
         ref={svg}
         width="100%"

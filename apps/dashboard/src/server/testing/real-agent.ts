@@ -11,6 +11,17 @@ const AGENT_BIN = join(
   "nsatlas-agent",
 );
 
+/** A pino line of the agent as "<ISO time> nsatlas-agent: <msg>"; other lines as they are. */
+function readable(line: string): string {
+  try {
+    const j = JSON.parse(line) as { time?: number; name?: string; msg?: string };
+    if (typeof j.msg === "string") return `${new Date(j.time ?? 0).toISOString()} ${j.name}: ${j.msg}`;
+  } catch {
+    // not a log line (e.g. a usage error): kept as written
+  }
+  return line;
+}
+
 export interface RealAgent {
   id: string;
   child: ChildProcess;
@@ -44,7 +55,7 @@ export async function startRealAgent(
     { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NSATLAS_TEST_RUN: world.prefix } },
   );
   const log: string[] = [];
-  child.stderr?.on("data", (d: Buffer) => log.push(...d.toString().split("\n").filter(Boolean)));
+  child.stderr?.on("data", (d: Buffer) => log.push(...d.toString().split("\n").filter(Boolean).map(readable)));
   world.defer(() => {
     child.kill("SIGCONT");
     child.kill("SIGKILL");

@@ -1,6 +1,6 @@
 "use client";
 import { useParams } from "next/navigation";
-import { CaptureView } from "../../../../src/client/capture/capture-view";
+import { CaptureView } from "#client/capture/capture-view.tsx";
 
 export default function CapturePage() {
   const { id } = useParams<{ id: string }>();

@@ -2,10 +2,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { type ReactNode, useEffect } from "react";
-import { ActionHost } from "../../../../src/client/actions/action-host";
-import { Badge, relativeTime } from "../../../../src/client/ui";
-import { useHost } from "../../../../src/client/use-host";
-import { useTabShortcuts } from "../../../../src/client/use-tab-shortcuts";
+import { ActionHost } from "#client/actions/action-host.tsx";
+import { Badge, relativeTime } from "#client/ui.tsx";
+import { useHost } from "#client/use-host.ts";
+import { useTabShortcuts } from "#client/use-tab-shortcuts.ts";
 
 const TABS = [
   ["", "Overview", "o"],
@@ -13,7 +13,7 @@ const TABS = [
   ["namespaces", "Namespaces", "n"],
   ["processes", "Processes", "p"],
   ["topology", "Topology", "t"],
-  ["history", "History", "h"], // issue 6: app/(app)/hosts/[id]/history
+  ["history", "History", "h"], // app/(app)/hosts/[id]/history
 ] as const;
 const SHORTCUTS = Object.fromEntries(TABS.map(([seg, , key]) => [key, seg]));
 

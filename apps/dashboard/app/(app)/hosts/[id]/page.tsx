@@ -1,10 +1,10 @@
 "use client";
 import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import Link from "next/link";
-import { Card, Empty, ErrorNote, Loading } from "../../../../src/client/ui";
-import { useHost } from "../../../../src/client/use-host";
-import { findingLines } from "../../../../src/lib/finding-lines";
-import { stackTitles } from "../../../../src/lib/stack-names";
+import { Card, Empty, ErrorNote, Loading } from "#client/ui.tsx";
+import { useHost } from "#client/use-host.ts";
+import { findingLines } from "#lib/finding-lines.ts";
+import { stackTitles } from "#lib/stack-names.ts";
 
 export default function HostOverview() {
   const { hostId, query, inventory, summary } = useHost();

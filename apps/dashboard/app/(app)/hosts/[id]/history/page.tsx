@@ -1,7 +1,7 @@
 "use client";
 import { useParams } from "next/navigation";
 import { Suspense } from "react";
-import { HistoryView } from "../../../../../src/client/audit/history-view";
+import { HistoryView } from "#client/audit/history-view.tsx";
 
 export default function HistoryPage() {
   const { id } = useParams<{ id: string }>();

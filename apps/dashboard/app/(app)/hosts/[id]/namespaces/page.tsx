@@ -4,11 +4,11 @@ import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo } from "react";
-import { downloadCsv, downloadJson } from "../../../../../src/client/export";
-import { HoverLink } from "../../../../../src/client/hover-link";
-import { Badge, Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
-import { useHost } from "../../../../../src/client/use-host";
-import { namespaceRows, namespaceTree } from "../../../../../src/lib/namespace-rows";
+import { downloadCsv, downloadJson } from "#client/export.ts";
+import { HoverLink } from "#client/hover-link.tsx";
+import { Badge, Empty, ErrorNote, Loading } from "#client/ui.tsx";
+import { useHost } from "#client/use-host.ts";
+import { namespaceRows, namespaceTree } from "#lib/namespace-rows.ts";
 
 function NamespacesView() {
   const { hostId, query, inventory } = useHost();

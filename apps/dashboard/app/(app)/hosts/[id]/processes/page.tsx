@@ -1,23 +1,16 @@
 "use client";
 import type { NamespaceType, Process } from "@nsatlas/protocol";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo, useRef } from "react";
-import { downloadCsv } from "../../../../../src/client/export";
-import { HoverLink } from "../../../../../src/client/hover-link";
-import { ShareMatrixView } from "../../../../../src/client/processes/share-matrix-view";
-import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
-import { useHost } from "../../../../../src/client/use-host";
-import { useStackTitles } from "../../../../../src/client/use-stack-titles";
-import { useWide } from "../../../../../src/client/use-wide";
-import {
-  commandLine,
-  PROCESS_SORT_KEYS,
-  type ProcessSortKey,
-  processRows,
-  stackOf,
-} from "../../../../../src/lib/process-rows";
-import { FACET_KEYS, facetFilterFrom, facetsOf, groupOf, matchesFacets } from "../../../../../src/lib/stack-cards";
+import { downloadCsv } from "#client/export.ts";
+import { HoverLink } from "#client/hover-link.tsx";
+import { ShareMatrixView } from "#client/processes/share-matrix-view.tsx";
+import { Empty, ErrorNote, Loading } from "#client/ui.tsx";
+import { useHostPage } from "#client/use-host.ts";
+import { useStackTitles } from "#client/use-stack-titles.ts";
+import { useWide } from "#client/use-wide.ts";
+import { commandLine, PROCESS_SORT_KEYS, type ProcessSortKey, processRows, stackOf } from "#lib/process-rows.ts";
+import { FACET_KEYS, facetFilterFrom, facetsOf, groupOf, matchesFacets } from "#lib/stack-cards.ts";
 
 // A row is one line on a wide screen; on a phone it becomes a small two-line card.
 const ROW = 30;
@@ -33,11 +26,7 @@ const HEADERS: Array<[ProcessSortKey | null, string]> = [
 ];
 
 function ProcessesView() {
-  const { hostId, query, inventory } = useHost();
-  const params = useSearchParams();
-  const router = useRouter();
-  const path = usePathname();
-  const filter = params.get("filter") ?? "";
+  const { hostId, query, inventory, params, router, path, filter } = useHostPage();
   const kernelThreads = params.get("kthreads") === "1";
   const sortParam = params.get("sort") ?? "group";
   const sort = (PROCESS_SORT_KEYS as readonly string[]).includes(sortParam) ? (sortParam as ProcessSortKey) : "group";

@@ -1,19 +1,14 @@
 "use client";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo } from "react";
-import { downloadJson } from "../../../../../src/client/export";
-import { StacksList } from "../../../../../src/client/stacks/stacks-list";
-import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
-import { useHost } from "../../../../../src/client/use-host";
-import { useStackTitles } from "../../../../../src/client/use-stack-titles";
-import { buildStackCards, FACET_KEYS, facetFilterFrom, filterCards } from "../../../../../src/lib/stack-cards";
+import { downloadJson } from "#client/export.ts";
+import { StacksList } from "#client/stacks/stacks-list.tsx";
+import { Empty, ErrorNote, Loading } from "#client/ui.tsx";
+import { useHostPage } from "#client/use-host.ts";
+import { useStackTitles } from "#client/use-stack-titles.ts";
+import { buildStackCards, FACET_KEYS, facetFilterFrom, filterCards } from "#lib/stack-cards.ts";
 
 function StacksView() {
-  const { hostId, query, inventory } = useHost();
-  const params = useSearchParams();
-  const router = useRouter();
-  const path = usePathname();
-  const filter = params.get("filter") ?? "";
+  const { hostId, query, inventory, params, router, path, filter } = useHostPage();
   const cards = useMemo(() => (inventory ? buildStackCards(inventory) : []), [inventory]);
   const facetText = FACET_KEYS.map((k) => `${k}=${params.get(k) ?? ""}`).join("&");
   // biome-ignore lint/correctness/useExhaustiveDependencies: facetText is what facets depend on

@@ -1,13 +1,13 @@
 "use client";
 import dynamic from "next/dynamic";
 import { useEffect } from "react";
-import { Empty, ErrorNote, Loading } from "../../../../../src/client/ui";
-import { useHost } from "../../../../../src/client/use-host";
-import { layoutWorker } from "../../../../../src/client/wiring/layout-worker";
+import { Empty, ErrorNote, Loading } from "#client/ui.tsx";
+import { useHost } from "#client/use-host.ts";
+import { layoutWorker } from "#client/wiring/layout-worker.ts";
 
 // The graph code (ELK in its worker, the drawing) loads only on this view, not with the
 // first load of login and the stacks view.
-const WiringView = dynamic(() => import("../../../../../src/client/wiring/wiring-view"), {
+const WiringView = dynamic(() => import("#client/wiring/wiring-view.tsx"), {
   ssr: false,
   loading: () => <Loading what="wiring" />,
 });

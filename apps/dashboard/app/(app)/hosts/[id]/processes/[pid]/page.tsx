@@ -4,9 +4,9 @@ import { NAMESPACE_TYPES } from "@nsatlas/protocol/ids";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useMemo } from "react";
-import { Badge, Card, Empty, ErrorNote, Loading } from "../../../../../../src/client/ui";
-import { useHost } from "../../../../../../src/client/use-host";
-import { sharers } from "../../../../../../src/lib/share-matrix";
+import { Badge, Card, Empty, ErrorNote, Loading } from "#client/ui.tsx";
+import { useHost } from "#client/use-host.ts";
+import { sharers } from "#lib/share-matrix.ts";
 
 export default function ProcessPage() {
   const { hostId, query, inventory } = useHost();
