@@ -57,9 +57,11 @@ describe("applyLiveEvent", () => {
       inventory: initialStackInventory(1),
     });
     expect([view()?.epoch, view()?.seq, view()?.inventory?.processes.length]).toEqual(["e2", 1, 1]);
-    queryClient.setQueryData(keys.list(), [summary("h1", 1), summary("h2", 5)]);
+    queryClient.setQueryData(keys.list(), { hosts: [summary("h1", 1), summary("h2", 5)] });
     applyLiveEvent(queryClient, keys, { kind: "summary", hostId: "h2", at: 0, summary: summary("h2", 6) });
-    expect(queryClient.getQueryData<HostSummary[]>(keys.list())?.map((h) => h.counts.processes)).toEqual([1, 6]);
+    expect(
+      queryClient.getQueryData<{ hosts: HostSummary[] }>(keys.list())?.hosts.map((h) => h.counts.processes),
+    ).toEqual([1, 6]);
     applyLiveEvent(queryClient, keys, { kind: "summary", hostId: "h3", at: 0, summary: summary("h3", 1) });
     expect(queryClient.getQueryState(keys.list())?.isInvalidated).toBe(true);
   });

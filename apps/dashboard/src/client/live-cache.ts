@@ -51,13 +51,14 @@ export function applyLiveEvent(queryClient: QueryClient, keys: LiveKeys, e: Live
       return;
     case "summary": {
       if (view) queryClient.setQueryData<HostView>(key, { ...view, summary: e.summary });
-      const list = queryClient.getQueryData<HostSummary[]>(keys.list());
+      // hosts.list answers {hosts} (the REST shape of GET /api/v1/hosts).
+      const list = queryClient.getQueryData<{ hosts: HostSummary[] }>(keys.list());
       if (!list) return;
-      if (list.some((h) => h.id === e.hostId))
-        queryClient.setQueryData<HostSummary[]>(
-          keys.list(),
-          list.map((h) => (h.id === e.hostId ? e.summary : h)),
-        );
+      if (list.hosts.some((h) => h.id === e.hostId))
+        queryClient.setQueryData<{ hosts: HostSummary[] }>(keys.list(), {
+          ...list,
+          hosts: list.hosts.map((h) => (h.id === e.hostId ? e.summary : h)),
+        });
       else void queryClient.invalidateQueries({ queryKey: keys.list() });
       return;
     }
