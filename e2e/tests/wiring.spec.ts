@@ -149,19 +149,13 @@ test("wiring: ports, kinds of wire, DOWN, fit, zoom at the cursor, hover, focus,
   await page.getByLabel("Focus on").selectOption({ label: "every stack" });
   await expect(box(page, names.hub ?? "")).toBeVisible();
 
-  // Grouped by name prefix, the five stacks of this test form one group; collapsed, one box.
+  // Grouped by name prefix, the five stacks of this test form one group.
   await page.getByLabel("Group by").selectOption("prefix");
   await expect(page.getByTestId("wiring-status")).toHaveAttribute("data-pending", "false");
   // Stacks other tests make meanwhile land under the drawing: fit again to see it all.
   await page.getByRole("button", { name: "Fit" }).click();
   const frame = page.locator(`[data-testid="group-frame"][data-group="group:prefix:${world.prefix}"]`);
   await expect(frame).toContainText(`${world.prefix} (5 stacks)`);
-  await frame.getByRole("button", { name: `Collapse group ${world.prefix}` }).click();
-  const grouped = page.locator(`[data-testid="group-box"][data-group="group:prefix:${world.prefix}"]`);
-  await expect(grouped).toContainText("5 stacks");
-  await expect(box(page, names.hub ?? "")).toHaveCount(0);
-  await grouped.click();
-  await expect(box(page, names.hub ?? "")).toBeVisible();
   await page.getByLabel("Group by").selectOption("none");
 
   // Export: a standalone SVG with its background, and a PNG.
