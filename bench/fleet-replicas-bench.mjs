@@ -57,12 +57,15 @@ async function hostsOf(url) {
   return (await r.json()).hosts;
 }
 
-/** The live stream (tRPC subscription `live.events`) of a replica: calls onEvent(e, at). */
-function liveStream(url, onEvent) {
+/** The live stream (tRPC subscription `live.events`) of a replica: calls onEvent(e, at). With
+ * `hostIds` it follows those hosts' changes (`changes`/`snapshot` events), else every host's
+ * summary (`summary` events, a host's state among them). */
+function liveStream(url, onEvent, hostIds) {
   const ws = new WebSocket(`${url.replace("http", "ws")}/api/trpc-ws`, {
     headers: { Authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
   });
-  ws.on("open", () => ws.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "live.events" } })));
+  const params = { path: "live.events", ...(hostIds ? { input: { hostIds } } : {}) };
+  ws.on("open", () => ws.send(JSON.stringify({ id: 1, method: "subscription", params })));
   ws.on("message", (d) => {
     const at = Date.now();
     const text = d.toString();
@@ -131,18 +134,22 @@ export async function fleetReplicasBench({ replicas, per, windowS, inventoryFile
     const watchers = servers
       .filter((_, r) => r !== home)
       .map((s) =>
-        liveStream(s.url, (e, at) => {
-          if (e.kind !== "inventory" || !sent.has(e.hostId)) return;
-          const queue = sent.get(e.hostId).get(s.url);
-          // Events pair with frames in order; a backlog means the stream dropped events (a slow
-          // subscriber): pair with the newest frames instead of drifting.
-          if (queue.length > 3) {
-            unpaired += queue.length - 1;
-            queue.splice(0, queue.length - 1);
-          }
-          const t = queue.shift();
-          if (t !== undefined) latencies.push(at - t);
-        }),
+        liveStream(
+          s.url,
+          (e, at) => {
+            if (e.kind !== "changes" || !sent.has(e.hostId)) return;
+            const queue = sent.get(e.hostId).get(s.url);
+            // Events pair with frames in order; a backlog means the stream dropped events (a slow
+            // subscriber): pair with the newest frames instead of drifting.
+            if (queue.length > 3) {
+              unpaired += queue.length - 1;
+              queue.splice(0, queue.length - 1);
+            }
+            const t = queue.shift();
+            if (t !== undefined) latencies.push(at - t);
+          },
+          Array.from({ length: PROBES }, (_, k) => `synthetic-probe-${k}`),
+        ),
       );
     await Promise.all(watchers.map((w) => w.opened));
     await sleep(500);
@@ -243,11 +250,15 @@ export async function fleetReplicasBench({ replicas, per, windowS, inventoryFile
       await sleep(3_000); // the probes' own disconnects (stopped above) are not the kill's
       // Each victim's stale flips, as every survivor's live stream announces them.
       const staleOf = new Map();
+      const lastState = new Map();
       const streams = survivors.map((s) =>
         liveStream(s.url, (e) => {
-          if (e.kind !== "state" || !victims.has(e.hostId)) return;
+          if (e.kind !== "summary" || !victims.has(e.hostId)) return;
+          // A summary carries the host's state: a change of it is one state change.
           const key = `${s.url} ${e.hostId}`;
-          staleOf.set(key, (staleOf.get(key) ?? 0) + 1);
+          const was = lastState.get(key);
+          lastState.set(key, e.summary.state);
+          if (was !== undefined && was !== e.summary.state) staleOf.set(key, (staleOf.get(key) ?? 0) + 1);
         }),
       );
       await Promise.all(streams.map((w) => w.opened));
